@@ -1,0 +1,28 @@
+# make install | run | test | lint — everything installs into .venv from uv.lock.
+SHELL := /bin/bash
+PYTHON ?= python3
+# uv from PATH, else a private copy bootstrapped with pip into .tools/.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test lint
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+run: install
+	.venv/bin/channelwatch run
+
+test: install
+	.venv/bin/pytest
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .

@@ -1,0 +1,80 @@
+"""Sending a rendered message: SMTP email, a Slack incoming webhook, an Apprise URL.
+
+Each transport raises `DeliveryError` with a reason that is safe to log: it never holds
+the SMTP password or the webhook URL, which are secrets.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import httpx
+
+from alerts.message import Message
+
+
+class DeliveryError(Exception):
+    """A message was not delivered; the text says why, without secrets."""
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 30.0
+
+
+def send_email(server: SmtpServer, recipients: Sequence[str], message: Message) -> None:
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = server.sender
+    email["To"] = ", ".join(recipients)
+    email["Message-ID"] = make_msgid(domain="channelwatch")
+    email.set_content(message.text)
+    email.add_alternative(message.html, subtype="html")
+    try:
+        with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as smtp:
+            if server.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if server.username and server.password:
+                smtp.login(server.username, server.password)
+            smtp.send_message(email)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DeliveryError(f"SMTP {server.host}:{server.port} refused the login (code {exc.smtp_code})") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = _without(str(exc) or type(exc).__name__, server.password)
+        raise DeliveryError(f"SMTP {server.host}:{server.port}: {reason}") from None
+
+
+def post_slack(client: httpx.Client, webhook_url: str, message: Message) -> None:
+    try:
+        response = client.post(webhook_url, json=message.slack)
+    except httpx.HTTPError as exc:
+        reason = _without(str(exc) or type(exc).__name__, webhook_url)
+        raise DeliveryError(f"Slack webhook unreachable ({type(exc).__name__}: {reason})") from None
+    if response.status_code >= 300:
+        body = _without(response.text[:200], webhook_url)
+        raise DeliveryError(f"Slack webhook answered HTTP {response.status_code}: {body}")
+
+
+def send_apprise(url: str, message: Message) -> None:
+    import apprise  # imported here: it is slow to import and only apprise routes need it
+
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        raise DeliveryError("the Apprise URL of this route is not valid")
+    if not notifier.notify(title=message.subject, body=message.text):
+        raise DeliveryError("the Apprise service did not accept the notification")
+
+
+def _without(text: str, secret: str | None) -> str:
+    return text.replace(secret, "<secret>") if secret else text

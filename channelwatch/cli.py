@@ -1,0 +1,170 @@
+"""The `channelwatch` command. Prefect is imported only by the commands that run flows."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from channelwatch.config import Config, ConfigError, load_config
+from channelwatch.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.command(args) or 0)
+    except ConfigError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="channelwatch",
+        description="Watch think-tank feeds for US–China dialogue channels reported suspended or resumed.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run one monitoring cycle as a Prefect flow run")
+    run.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    run.add_argument("--baseline", action="store_true", help="record channel states without alerting")
+    run.set_defaults(command=cmd_run)
+
+    status = commands.add_parser("status", help="every channel's state, since when, and the evidence")
+    status.add_argument("--config", help=argparse.SUPPRESS)
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(command=cmd_status)
+
+    detect = commands.add_parser("detect", help="the events found in a text")
+    detect.add_argument("file", nargs="?", default="-", help="a text file, or - for standard input")
+    detect.add_argument("--config", help=argparse.SUPPRESS)
+    detect.add_argument("--published", type=date.fromisoformat, help="the text's publication date (YYYY-MM-DD)")
+    detect.add_argument("--json", action="store_true", help="print JSON")
+    detect.add_argument("--explain", action="store_true", help="show, per sentence, why an event did or did not fire")
+    detect.set_defaults(command=cmd_detect)
+
+    check = commands.add_parser("check", help="validate the configuration")
+    check.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    check.set_defaults(command=cmd_check)
+    return parser
+
+
+def _config(args: argparse.Namespace, settings: Settings) -> tuple[str, Config]:
+    path = args.config or settings.config
+    return path, load_config(path)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from alerts import plan_routes
+
+    settings = Settings()
+    path, config = _config(args, settings)
+    routing = plan_routes(config, settings)
+    print(
+        f"{path}: OK — {len(config.sources)} sources, {len(config.issues)} issues, "
+        f"{len(config.channels)} channels, {len(config.alerts.routes)} routes "
+        f"({len(routing.live)} live: {', '.join(r.name for r in routing.live) or 'none'})"
+    )
+    for line in routing.inactive:
+        print(f"note: {line}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    path, _ = _config(args, settings)  # a bad config stops here, before any flow run
+    _quiet_prefect_defaults()
+    from flows.monitor import run_cycle
+
+    state = run_cycle(path, baseline=args.baseline)
+    if state.is_failed():
+        print(f"channelwatch: cycle failed: {state.message}", file=sys.stderr)
+        return 1
+    print(f"channelwatch: {state.message}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import storage
+    from sqlmodel import Session
+
+    settings = Settings()
+    _, config = _config(args, settings)
+    engine = storage.open_database(settings.db_url)
+    with Session(engine) as session:
+        board = storage.channel_board(session, [c.id for c in config.channels])
+        rows = [_status_row(row, config) for row in board]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        print(f"{r['name']:<{width}}  {r['state']:<9}  {r['since'] or '':<10}  {(r['evidence'] or {}).get('sentence', '')}")
+    return 0
+
+
+def _status_row(row: Any, config: Config) -> dict[str, Any]:
+    evidence = None
+    if row.event is not None and row.article is not None:
+        published = row.article.published_at
+        evidence = {
+            "sentence": row.event.sentence,
+            "url": row.article.url,
+            "title": row.article.title,
+            "published": published.date().isoformat() if published else None,
+        }
+    return {
+        "channel": row.channel,
+        "name": config.channel(row.channel).name,
+        "state": row.state,
+        "since": row.since,
+        "evidence": evidence,
+    }
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from matching import Detector
+
+    settings = Settings()
+    _, config = _config(args, settings)
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    detector = Detector(config.channels)
+    if args.explain:
+        for trace in detector.explain(text, args.published):
+            if not (trace.mentions or trace.triggers):
+                continue
+            print(f"[{trace.sentence.start}:{trace.sentence.end}] {trace.sentence.text}")
+            print(f"    mentions: {', '.join(f'{c} ({t!r})' for c, t in trace.mentions) or '-'}")
+            print(f"    triggers: {', '.join(trace.triggers) or '-'}")
+            for cue in trace.cues:
+                print(f"    cue: {cue}")
+            for e in trace.events:
+                print(f"    EVENT {e.channel} {e.event} occurred={e.occurred} rule={e.rule}")
+        return 0
+    events = detector.detect(text, args.published)
+    if args.json:
+        keys = ("channel", "event", "sentence", "start", "end", "confidence", "occurred")
+        print(json.dumps([{k: asdict(e)[k] for k in keys} for e in events], indent=2, ensure_ascii=False))
+        return 0
+    for e in events:
+        print(f"{e.channel}\t{e.event}\t{e.occurred or '-'}\t{e.sentence}")
+    return 0
+
+
+def _quiet_prefect_defaults() -> None:
+    """Defaults for a local run; an operator's own Prefect settings still win."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""The catalog in `sources.yaml`: sources, tracked issues, channels and alert routes.
+
+Loading is strict: an unknown key, a wrong type, a duplicate id or a reference to
+something that does not exist is a `ConfigError` whose lines each name the file, the
+key path (and line) and what to write instead. Nothing starts half-configured.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SLUG = r"^[a-z0-9][a-z0-9_]*$"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; `problems` holds one readable line per mistake."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Schedule(_Strict):
+    interval_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
+    cron: str | None = None
+
+
+class Source(_Strict):
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    url: str
+    homepage: str | None = None
+
+    @field_validator("url", "homepage")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+
+class Issue(_Strict):
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+
+
+class Channel(_Strict):
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1)
+    issue: str
+    parties: list[str] = Field(default_factory=lambda: ["US", "CN"], min_length=2)
+    aliases: list[str] = Field(min_length=1)
+
+
+class Route(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    transport: Literal["email", "slack", "apprise"]
+    channels: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
+    issues: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
+    to: list[str] | None = None  # email only: recipients instead of CHANNELWATCH_EMAIL_TO
+    url: str | None = None  # apprise only: the Apprise URL of the service
+
+    def wants(self, channel: Channel) -> bool:
+        return ("*" in self.channels or channel.id in self.channels) and (
+            "*" in self.issues or channel.issue in self.issues
+        )
+
+
+class Alerts(_Strict):
+    routes: list[Route] = Field(default_factory=list)
+
+
+class Config(_Strict):
+    schedule: Schedule = Field(default_factory=Schedule)
+    sources: list[Source] = Field(min_length=1)
+    issues: list[Issue] = Field(default_factory=list)
+    channels: list[Channel] = Field(min_length=1)
+    alerts: Alerts = Field(default_factory=Alerts)
+
+    def channel(self, channel_id: str) -> Channel:
+        return next(c for c in self.channels if c.id == channel_id)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a `sources.yaml`; raise `ConfigError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            [f"{path}: file not found; pass --config PATH or set CHANNELWATCH_CONFIG"]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot be read ({exc})"]) from None
+    return parse_config(text, name=str(path))
+
+
+def parse_config(text: str, name: str = "sources.yaml") -> Config:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{where}: not valid YAML ({problem})"]) from None
+    if not isinstance(data, dict):
+        raise ConfigError([f"{name}: expected a mapping with keys sources, issues, channels, alerts"])
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(
+            [_describe(name, root, err) for err in exc.errors(include_url=False)]
+        ) from None
+    problems = [f"{_where(name, root, loc)}: {msg}" for loc, msg in _cross_check(config)]
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _cross_check(config: Config) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """References and uniqueness, which pydantic cannot see field by field."""
+    for section in ("sources", "issues", "channels"):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(getattr(config, section)):
+            if item.id in seen:
+                yield (section, i, "id"), (
+                    f"duplicate id '{item.id}' (already used by {section}[{seen[item.id]}]); "
+                    "give each entry its own id"
+                )
+            seen.setdefault(item.id, i)
+    issue_ids = [issue.id for issue in config.issues]
+    channel_ids = [channel.id for channel in config.channels]
+    for i, channel in enumerate(config.channels):
+        if channel.issue not in issue_ids:
+            yield ("channels", i, "issue"), _unknown("issue", channel.issue, issue_ids)
+    route_names: dict[str, int] = {}
+    for i, route in enumerate(config.alerts.routes):
+        where = ("alerts", "routes", i)
+        if route.name in route_names:
+            yield (*where, "name"), f"duplicate route name '{route.name}'; give each route its own name"
+        route_names.setdefault(route.name, i)
+        for j, ref in enumerate(route.channels):
+            if ref != "*" and ref not in channel_ids:
+                yield (*where, "channels", j), _unknown("channel", ref, [*channel_ids, "*"])
+        for j, ref in enumerate(route.issues):
+            if ref != "*" and ref not in issue_ids:
+                yield (*where, "issues", j), _unknown("issue", ref, [*issue_ids, "*"])
+        if route.transport == "apprise" and not route.url:
+            yield (*where,), "an apprise route needs url: (an Apprise URL such as 'tgram://…')"
+        if route.transport != "apprise" and route.url:
+            yield (*where, "url"), f"url: is for apprise routes; a {route.transport} route takes its address from the settings"
+        if route.transport != "email" and route.to:
+            yield (*where, "to"), "to: is for email routes only"
+
+
+def _unknown(kind: str, value: str, known: list[str]) -> str:
+    hint = difflib.get_close_matches(value, known, n=1)
+    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"unknown {kind} '{value}'{suggestion}; write one of: {', '.join(known)}"
+
+
+def _describe(name: str, root: yaml.Node | None, err: Any) -> str:
+    loc = tuple(err["loc"])
+    where = _where(name, root, loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        suggestion = f"did you mean '{hint[0]}'? " if hint else ""
+        return f"{where}: unknown key; {suggestion}allowed keys here: {', '.join(allowed)}"
+    if kind == "missing":
+        return f"{where}: required key is missing; add {loc[-1]}: …"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: '{err['input']}' is not a valid id; use lowercase letters, digits and _"
+    if kind == "literal_error":
+        return f"{where}: '{err['input']}' is not allowed; {err['msg'].lower()}"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {message} (got {err['input']!r})"
+
+
+def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
+    model: Any = Config
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        model = getattr(annotation, "__args__", (annotation,))[0]
+    return list(model.model_fields)
+
+
+def _where(name: str, root: yaml.Node | None, loc: tuple[Any, ...]) -> str:
+    """`file:line: key.path[3].key`, the line found by walking the YAML node tree."""
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
+    path = path.lstrip(".") or "(top level)"
+    node, line = root, None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [(k, v) for k, v in node.value if k.value == part]
+            if not match:
+                break
+            line, node = match[0][0].start_mark.line + 1, match[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return f"{name}:{line}: {path}" if line else f"{name}: {path}"

@@ -1,0 +1,96 @@
+"""What a cycle found, as plain data, and how it reads in the Prefect UI and the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage import BoardRow
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    source: str
+    status: str  # "new", "unchanged", "failed"
+    http_status: int | None = None
+    entries: int = 0
+    new: int = 0
+    from_feed: int = 0  # articles whose page failed, kept from the feed's own text
+    error: str | None = None
+    problem: str | None = None
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"source {self.source}: FAILED — {self.error}"
+        if self.status == "unchanged":
+            return f"source {self.source}: not modified (304)"
+        extra = f", {self.from_feed} from feed text" if self.from_feed else ""
+        warn = f" (feed problem: {self.problem})" if self.problem else ""
+        return f"source {self.source}: {self.entries} entries, {self.new} new{extra}{warn}"
+
+
+@dataclass(frozen=True)
+class TransitionReport:
+    channel: str
+    from_state: str
+    to_state: str
+    since: str | None
+    sentence: str
+    url: str
+
+    def line(self) -> str:
+        since = f" since {self.since}" if self.since else ""
+        return f"{self.channel}: {self.from_state} -> {self.to_state}{since} — “{self.sentence}” {self.url}"
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    route: str
+    channel: str
+    delivered: bool
+    error: str | None = None
+
+
+@dataclass
+class CycleReport:
+    sources: list[SourceReport] = field(default_factory=list)
+    articles: int = 0
+    events: list[dict[str, object]] = field(default_factory=list)
+    transitions: list[TransitionReport] = field(default_factory=list)
+    deliveries: list[DeliveryReport] = field(default_factory=list)
+
+    @property
+    def every_source_failed(self) -> bool:
+        return bool(self.sources) and all(s.status == "failed" for s in self.sources)
+
+    def summary(self) -> str:
+        failed = sum(s.status == "failed" for s in self.sources)
+        sent = sum(d.delivered for d in self.deliveries)
+        return (
+            f"{len(self.sources) - failed}/{len(self.sources)} sources ok, {self.articles} new articles, "
+            f"{len(self.events)} events, {len(self.transitions)} state changes, "
+            f"{sent}/{len(self.deliveries)} alerts delivered"
+        )
+
+    def source_rows(self) -> list[dict[str, object]]:
+        return [
+            {
+                "source": s.source,
+                "status": s.status,
+                "http": s.http_status,
+                "entries": s.entries,
+                "new": s.new,
+                "error": s.error or s.problem or "",
+            }
+            for s in self.sources
+        ]
+
+
+def board_markdown(board: list[BoardRow], names: dict[str, str]) -> str:
+    lines = ["# Channel board", "", "| channel | state | since | last evidence |", "|---|---|---|---|"]
+    for row in board:
+        evidence = ""
+        if row.event and row.article:
+            sentence = row.event.sentence.replace("|", "\\|").replace("\n", " ")
+            evidence = f"“{sentence}” ([{row.article.title or 'article'}]({row.article.url}))"
+        lines.append(f"| {names.get(row.channel, row.channel)} | **{row.state}** | {row.since or ''} | {evidence} |")
+    return "\n".join(lines)

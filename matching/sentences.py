@@ -1,0 +1,58 @@
+"""Sentence splitting that survives policy prose: "U.S.", "Gen.", "Jan. 5", initials."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that end with a period without ending the sentence.
+ABBREVIATIONS = frozenset(
+    """
+    u.s u.k u.n e.u p.r.c d.c u.s.a a.m p.m e.g i.e etc vs al
+    mr mrs ms dr prof gen lt col maj capt cmdr adm sgt sen rep gov pres amb sec rev st
+    jr sr no nos vol fig dept govt corp inc ltd co
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
+
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)""")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split into sentences with their character offsets in `text`."""
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group().startswith((".", "!", "?")) and _is_abbreviation(text[start:end]):
+            continue
+        _append(sentences, text, start, end)
+        start = end
+    _append(sentences, text, start, len(text))
+    return sentences
+
+
+def _is_abbreviation(chunk: str) -> bool:
+    stripped = chunk.rstrip("\"'”’)]")
+    match = _LAST_WORD.search(stripped)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    # A single capital letter is an initial ("Charles Q. Brown").
+    return word in ABBREVIATIONS or (len(word) == 1 and match.group(1).isupper())
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    left = len(chunk) - len(chunk.lstrip())
+    right = len(chunk.rstrip())
+    if right > left:
+        sentences.append(Sentence(start + left, start + right, chunk[left:right]))

@@ -1,0 +1,62 @@
+"""Folding reported events into a channel's state: pure data in, data out.
+
+A channel is `unknown` until the first report, then `active` or `suspended` *since* a
+date. Reports are applied in time order (when the change happened, else when it was
+published). A report dated before the current `since` is history: it is evidence of an
+older change and never flips a newer state. Several reports about one channel in one
+article fold into one net change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+Ref = TypeVar("Ref")
+
+STATE_AFTER = {"suspended": "suspended", "resumed": "active"}
+
+
+@dataclass(frozen=True)
+class Report(Generic[Ref]):
+    """One event as the fold sees it: what happened, when, and a handle to its evidence."""
+
+    kind: str  # "suspended" or "resumed"
+    when: str  # ISO date, possibly partial: "2022", "2022-08", "2022-08-05"
+    evidence: Ref
+
+
+@dataclass(frozen=True)
+class Folded(Generic[Ref]):
+    state: str
+    since: str | None
+    evidence: Ref | None
+    previous: str  # the state before this fold
+    previous_since: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.state != self.previous
+
+
+def period_start(when: str) -> date:
+    """The first day a partial ISO date can mean: "2022-08" -> 2022-08-01."""
+    parts = [int(p) for p in when.split("-")]
+    parts += [1] * (3 - len(parts))
+    return date(parts[0], parts[1], parts[2])
+
+
+def fold(
+    state: str, since: str | None, reports: list[Report[Ref]], evidence: Ref | None = None
+) -> Folded[Ref]:
+    """Apply `reports` (about one channel, from one article) to its current state."""
+    current, current_since, current_evidence = state, since, evidence
+    for report in sorted(reports, key=lambda r: period_start(r.when)):
+        if current_since is not None and period_start(report.when) < period_start(current_since):
+            continue  # history: an older change than the one we already know
+        after = STATE_AFTER[report.kind]
+        if after != current:
+            current, current_since = after, report.when
+        current_evidence = report.evidence
+    return Folded(current, current_since, current_evidence, state, since)
