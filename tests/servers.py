@@ -18,6 +18,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 DATA = Path(__file__).parent / "data"
+REPO_CONFIG = Path(__file__).parents[1] / "sources.yaml"
 
 
 @dataclass
