@@ -1,0 +1,139 @@
+"""The detector on plain sentences: what fires, what must stay quiet, and why."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from channelwatch.config import load_config
+from matching import Detector, split_sentences
+from matching.dates import find_dates
+from tests.servers import REPO_CONFIG
+
+PUBLISHED = date(2023, 11, 20)  # a Monday
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector(load_config(REPO_CONFIG).channels)
+
+
+def found(detector: Detector, text: str, published: date | None = PUBLISHED) -> set[tuple[str, str]]:
+    return {(e.channel, e.event) for e in detector.detect(text, published)}
+
+
+def test_sentences_survive_abbreviations_and_initials() -> None:
+    text = (
+        "Gen. Charles Q. Brown Jr. spoke with Gen. Liu on Jan. 5. The U.S. side said No. 2 was next. "
+        'Sen. Smith asked, "Why now?" Talks followed.\n\nA heading\n- a list item\n- another one'
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "Gen. Charles Q. Brown Jr. spoke with Gen. Liu on Jan. 5.",
+        "The U.S. side said No. 2 was next.",
+        'Sen. Smith asked, "Why now?"',
+        "Talks followed.",
+        "A heading",
+        "- a list item",
+        "- another one",
+    ]
+    for sentence in split_sentences(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("China suspended its climate talks with the United States.", {("climate", "suspended")}),
+        ("Beijing called off the Defense Policy Coordination Talks.", {("defense_policy_coordination", "suspended")}),
+        ("MMCA meetings have fallen into abeyance.", {("mmca", "suspended")}),
+        ("Counternarcotics cooperation remains suspended.", {("counternarcotics", "suspended")}),
+        ("Beijing cut off military-to-military communications.", {("mil_mil", "suspended")}),
+        ("The two sides restored military-to-military communications.", {("mil_mil", "resumed")}),
+        ("Washington and Beijing restarted their climate talks.", {("climate", "resumed")}),
+        ("The leaders agreed to resume military-to-military communications.", {("mil_mil", "resumed")}),
+        ("The resumption of military-to-military communications eased tensions.", {("mil_mil", "resumed")}),
+        ("Suspending climate cooperation punishes the world.", {("climate", "suspended")}),
+        (
+            "China suspended climate talks, counternarcotics cooperation and military-to-military communications.",
+            {("climate", "suspended"), ("counternarcotics", "suspended"), ("mil_mil", "suspended")},
+        ),
+        (
+            "The two sides have resumed their climate dialogue, suspended after the Pelosi visit.",
+            {("climate", "resumed")},
+        ),
+        ("The Defense Policy Coordination Talks met for the first time since 2020.", {("defense_policy_coordination", "resumed")}),
+        ("Beijing not only suspended climate talks but also froze counternarcotics cooperation.", {("climate", "suspended"), ("counternarcotics", "suspended")}),
+    ],
+)
+def test_reported_changes_fire(detector: Detector, text: str, expected: set[tuple[str, str]]) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both governments should revive their human rights dialogue.",  # recommendation
+        "Analysts urge the restoration of military-to-military communications.",  # demand
+        "Washington hopes to resume the climate talks later this year.",  # hope
+        "The Pentagon is seeking to reengage military-to-military communications.",  # intention
+        "China could suspend the climate talks again.",  # hypothetical
+        "If climate talks resume, emissions targets may follow.",  # conditional
+        "Military-to-military communications have yet to resume.",  # negation
+        "Beijing has not restored counternarcotics cooperation.",  # negation
+        "Beijing refused to restore military-to-military communications.",  # refusal
+        "Will Beijing restore the climate talks?",  # question
+        "The resumption of climate talks would be welcome.",  # hedged noun
+        "The 18th round of the human rights dialogue took place in Geneva.",  # routine, no state verb
+        "Climate talks are a staple of the relationship.",  # bare mention
+        "Beijing suspended its participation in the UN meeting.",  # no channel
+    ],
+)
+def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
+
+
+def test_anaphor_takes_the_channels_named_just_before(detector: Detector) -> None:
+    text = (
+        "Beijing's list named climate talks and counternarcotics cooperation. "
+        "Dialogues on these issues were suspended in August 2022."
+    )
+    events = detector.detect(text, PUBLISHED)
+    assert {(e.channel, e.event) for e in events} == {("climate", "suspended"), ("counternarcotics", "suspended")}
+    assert all(e.rule == "suspended:anaphora" and e.confidence < 0.9 for e in events)
+    assert found(detector, "Beijing suspended those channels.") == set()  # nothing to refer back to
+
+
+def test_event_carries_its_sentence_span_and_occurred_date(detector: Detector) -> None:
+    text = "Relations were tense. In August 2022, the PRC suspended military-to-military communications."
+    [event] = detector.detect(text, PUBLISHED)
+    assert text[event.start : event.end] == event.sentence
+    assert event.sentence.startswith("In August 2022")
+    assert event.occurred == "2022-08"
+    [first_since] = detector.detect("The DPCT met for the first time since 2020 on Jan. 9, 2024.", PUBLISHED)
+    assert first_since.occurred == "2024-01-09"  # not the earlier date it refers back to
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("in August 2022", "2022-08"),
+        ("on Aug. 5, 2022", "2022-08-05"),
+        ("on Aug. 5", "2023-08-05"),
+        ("on December 5", "2022-12-05"),  # after the published date, so last year
+        ("last November", "2022-11"),  # "last" means before this month
+        ("in November", "2023-11"),
+        ("earlier this month", "2023-11"),
+        ("last month", "2023-10"),
+        ("on Friday", "2023-11-17"),
+        ("this week", "2023-11-20"),
+        ("in 2019", "2019"),
+        ("last year", "2022"),
+    ],
+)
+def test_stated_dates_resolve_against_the_published_date(text: str, iso: str) -> None:
+    assert [d[2] for d in find_dates(text, PUBLISHED)] == [iso]
+
+
+def test_may_the_month_is_not_a_modal(detector: Detector) -> None:
+    assert found(detector, "In May 2023 China suspended the climate talks.") == {("climate", "suspended")}
