@@ -58,14 +58,20 @@ def plan_routes(config: Config, settings: Settings) -> Routing:
             if settings.slack_enabled:
                 live.append(LiveRoute(route))
             else:
-                inactive.append(f"route '{route.name}' (slack) is off: set CHANNELWATCH_SLACK_WEBHOOK_URL")
+                inactive.append(
+                    f"route '{route.name}' (slack) is off: set CHANNELWATCH_SLACK_WEBHOOK_URL"
+                )
         else:
             live.append(LiveRoute(route))
     names = {r.name for r in live}
     if settings.email_enabled and not any(
         r.route.transport == "email" and set(r.recipients) == set(settings.email_to) for r in live
     ):
-        live.append(LiveRoute(Route(name=_free("email", names), transport="email"), tuple(settings.email_to)))
+        live.append(
+            LiveRoute(
+                Route(name=_free("email", names), transport="email"), tuple(settings.email_to)
+            )
+        )
     if settings.slack_enabled and not any(r.route.transport == "slack" for r in live):
         live.append(LiveRoute(Route(name=_free("slack", names), transport="slack")))
     return Routing(live, inactive)
@@ -92,10 +98,14 @@ class Senders:
                 port=settings.smtp_port,
                 sender=settings.email_from,
                 username=settings.smtp_username,
-                password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                password=settings.smtp_password.get_secret_value()
+                if settings.smtp_password
+                else None,
                 starttls=settings.smtp_starttls,
             )
-        slack = settings.slack_webhook_url.get_secret_value() if settings.slack_webhook_url else None
+        slack = (
+            settings.slack_webhook_url.get_secret_value() if settings.slack_webhook_url else None
+        )
         return cls(client, smtp, slack or None)
 
     def send(self, route: LiveRoute, message: Message) -> None:

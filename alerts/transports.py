@@ -49,7 +49,9 @@ def send_email(server: SmtpServer, recipients: Sequence[str], message: Message) 
                 smtp.login(server.username, server.password)
             smtp.send_message(email)
     except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(f"SMTP {server.host}:{server.port} refused the login (code {exc.smtp_code})") from None
+        raise DeliveryError(
+            f"SMTP {server.host}:{server.port} refused the login (code {exc.smtp_code})"
+        ) from None
     except (smtplib.SMTPException, OSError) as exc:
         reason = _without(str(exc) or type(exc).__name__, server.password)
         raise DeliveryError(f"SMTP {server.host}:{server.port}: {reason}") from None

@@ -36,10 +36,20 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run one monitoring cycle as a Prefect flow run")
     run.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
-    run.add_argument("--baseline", action="store_true", help="record channel states without alerting")
+    run.add_argument(
+        "--baseline", action="store_true", help="record channel states without alerting"
+    )
     run.set_defaults(command=cmd_run)
 
-    status = commands.add_parser("status", help="every channel's state, since when, and the evidence")
+    serve = commands.add_parser(
+        "serve", help="run cycles on the schedule in the config, as a Prefect deployment"
+    )
+    serve.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    serve.set_defaults(command=cmd_serve)
+
+    status = commands.add_parser(
+        "status", help="every channel's state, since when, and the evidence"
+    )
     status.add_argument("--config", help=argparse.SUPPRESS)
     status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(command=cmd_status)
@@ -47,9 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     detect = commands.add_parser("detect", help="the events found in a text")
     detect.add_argument("file", nargs="?", default="-", help="a text file, or - for standard input")
     detect.add_argument("--config", help=argparse.SUPPRESS)
-    detect.add_argument("--published", type=date.fromisoformat, help="the text's publication date (YYYY-MM-DD)")
+    detect.add_argument(
+        "--published", type=date.fromisoformat, help="the text's publication date (YYYY-MM-DD)"
+    )
     detect.add_argument("--json", action="store_true", help="print JSON")
-    detect.add_argument("--explain", action="store_true", help="show, per sentence, why an event did or did not fire")
+    detect.add_argument(
+        "--explain",
+        action="store_true",
+        help="show, per sentence, why an event did or did not fire",
+    )
     detect.set_defaults(command=cmd_detect)
 
     check = commands.add_parser("check", help="validate the configuration")
@@ -93,9 +109,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = Settings()
+    path, config = _config(args, settings)
+    _quiet_prefect_defaults()
+    from flows.monitor import serve_cycles
+
+    serve_cycles(str(Path(path).resolve()), config.schedule)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
-    import storage
     from sqlmodel import Session
+
+    import storage
 
     settings = Settings()
     _, config = _config(args, settings)
@@ -108,7 +135,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     width = max(len(r["name"]) for r in rows)
     for r in rows:
-        print(f"{r['name']:<{width}}  {r['state']:<9}  {r['since'] or '':<10}  {(r['evidence'] or {}).get('sentence', '')}")
+        print(
+            f"{r['name']:<{width}}  {r['state']:<9}  {r['since'] or '':<10}  {(r['evidence'] or {}).get('sentence', '')}"
+        )
     return 0
 
 
@@ -153,7 +182,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
     events = detector.detect(text, args.published)
     if args.json:
         keys = ("channel", "event", "sentence", "start", "end", "confidence", "occurred")
-        print(json.dumps([{k: asdict(e)[k] for k in keys} for e in events], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [{k: asdict(e)[k] for k in keys} for e in events], indent=2, ensure_ascii=False
+            )
+        )
         return 0
     for e in events:
         print(f"{e.channel}\t{e.event}\t{e.occurred or '-'}\t{e.sentence}")

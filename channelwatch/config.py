@@ -117,7 +117,9 @@ def parse_config(text: str, name: str = "sources.yaml") -> Config:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError([f"{where}: not valid YAML ({problem})"]) from None
     if not isinstance(data, dict):
-        raise ConfigError([f"{name}: expected a mapping with keys sources, issues, channels, alerts"])
+        raise ConfigError(
+            [f"{name}: expected a mapping with keys sources, issues, channels, alerts"]
+        )
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -136,9 +138,12 @@ def _cross_check(config: Config) -> Iterable[tuple[tuple[Any, ...], str]]:
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(config, section)):
             if item.id in seen:
-                yield (section, i, "id"), (
-                    f"duplicate id '{item.id}' (already used by {section}[{seen[item.id]}]); "
-                    "give each entry its own id"
+                yield (
+                    (section, i, "id"),
+                    (
+                        f"duplicate id '{item.id}' (already used by {section}[{seen[item.id]}]); "
+                        "give each entry its own id"
+                    ),
                 )
             seen.setdefault(item.id, i)
     issue_ids = [issue.id for issue in config.issues]
@@ -150,7 +155,10 @@ def _cross_check(config: Config) -> Iterable[tuple[tuple[Any, ...], str]]:
     for i, route in enumerate(config.alerts.routes):
         where = ("alerts", "routes", i)
         if route.name in route_names:
-            yield (*where, "name"), f"duplicate route name '{route.name}'; give each route its own name"
+            yield (
+                (*where, "name"),
+                f"duplicate route name '{route.name}'; give each route its own name",
+            )
         route_names.setdefault(route.name, i)
         for j, ref in enumerate(route.channels):
             if ref != "*" and ref not in channel_ids:
@@ -161,7 +169,10 @@ def _cross_check(config: Config) -> Iterable[tuple[tuple[Any, ...], str]]:
         if route.transport == "apprise" and not route.url:
             yield (*where,), "an apprise route needs url: (an Apprise URL such as 'tgram://…')"
         if route.transport != "apprise" and route.url:
-            yield (*where, "url"), f"url: is for apprise routes; a {route.transport} route takes its address from the settings"
+            yield (
+                (*where, "url"),
+                f"url: is for apprise routes; a {route.transport} route takes its address from the settings",
+            )
         if route.transport != "email" and route.to:
             yield (*where, "to"), "to: is for email routes only"
 
@@ -212,7 +223,9 @@ def _where(name: str, root: yaml.Node | None, loc: tuple[Any, ...]) -> str:
             if not match:
                 break
             line, node = match[0][0].start_mark.line + 1, match[0][1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:

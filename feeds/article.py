@@ -51,7 +51,9 @@ def fetch_article(client: httpx.Client, entry: Entry) -> Article:
 
 def extract(html: bytes | str, url: str) -> Article | None:
     """Text, title, author and date of an article page (trafilatura), or None."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False
+    )
     if document is None or not document.text:
         return None
     return Article(
@@ -71,7 +73,9 @@ def from_feed(entry: Entry, problem: str | None) -> Article:
 
 
 def html_to_text(html: str) -> str:
-    text = trafilatura.extract(f"<html><body><article>{html}</article></body></html>", favor_recall=True)
+    text = trafilatura.extract(
+        f"<html><body><article>{html}</article></body></html>", favor_recall=True
+    )
     return text or trafilatura.html2txt(html) or ""
 
 

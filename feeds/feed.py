@@ -72,15 +72,27 @@ def poll_feed(client: httpx.Client, url: str, validators: Validators) -> FeedPol
         return FeedPoll(fetched.url, 304, _validators(fetched.headers, validators))
     entries, problem = parse_feed(fetched.body, fetched.headers, fetched.url)
     if problem and not entries:
-        return FeedPoll(fetched.url, fetched.status, validators, error=f"not a readable feed ({problem})")
-    return FeedPoll(fetched.url, fetched.status, _validators(fetched.headers, Validators()), entries, problem=problem)
+        return FeedPoll(
+            fetched.url, fetched.status, validators, error=f"not a readable feed ({problem})"
+        )
+    return FeedPoll(
+        fetched.url,
+        fetched.status,
+        _validators(fetched.headers, Validators()),
+        entries,
+        problem=problem,
+    )
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str], base_url: str) -> tuple[list[Entry], str | None]:
+def parse_feed(
+    body: bytes, headers: Mapping[str, str], base_url: str
+) -> tuple[list[Entry], str | None]:
     """Entries from feed bytes (RSS 0.9x/1.0/2.0, Atom), and the parse problem if any."""
     lowered = {k.lower(): v for k, v in headers.items()}
     lowered.setdefault("content-location", base_url)
-    parsed = feedparser.parse(body, response_headers=lowered, resolve_relative_uris=True, sanitize_html=True)
+    parsed = feedparser.parse(
+        body, response_headers=lowered, resolve_relative_uris=True, sanitize_html=True
+    )
     problem = None
     if parsed.bozo and not isinstance(parsed.bozo_exception, HARMLESS):
         problem = str(parsed.bozo_exception) or type(parsed.bozo_exception).__name__
@@ -91,7 +103,9 @@ def parse_feed(body: bytes, headers: Mapping[str, str], base_url: str) -> tuple[
 def canonical_link(link: str) -> str:
     """The link without tracking parameters or fragment, so re-shared links match."""
     parts = urlsplit(link.strip())
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
+    )
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
 
 

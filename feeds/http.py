@@ -57,12 +57,18 @@ def get(client: httpx.Client, url: str, headers: Mapping[str, str] | None = None
                 return Fetched(final, 304, headers=dict(response.headers))
             if response.status_code >= 400:
                 reason = response.reason_phrase or "error"
-                return Fetched(final, response.status_code, error=f"HTTP {response.status_code} {reason}")
+                return Fetched(
+                    final, response.status_code, error=f"HTTP {response.status_code} {reason}"
+                )
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_BODY_BYTES:
-                    return Fetched(final, response.status_code, error=f"response larger than {MAX_BODY_BYTES // 2**20} MB")
+                    return Fetched(
+                        final,
+                        response.status_code,
+                        error=f"response larger than {MAX_BODY_BYTES // 2**20} MB",
+                    )
             return Fetched(final, response.status_code, bytes(body), dict(response.headers))
     except httpx.TooManyRedirects:
         return Fetched(url, error=f"more than {MAX_REDIRECTS} redirects")

@@ -8,12 +8,13 @@ detection, one for delivery) so that Prefect's API is never the bottleneck.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -23,7 +24,7 @@ from sqlmodel import Session
 import feeds
 import storage
 from alerts import DeliveryError, Notice, Routing, Senders, plan_routes, render
-from channelwatch.config import Config, Source, load_config
+from channelwatch.config import Config, Schedule, Source, load_config
 from channelwatch.settings import Settings
 from flows.report import CycleReport, DeliveryReport, SourceReport, TransitionReport, board_markdown
 from matching import Detector
@@ -52,13 +53,19 @@ def collect_source(source: Source, engine: Engine, client: httpx.Client) -> Sour
             storage.add_article(session, _article_row(source, entry, article))
         state = storage.source_state(session, source.id, source.url)
         storage.record_poll(
-            session, state, status=poll.status, error=None,
-            etag=poll.validators.etag, last_modified=poll.validators.last_modified,
+            session,
+            state,
+            status=poll.status,
+            error=None,
+            etag=poll.validators.etag,
+            last_modified=poll.validators.last_modified,
         )
         session.commit()
     status = "unchanged" if poll.not_modified else "new"
     from_feed = sum(a.origin == "feed" for _, a in articles)
-    return SourceReport(source.id, status, poll.status, len(poll.entries), len(new), from_feed, problem=poll.problem)
+    return SourceReport(
+        source.id, status, poll.status, len(poll.entries), len(new), from_feed, problem=poll.problem
+    )
 
 
 def _article_row(source: Source, entry: feeds.Entry, article: feeds.Article) -> storage.Article:
@@ -75,7 +82,9 @@ def _article_row(source: Source, entry: feeds.Entry, article: feeds.Article) -> 
 
 
 @task(name="detect", cache_policy=NO_CACHE)
-def detect_articles(engine: Engine, config: Config, routing: Routing, baseline: bool) -> CycleReport:
+def detect_articles(
+    engine: Engine, config: Config, routing: Routing, baseline: bool
+) -> CycleReport:
     """Detect events in every stored, undetected article and fold them into states."""
     detector = Detector(config.channels)
     routes_for = routing.for_channels(config)
@@ -86,17 +95,23 @@ def detect_articles(engine: Engine, config: Config, routing: Routing, baseline: 
             events = detector.detect(article.text, published)
             report.articles += 1
             report.events += [{"article": article.url, **asdict(e)} for e in events]
-            for t in storage.apply_detection(session, article, events, routes_for, baseline=baseline):
+            for t in storage.apply_detection(
+                session, article, events, routes_for, baseline=baseline
+            ):
                 evidence = session.get(storage.Event, t.event_id)
                 report.transitions.append(
-                    TransitionReport(t.channel, t.from_state, t.to_state, t.since, evidence.sentence, article.url)  # type: ignore[union-attr]
+                    TransitionReport(
+                        t.channel, t.from_state, t.to_state, t.since, evidence.sentence, article.url
+                    )  # type: ignore[union-attr]
                 )
             session.commit()  # one article, one transaction: its events, states and outbox
     return report
 
 
 @task(name="deliver", cache_policy=NO_CACHE)
-def deliver_alerts(engine: Engine, config: Config, routing: Routing, senders: Senders) -> list[DeliveryReport]:
+def deliver_alerts(
+    engine: Engine, config: Config, routing: Routing, senders: Senders
+) -> list[DeliveryReport]:
     """Send every pending alert; each is marked sent as soon as its route accepts it."""
     publishers = {s.id: s.name for s in config.sources}
     names = {c.id: c.name for c in config.channels}
@@ -125,17 +140,23 @@ def deliver_alerts(engine: Engine, config: Config, routing: Routing, senders: Se
                 error = str(exc)
             storage.record_delivery(session, pending.alert, error)
             session.commit()
-            outcomes.append(DeliveryReport(route.name, pending.transition.channel, error is None, error))
+            outcomes.append(
+                DeliveryReport(route.name, pending.transition.channel, error is None, error)
+            )
     return outcomes
+
+
+def _run_name() -> str:
+    return f"cycle {datetime.now(UTC):%Y-%m-%d %H:%M}"
 
 
 @flow(
     name="channelwatch-cycle",
-    flow_run_name="cycle {started}",
+    flow_run_name=_run_name,
     task_runner=ThreadPoolTaskRunner(max_workers=8),
     log_prints=False,
 )
-def monitor_cycle(config_path: str | None = None, baseline: bool = False, started: str = "") -> State:
+def monitor_cycle(config_path: str | None = None, baseline: bool = False) -> State:
     """One monitoring cycle. Fails (visibly, in the UI) only when every source failed."""
     logger = get_run_logger()
     settings = Settings()
@@ -154,7 +175,9 @@ def monitor_cycle(config_path: str | None = None, baseline: bool = False, starte
     _publish(engine, config, report)
     engine.dispose()
     if report.every_source_failed:
-        return Failed(message=f"every source failed ({len(report.sources)} sources): {report.summary()}")
+        return Failed(
+            message=f"every source failed ({len(report.sources)} sources): {report.summary()}"
+        )
     return Completed(message=report.summary(), data=report)
 
 
@@ -165,16 +188,23 @@ def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[n
         logger.info(("baseline: " if baseline else "ALERT ") + transition.line())
     for delivery in report.deliveries:
         if not delivery.delivered:
-            logger.warning(f"alert for {delivery.channel} via {delivery.route} not delivered: {delivery.error}")
+            logger.warning(
+                f"alert for {delivery.channel} via {delivery.route} not delivered: {delivery.error}"
+            )
     logger.info(report.summary())
 
 
 def _publish(engine: Engine, config: Config, report: CycleReport) -> None:
-    create_table_artifact(key="cycle-sources", table=report.source_rows(), description=report.summary())
+    create_table_artifact(
+        key="cycle-sources", table=report.source_rows(), description=report.summary()
+    )
     if report.events:
         create_table_artifact(
             key="cycle-events",
-            table=[{k: e[k] for k in ("channel", "event", "sentence", "occurred", "article")} for e in report.events],
+            table=[
+                {k: e[k] for k in ("channel", "event", "sentence", "occurred", "article")}
+                for e in report.events
+            ],
             description="Events found in this cycle's articles",
         )
     with Session(engine) as session:
@@ -185,5 +215,22 @@ def _publish(engine: Engine, config: Config, report: CycleReport) -> None:
 
 def run_cycle(config_path: str | None = None, baseline: bool = False) -> State:
     """Run one cycle and return its final state (the CLI's entry point)."""
-    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-    return monitor_cycle(config_path, baseline, started, return_state=True)
+    return monitor_cycle(config_path, baseline, return_state=True)
+
+
+def serve_cycles(config_path: str, schedule: Schedule) -> None:
+    """Run cycles on the configured schedule as a deployment, until interrupted."""
+    timing = (
+        {"cron": schedule.cron}
+        if schedule.cron
+        else {"interval": timedelta(minutes=schedule.interval_minutes)}
+    )
+    monitor_cycle.serve(
+        name="channelwatch",
+        parameters={"config_path": config_path},
+        tags=["channelwatch"],
+        global_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        ),
+        **timing,
+    )

@@ -86,11 +86,18 @@ class CycleReport:
 
 
 def board_markdown(board: list[BoardRow], names: dict[str, str]) -> str:
-    lines = ["# Channel board", "", "| channel | state | since | last evidence |", "|---|---|---|---|"]
+    lines = [
+        "# Channel board",
+        "",
+        "| channel | state | since | last evidence |",
+        "|---|---|---|---|",
+    ]
     for row in board:
         evidence = ""
         if row.event and row.article:
             sentence = row.event.sentence.replace("|", "\\|").replace("\n", " ")
             evidence = f"“{sentence}” ([{row.article.title or 'article'}]({row.article.url}))"
-        lines.append(f"| {names.get(row.channel, row.channel)} | **{row.state}** | {row.since or ''} | {evidence} |")
+        lines.append(
+            f"| {names.get(row.channel, row.channel)} | **{row.state}** | {row.since or ''} | {evidence} |"
+        )
     return "\n".join(lines)

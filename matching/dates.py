@@ -34,7 +34,12 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _PATTERNS = [
-    ("day", re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+    (
+        "day",
+        re.compile(
+            _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b", re.I
+        ),
+    ),
     ("month", re.compile(r"\b" + _MONTH + r"\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("last_month", re.compile(r"\blast\s+" + _MONTH + r"\b", re.I)),
     ("in_month", re.compile(r"\b(?:in|since|during)\s+" + _MONTH + r"(?!\s+\d)\b", re.I)),

@@ -91,7 +91,9 @@ _BLOCKERS: dict[str, re.Pattern[str]] = {
         r"not|never|no\s+longer|yet\s+to|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor"
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?"
     ),
-    "modal": _words(r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly"),
+    "modal": _words(
+        r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly"
+    ),
     "recommendation": _words(
         r"should|must|ought\s+to|need(?:s|ed)?\s+to|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+(?:for|on)"
         r"|recommend\w*|press(?:es|ed|ing)?\s+for|push(?:es|ed|ing)?\s+for|it\s+is\s+time|demand\w*"
@@ -130,7 +132,15 @@ class Detector:
 
     def __init__(self, channels: Sequence[ChannelLike]) -> None:
         self._aliases = [
-            (channel.id, re.compile(r"(?<![\w-])(?:" + "|".join(_alias_pattern(a) for a in channel.aliases) + r")(?![\w-])", re.IGNORECASE))
+            (
+                channel.id,
+                re.compile(
+                    r"(?<![\w-])(?:"
+                    + "|".join(_alias_pattern(a) for a in channel.aliases)
+                    + r")(?![\w-])",
+                    re.IGNORECASE,
+                ),
+            )
             for channel in channels
             if channel.aliases
         ]
@@ -150,7 +160,11 @@ class Detector:
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         """Non-overlapping channel mentions (start, end, channel), longest first."""
         found = sorted(
-            ((m.start(), m.end(), channel) for channel, rx in self._aliases for m in rx.finditer(text)),
+            (
+                (m.start(), m.end(), channel)
+                for channel, rx in self._aliases
+                for m in rx.finditer(text)
+            ),
             key=lambda item: (item[0], item[0] - item[1]),
         )
         chosen: list[tuple[int, int, str]] = []
@@ -159,7 +173,9 @@ class Detector:
                 chosen.append(item)
         return chosen
 
-    def _read(self, sentence: Sentence, published: date | None, recent: list[list[str]]) -> SentenceTrace:
+    def _read(
+        self, sentence: Sentence, published: date | None, recent: list[list[str]]
+    ) -> SentenceTrace:
         text = sentence.text
         trace = SentenceTrace(sentence)
         mentions = self.mentions(text)
@@ -190,24 +206,50 @@ class Detector:
                 if trigger in live:
                     rule = f"{trigger.kind}:{'nominal' if trigger.nominal else 'verb'}"
                     confidence = 0.85 if trigger.nominal else 0.9
-                    events.setdefault((channel, trigger.kind), self._event(sentence, channel, trigger, rule, confidence, dates))
+                    events.setdefault(
+                        (channel, trigger.kind),
+                        self._event(sentence, channel, trigger, rule, confidence, dates),
+                    )
         elif recent and any(recent):
             antecedents = next(channels for channels in reversed(recent) if channels)
             for trigger in live:
                 anaphor = _ANAPHOR.search(_clause_of(text, trigger))
                 if anaphor:
-                    trace.cues.append(f"{trigger.word}: anaphor '{anaphor.group()}' -> {', '.join(antecedents)}")
+                    trace.cues.append(
+                        f"{trigger.word}: anaphor '{anaphor.group()}' -> {', '.join(antecedents)}"
+                    )
                     for channel in antecedents:
-                        events.setdefault((channel, trigger.kind), self._event(sentence, channel, trigger, f"{trigger.kind}:anaphora", 0.75, dates))
+                        events.setdefault(
+                            (channel, trigger.kind),
+                            self._event(
+                                sentence, channel, trigger, f"{trigger.kind}:anaphora", 0.75, dates
+                            ),
+                        )
         trace.events = list(events.values())
         return trace
 
     @staticmethod
-    def _event(sentence: Sentence, channel: str, trigger: Trigger, rule: str, confidence: float, dates: list[tuple[int, int, str]]) -> Event:
+    def _event(
+        sentence: Sentence,
+        channel: str,
+        trigger: Trigger,
+        rule: str,
+        confidence: float,
+        dates: list[tuple[int, int, str]],
+    ) -> Event:
         # "met for the first time since 2019": that date is the earlier change, not this one.
         dates = [d for d in dates if not trigger.start <= d[0] < trigger.end]
         occurred = min(dates, key=lambda d: abs(d[0] - trigger.start))[2] if dates else None
-        return Event(channel, trigger.kind, sentence.text, sentence.start, sentence.end, confidence, occurred, rule)
+        return Event(
+            channel,
+            trigger.kind,
+            sentence.text,
+            sentence.start,
+            sentence.end,
+            confidence,
+            occurred,
+            rule,
+        )
 
 
 def _alias_pattern(alias: str) -> str:
@@ -245,10 +287,18 @@ def _blocking_cues(text: str, trigger: Trigger, triggers: list[Trigger]) -> list
     before = _PSEUDO_NEGATION.sub(" ", text[start : trigger.start])
     # A noun trigger ("the resumption of talks would help") is hedged after it, too.
     after = text[trigger.end : end] if trigger.nominal else ""
-    cues = [kind for kind, rx in _BLOCKERS.items() if rx.search(before) or (after and rx.search(after))]
-    if "hope_plan" in cues and _AGREED.search(before) and not {"negation", "modal", "conditional"} & set(cues):
+    cues = [
+        kind for kind, rx in _BLOCKERS.items() if rx.search(before) or (after and rx.search(after))
+    ]
+    if (
+        "hope_plan" in cues
+        and _AGREED.search(before)
+        and not {"negation", "modal", "conditional"} & set(cues)
+    ):
         cues.remove("hope_plan")
-    if _BACKGROUND.search(text[:trigger.start]) and any(t.kind != trigger.kind and t.start < trigger.start for t in triggers):
+    if _BACKGROUND.search(text[: trigger.start]) and any(
+        t.kind != trigger.kind and t.start < trigger.start for t in triggers
+    ):
         cues.append("background")
     return cues
 

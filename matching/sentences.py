@@ -7,15 +7,72 @@ from dataclasses import dataclass
 
 # Words that end with a period without ending the sentence.
 ABBREVIATIONS = frozenset(
-    """
-    u.s u.k u.n e.u p.r.c d.c u.s.a a.m p.m e.g i.e etc vs al
-    mr mrs ms dr prof gen lt col maj capt cmdr adm sgt sen rep gov pres amb sec rev st
-    jr sr no nos vol fig dept govt corp inc ltd co
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    """.split()
+    [
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "p.r.c",
+        "d.c",
+        "u.s.a",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "al",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "cmdr",
+        "adm",
+        "sgt",
+        "sen",
+        "rep",
+        "gov",
+        "pres",
+        "amb",
+        "sec",
+        "rev",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "nos",
+        "vol",
+        "fig",
+        "dept",
+        "govt",
+        "corp",
+        "inc",
+        "ltd",
+        "co",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
 )
 
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)""")
+_BOUNDARY = re.compile(
+    r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)"""
+)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
 
 

@@ -67,7 +67,9 @@ def unseen_keys(session: Session, source_id: str, keys: Sequence[str]) -> set[st
     if not keys:
         return set()
     stored = session.exec(
-        select(Article.entry_key).where(Article.source_id == source_id, col(Article.entry_key).in_(keys))
+        select(Article.entry_key).where(
+            Article.source_id == source_id, col(Article.entry_key).in_(keys)
+        )
     ).all()
     return set(keys) - set(stored)
 
@@ -82,7 +84,11 @@ def add_article(session: Session, article: Article) -> Article:
 
 def articles_to_detect(session: Session) -> list[Article]:
     """Stored articles detection has not run on yet (new, or left by a crashed run)."""
-    return list(session.exec(select(Article).where(col(Article.detected_at).is_(None)).order_by(col(Article.id))))
+    return list(
+        session.exec(
+            select(Article).where(col(Article.detected_at).is_(None)).order_by(col(Article.id))
+        )
+    )
 
 
 def apply_detection(
@@ -123,16 +129,26 @@ def apply_detection(
         if transition is not None:
             transitions.append(transition)
             if not baseline:
-                session.add_all(Alert(transition_id=transition.id, route=route) for route in routes_for.get(channel, ()))  # type: ignore[arg-type]
+                session.add_all(
+                    Alert(transition_id=transition.id, route=route)
+                    for route in routes_for.get(channel, ())
+                )  # type: ignore[arg-type]
     article.detected_at = utcnow()
     session.add(article)
     return transitions
 
 
 def _fold_channel(
-    session: Session, article: Article, channel: str, events: list[Event], published: str, baseline: bool
+    session: Session,
+    article: Article,
+    channel: str,
+    events: list[Event],
+    published: str,
+    baseline: bool,
 ) -> Transition | None:
-    state = session.exec(select(ChannelState).where(ChannelState.channel == channel).with_for_update()).first()
+    state = session.exec(
+        select(ChannelState).where(ChannelState.channel == channel).with_for_update()
+    ).first()
     current = state.state if state else "unknown"
     reports = [Report(e.kind, e.occurred or published, e) for e in events]
     evidence = session.get(Event, state.event_id) if state and state.event_id else None
@@ -182,7 +198,9 @@ def pending_alerts(session: Session) -> list[PendingAlert]:
     return [PendingAlert(*row) for row in rows]
 
 
-def record_delivery(session: Session, alert: Alert, error: str | None, at: datetime | None = None) -> None:
+def record_delivery(
+    session: Session, alert: Alert, error: str | None, at: datetime | None = None
+) -> None:
     alert.attempts += 1
     if error is None:
         alert.status, alert.sent_at, alert.last_error = "sent", at or utcnow(), None
@@ -211,5 +229,13 @@ def channel_board(session: Session, channel_ids: Sequence[str]) -> list[BoardRow
         state = states.get(channel)
         event = session.get(Event, state.event_id) if state and state.event_id else None
         article = session.get(Article, event.article_id) if event else None
-        rows.append(BoardRow(channel, state.state if state else "unknown", state.since if state else None, event, article))
+        rows.append(
+            BoardRow(
+                channel,
+                state.state if state else "unknown",
+                state.since if state else None,
+                event,
+                article,
+            )
+        )
     return rows

@@ -23,7 +23,9 @@ import pytest  # noqa: E402
 from tests.servers import DATA, Site  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-PG_DSN = os.environ.get("CHANNELWATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
+PG_DSN = os.environ.get(
+    "CHANNELWATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
+)
 
 
 @pytest.fixture(scope="session")

@@ -59,10 +59,14 @@ class Site:
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", None, etag)
-                kind = "application/rss+xml" if file.suffix == ".xml" else "text/html; charset=utf-8"
+                kind = (
+                    "application/rss+xml" if file.suffix == ".xml" else "text/html; charset=utf-8"
+                )
                 self._send(200, body, kind, etag)
 
-            def _send(self, status: int, body: bytes, kind: str | None, etag: str | None = None) -> None:
+            def _send(
+                self, status: int, body: bytes, kind: str | None, etag: str | None = None
+            ) -> None:
                 site.hits.append(Hit(self.path, status, dict(self.headers)))
                 self.send_response(status)
                 if kind:

@@ -70,7 +70,9 @@ def test_cycle_alerts_each_change_once_with_evidence(
         }
         assert states["climate"]["since"] == "2022-08-05"  # "On Friday", published Fri 5 Aug 2022
         assert states["climate"]["evidence"]["sentence"] == SUSPENSION
-        assert states["mil_mil"]["evidence"]["url"] == site.url("analysis/military-channels-restored")
+        assert states["mil_mil"]["evidence"]["url"] == site.url(
+            "analysis/military-channels-restored"
+        )
         # Urging and hoping are not events: the commentary changed nothing.
         assert states["human_rights"]["state"] == "unknown"
         assert states["arms_control_nonproliferation"]["state"] == "unknown"
@@ -118,7 +120,11 @@ def test_cycle_alerts_each_change_once_with_evidence(
 
 
 def test_baseline_records_states_without_alerting(
-    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    prefect_harness: str,
+    workdir: Path,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     config = write_config(workdir, site.url("feed.xml"))
     with WebhookReceiver() as slack:

@@ -36,7 +36,10 @@ def test_golden_feeds_parse_to_their_expected_entries(name: str) -> None:
 def test_entry_without_guid_is_keyed_by_its_link_without_tracking() -> None:
     entries, _ = parse_feed((DATA / "feeds" / "rss20.xml").read_bytes(), {}, "https://example.org/")
     assert "https://example.org/posts/data-portal" in {e.key for e in entries}
-    assert canonical_link("HTTPS://Example.org/a?id=7&utm_source=rss&fbclid=x#top") == "https://example.org/a?id=7"
+    assert (
+        canonical_link("HTTPS://Example.org/a?id=7&utm_source=rss&fbclid=x#top")
+        == "https://example.org/a?id=7"
+    )
 
 
 def test_conditional_get_stores_validators_and_gets_304(site: Site) -> None:
@@ -71,7 +74,9 @@ def test_http_errors_and_non_feeds_are_reported(tmp_path: Path) -> None:
 
 def test_malformed_feed_still_yields_what_can_be_read(tmp_path: Path) -> None:
     good = (DATA / "feeds" / "rss20.xml").read_text()
-    (tmp_path / "feed.xml").write_text(good.replace("</channel>", "<item><title>cut off & broken</title></channel>"))
+    (tmp_path / "feed.xml").write_text(
+        good.replace("</channel>", "<item><title>cut off & broken</title></channel>")
+    )
     with Site(tmp_path) as site, make_client() as client:
         poll = poll_feed(client, site.url("feed.xml"), Validators())
     assert poll.error is None
@@ -84,7 +89,9 @@ def test_article_page_is_extracted_and_a_dead_page_falls_back_to_the_feed(site: 
         poll = poll_feed(client, site.url("feed.xml"), Validators())
         entry = next(e for e in poll.entries if e.link.endswith("military-channels-restored"))
         article = fetch_article(client, entry)
-        dead = Entry("k", site.url("analysis/gone"), "Gone", None, None, "<p>The feed's own summary.</p>", "")
+        dead = Entry(
+            "k", site.url("analysis/gone"), "Gone", None, None, "<p>The feed's own summary.</p>", ""
+        )
         fallback = fetch_article(client, dead)
     assert article.origin == "page"
     assert "Gen. Charles Q. Brown Jr. held a video call" in article.text

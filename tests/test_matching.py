@@ -19,7 +19,9 @@ def detector() -> Detector:
     return Detector(load_config(REPO_CONFIG).channels)
 
 
-def found(detector: Detector, text: str, published: date | None = PUBLISHED) -> set[tuple[str, str]]:
+def found(
+    detector: Detector, text: str, published: date | None = PUBLISHED
+) -> set[tuple[str, str]]:
     return {(e.channel, e.event) for e in detector.detect(text, published)}
 
 
@@ -45,14 +47,23 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
     ("text", "expected"),
     [
         ("China suspended its climate talks with the United States.", {("climate", "suspended")}),
-        ("Beijing called off the Defense Policy Coordination Talks.", {("defense_policy_coordination", "suspended")}),
+        (
+            "Beijing called off the Defense Policy Coordination Talks.",
+            {("defense_policy_coordination", "suspended")},
+        ),
         ("MMCA meetings have fallen into abeyance.", {("mmca", "suspended")}),
         ("Counternarcotics cooperation remains suspended.", {("counternarcotics", "suspended")}),
         ("Beijing cut off military-to-military communications.", {("mil_mil", "suspended")}),
         ("The two sides restored military-to-military communications.", {("mil_mil", "resumed")}),
         ("Washington and Beijing restarted their climate talks.", {("climate", "resumed")}),
-        ("The leaders agreed to resume military-to-military communications.", {("mil_mil", "resumed")}),
-        ("The resumption of military-to-military communications eased tensions.", {("mil_mil", "resumed")}),
+        (
+            "The leaders agreed to resume military-to-military communications.",
+            {("mil_mil", "resumed")},
+        ),
+        (
+            "The resumption of military-to-military communications eased tensions.",
+            {("mil_mil", "resumed")},
+        ),
         ("Suspending climate cooperation punishes the world.", {("climate", "suspended")}),
         (
             "China suspended climate talks, counternarcotics cooperation and military-to-military communications.",
@@ -62,11 +73,19 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The two sides have resumed their climate dialogue, suspended after the Pelosi visit.",
             {("climate", "resumed")},
         ),
-        ("The Defense Policy Coordination Talks met for the first time since 2020.", {("defense_policy_coordination", "resumed")}),
-        ("Beijing not only suspended climate talks but also froze counternarcotics cooperation.", {("climate", "suspended"), ("counternarcotics", "suspended")}),
+        (
+            "The Defense Policy Coordination Talks met for the first time since 2020.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        (
+            "Beijing not only suspended climate talks but also froze counternarcotics cooperation.",
+            {("climate", "suspended"), ("counternarcotics", "suspended")},
+        ),
     ],
 )
-def test_reported_changes_fire(detector: Detector, text: str, expected: set[tuple[str, str]]) -> None:
+def test_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
     assert found(detector, text) == expected
 
 
@@ -99,7 +118,10 @@ def test_anaphor_takes_the_channels_named_just_before(detector: Detector) -> Non
         "Dialogues on these issues were suspended in August 2022."
     )
     events = detector.detect(text, PUBLISHED)
-    assert {(e.channel, e.event) for e in events} == {("climate", "suspended"), ("counternarcotics", "suspended")}
+    assert {(e.channel, e.event) for e in events} == {
+        ("climate", "suspended"),
+        ("counternarcotics", "suspended"),
+    }
     assert all(e.rule == "suspended:anaphora" and e.confidence < 0.9 for e in events)
     assert found(detector, "Beijing suspended those channels.") == set()  # nothing to refer back to
 
@@ -110,7 +132,9 @@ def test_event_carries_its_sentence_span_and_occurred_date(detector: Detector) -
     assert text[event.start : event.end] == event.sentence
     assert event.sentence.startswith("In August 2022")
     assert event.occurred == "2022-08"
-    [first_since] = detector.detect("The DPCT met for the first time since 2020 on Jan. 9, 2024.", PUBLISHED)
+    [first_since] = detector.detect(
+        "The DPCT met for the first time since 2020 on Jan. 9, 2024.", PUBLISHED
+    )
     assert first_since.occurred == "2024-01-09"  # not the earlier date it refers back to
 
 
@@ -136,4 +160,6 @@ def test_stated_dates_resolve_against_the_published_date(text: str, iso: str) ->
 
 
 def test_may_the_month_is_not_a_modal(detector: Detector) -> None:
-    assert found(detector, "In May 2023 China suspended the climate talks.") == {("climate", "suspended")}
+    assert found(detector, "In May 2023 China suspended the climate talks.") == {
+        ("climate", "suspended")
+    }

@@ -16,25 +16,44 @@ from storage import Alert, Article, ChannelState, Report, Transition, fold
 
 def test_first_report_sets_the_state() -> None:
     folded = fold("unknown", None, [Report("suspended", "2022-08", "e1")])
-    assert (folded.state, folded.since, folded.evidence, folded.changed) == ("suspended", "2022-08", "e1", True)
+    assert (folded.state, folded.since, folded.evidence, folded.changed) == (
+        "suspended",
+        "2022-08",
+        "e1",
+        True,
+    )
 
 
 def test_older_report_is_history_and_does_not_flip_a_newer_state() -> None:
-    folded = fold("active", "2023-11-15", [Report("suspended", "2022-08-05", "old")], evidence="current")
-    assert (folded.state, folded.since, folded.evidence, folded.changed) == ("active", "2023-11-15", "current", False)
+    folded = fold(
+        "active", "2023-11-15", [Report("suspended", "2022-08-05", "old")], evidence="current"
+    )
+    assert (folded.state, folded.since, folded.evidence, folded.changed) == (
+        "active",
+        "2023-11-15",
+        "current",
+        False,
+    )
 
 
 def test_one_article_folds_to_one_net_change_in_time_order() -> None:
     reports = [Report("resumed", "2023-11", "r"), Report("suspended", "2022-08", "s")]
     folded = fold("unknown", None, reports)
-    assert (folded.previous, folded.state, folded.since, folded.evidence) == ("unknown", "active", "2023-11", "r")
+    assert (folded.previous, folded.state, folded.since, folded.evidence) == (
+        "unknown",
+        "active",
+        "2023-11",
+        "r",
+    )
     back_and_forth = fold("active", "2021", reports)
     assert not back_and_forth.changed  # active before and after: no alert
     assert back_and_forth.since == "2023-11"  # but active since the latest resumption
 
 
 def test_same_state_report_refreshes_evidence_without_a_change() -> None:
-    folded = fold("suspended", "2022-08", [Report("suspended", "2023-01", "newer")], evidence="older")
+    folded = fold(
+        "suspended", "2022-08", [Report("suspended", "2023-01", "newer")], evidence="older"
+    )
     assert not folded.changed and folded.evidence == "newer" and folded.since == "2022-08"
 
 
@@ -55,7 +74,10 @@ def event(channel: str, kind: str, occurred: str | None = None) -> Detected:
 
 
 def add(session: Session, key: str, published: datetime) -> Article:
-    article = storage.add_article(session, Article(source_id="s", entry_key=key, url=f"https://x/{key}", published_at=published))
+    article = storage.add_article(
+        session,
+        Article(source_id="s", entry_key=key, url=f"https://x/{key}", published_at=published),
+    )
     session.flush()
     return article
 
@@ -65,20 +87,29 @@ def test_detection_writes_transitions_and_their_alerts_together(db_url: str) -> 
     routes = {"climate": ["email", "slack"], "mil_mil": ["email"]}
     with Session(engine) as session:
         first = add(session, "a1", datetime(2022, 8, 5, tzinfo=UTC))
-        made = storage.apply_detection(session, first, [event("climate", "suspended"), event("mil_mil", "suspended")], routes)
+        made = storage.apply_detection(
+            session, first, [event("climate", "suspended"), event("mil_mil", "suspended")], routes
+        )
         session.commit()
         assert [(t.channel, t.from_state, t.to_state, t.since) for t in made] == [
             ("climate", "unknown", "suspended", "2022-08-05"),
             ("mil_mil", "unknown", "suspended", "2022-08-05"),
         ]
         assert sorted((a.route, a.status) for a in session.exec(select(Alert))) == [
-            ("email", "pending"), ("email", "pending"), ("slack", "pending"),
+            ("email", "pending"),
+            ("email", "pending"),
+            ("slack", "pending"),
         ]
         assert storage.articles_to_detect(session) == []
 
         # A later article re-telling the 2022 suspension changes nothing, alerts nothing.
         later = add(session, "a2", datetime(2023, 1, 1, tzinfo=UTC))
-        assert storage.apply_detection(session, later, [event("climate", "suspended", "2022-08")], routes) == []
+        assert (
+            storage.apply_detection(
+                session, later, [event("climate", "suspended", "2022-08")], routes
+            )
+            == []
+        )
         # A resumption does.
         third = add(session, "a3", datetime(2023, 11, 15, tzinfo=UTC))
         [resumed] = storage.apply_detection(session, third, [event("climate", "resumed")], routes)
@@ -93,7 +124,9 @@ def test_baseline_records_transitions_without_alerts(db_url: str) -> None:
     engine = storage.open_database(db_url)
     with Session(engine) as session:
         article = add(session, "b1", datetime(2022, 8, 5, tzinfo=UTC))
-        [t] = storage.apply_detection(session, article, [event("climate", "suspended")], {"climate": ["email"]}, baseline=True)
+        [t] = storage.apply_detection(
+            session, article, [event("climate", "suspended")], {"climate": ["email"]}, baseline=True
+        )
         session.commit()
         assert t.baseline
         assert session.exec(select(Alert)).all() == []
@@ -104,10 +137,14 @@ def test_delivery_is_recorded_and_leaves_the_outbox(db_url: str) -> None:
     engine = storage.open_database(db_url)
     with Session(engine) as session:
         article = add(session, "c1", datetime(2022, 8, 5, tzinfo=UTC))
-        storage.apply_detection(session, article, [event("climate", "suspended")], {"climate": ["email", "slack"]})
+        storage.apply_detection(
+            session, article, [event("climate", "suspended")], {"climate": ["email", "slack"]}
+        )
         session.commit()
         email, slack = storage.pending_alerts(session)
-        assert email.event.sentence == "climate was suspended." and email.article.url == "https://x/c1"
+        assert (
+            email.event.sentence == "climate was suspended." and email.article.url == "https://x/c1"
+        )
         storage.record_delivery(session, email.alert, None)
         storage.record_delivery(session, slack.alert, "Slack webhook answered HTTP 500")
         session.commit()
@@ -120,7 +157,14 @@ def test_poll_state_keeps_validators_and_counts_errors(db_url: str) -> None:
     engine = storage.open_database(db_url)
     with Session(engine) as session:
         state = storage.source_state(session, "s", "https://x/feed")
-        storage.record_poll(session, state, status=200, error=None, etag='"v1"', last_modified="Fri, 05 Aug 2022 14:00:00 GMT")
+        storage.record_poll(
+            session,
+            state,
+            status=200,
+            error=None,
+            etag='"v1"',
+            last_modified="Fri, 05 Aug 2022 14:00:00 GMT",
+        )
         session.commit()
         state = storage.source_state(session, "s", "https://x/feed")
         storage.record_poll(session, state, status=None, error="timed out")

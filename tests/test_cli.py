@@ -1,0 +1,124 @@
+"""The `channelwatch` command as users and scripts call it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from channelwatch.cli import main
+from tests.servers import REPO_CONFIG, Site, free_port
+
+TEXT = (
+    "Relations worsened after the Pelosi visit. On Friday, China suspended its climate talks "
+    "with the United States. Both governments should revive their human rights dialogue."
+)
+
+
+def test_detect_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT)
+    assert (
+        main(
+            [
+                "detect",
+                "--json",
+                "--config",
+                str(REPO_CONFIG),
+                "--published",
+                "2022-08-05",
+                str(article),
+            ]
+        )
+        == 0
+    )
+    [event] = json.loads(capsys.readouterr().out)
+    assert list(event) == ["channel", "event", "sentence", "start", "end", "confidence", "occurred"]
+    assert (event["channel"], event["event"], event["occurred"]) == (
+        "climate",
+        "suspended",
+        "2022-08-05",
+    )
+    assert TEXT[event["start"] : event["end"]] == event["sentence"]
+    assert 0 < event["confidence"] <= 1
+
+
+def test_detect_reads_stdin_and_explains(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO(TEXT))
+    monkeypatch.setenv("CHANNELWATCH_CONFIG", str(REPO_CONFIG))
+    assert main(["detect", "--explain", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "EVENT climate suspended" in out
+    assert "revive: blocked by recommendation" in out
+
+
+def test_status_json_lists_every_channel(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--json", "--config", str(REPO_CONFIG)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 12
+    assert all(list(r) == ["channel", "name", "state", "since", "evidence"] for r in rows)
+    assert {r["state"] for r in rows} == {"unknown"}
+
+
+def test_bad_config_stops_run_before_any_flow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "sources.yaml"
+    bad.write_text("sources: []\nchannels: []\n")
+    assert main(["run", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "sources" in err and "Traceback" not in err
+
+
+def run_cli(
+    args: list[str], cwd: Path, api_url: str, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """The installed command in a subprocess, as a user runs it."""
+    full_env = {**os.environ, "PREFECT_API_URL": api_url, **env}
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("channelwatch")), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+def offline_config(folder: Path, urls: list[str]) -> Path:
+    config = yaml.safe_load(REPO_CONFIG.read_text())
+    config["sources"] = [
+        {"id": f"src{i}", "name": f"Source {i}", "url": url} for i, url in enumerate(urls)
+    ]
+    path = folder / "sources.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.mark.flow
+def test_offline_run_reports_each_source_in_one_line_and_fails_only_if_all_failed(
+    prefect_harness: str, tmp_path: Path, site: Site
+) -> None:
+    dead = [f"http://127.0.0.1:{free_port()}/feed.xml" for _ in range(3)]
+    config = offline_config(tmp_path, dead)
+    result = run_cli(["run", "--config", str(config)], tmp_path, prefect_harness, {})
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    for i in range(3):
+        [line] = [ln for ln in output.splitlines() if f"source src{i}: FAILED" in ln]
+        assert "cannot connect to 127.0.0.1" in line
+    assert "cycle failed: every source failed" in result.stderr
+
+    # One live source is enough for the cycle to count as done.
+    config = offline_config(tmp_path, [*dead, site.url("feed.xml")])
+    result = run_cli(["run", "--config", str(config)], tmp_path, prefect_harness, {})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 state changes" in result.stdout
