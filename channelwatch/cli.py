@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     detect.set_defaults(command=cmd_detect)
 
+    evaluate = commands.add_parser("eval", help="precision, recall and F1 of the detector on labelled passages")
+    evaluate.add_argument("file", help="labelled passages, one JSON object per line")
+    evaluate.add_argument("--config", help=argparse.SUPPRESS)
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.add_argument("--misses", action="store_true", help="list every passage the detector got wrong")
+    evaluate.set_defaults(command=cmd_eval)
+
     check = commands.add_parser("check", help="validate the configuration")
     check.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
     check.set_defaults(command=cmd_check)
@@ -190,6 +197,39 @@ def cmd_detect(args: argparse.Namespace) -> int:
         return 0
     for e in events:
         print(f"{e.channel}\t{e.event}\t{e.occurred or '-'}\t{e.sentence}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from matching import Detector
+    from matching.evaluate import CorpusError, evaluate, load_passages, wilson_interval
+
+    settings = Settings()
+    _, config = _config(args, settings)
+    try:
+        passages = load_passages(args.file)
+    except (OSError, CorpusError) as exc:
+        print(f"channelwatch: {exc}", file=sys.stderr)
+        return 2
+    scores = evaluate(Detector(config.channels), passages)
+    if args.json:
+        print(json.dumps(scores.as_json()))
+        return 0
+    p_low, p_high = wilson_interval(scores.tp, scores.tp + scores.fp)
+    r_low, r_high = wilson_interval(scores.tp, scores.tp + scores.fn)
+    print(f"{scores.passages} passages: {scores.tp} true positives, {scores.fp} false positives, {scores.fn} missed")
+    print(f"precision {scores.precision:.3f}  (95% CI {p_low:.3f}–{p_high:.3f})")
+    print(f"recall    {scores.recall:.3f}  (95% CI {r_low:.3f}–{r_high:.3f})")
+    print(f"F1        {scores.f1:.3f}")
+    if scores.negatives:
+        print("false fires on passages that report nothing, by kind:")
+        for kind, (fired, of, rate) in scores.false_fire_rates().items():
+            print(f"  {kind:<16} {fired:>3}/{of:<3} {rate:6.1%}")
+    if args.misses:
+        for miss in scores.misses:
+            extra = ", ".join(f"+{c}:{e}" for c, e in sorted(miss.false_positives))
+            missing = ", ".join(f"-{c}:{e}" for c, e in sorted(miss.false_negatives))
+            print(f"\n{miss.passage.id} [{miss.passage.kind}] {extra} {missing}\n  {miss.passage.text}")
     return 0
 
 
