@@ -62,6 +62,8 @@ class Channel(_Strict):
     issue: str
     parties: list[str] = Field(default_factory=lambda: ["US", "CN"], min_length=2)
     aliases: list[str] = Field(min_length=1)
+    # Words that name the channel when joined to "talks", "dialogue", "cooperation", …
+    topics: list[str] = Field(default_factory=list)
 
 
 class Route(_Strict):

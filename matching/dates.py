@@ -46,11 +46,19 @@ _PATTERNS = [
     ("year", re.compile(r"\b(?:in|since|during)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("this_month", re.compile(r"\b(?:earlier|later)\s+this\s+month\b|\bthis\s+month\b", re.I)),
     ("last_month_rel", re.compile(r"\blast\s+month\b", re.I)),
+    ("next", re.compile(r"\bnext\s+(?P<unit>week|month|year)\b", re.I)),
     ("this_week", re.compile(r"\b(?:this|last)\s+week\b|\btoday\b|\byesterday\b", re.I)),
     ("weekday", re.compile(r"\b(?:on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
     ("this_year", re.compile(r"\b(?:earlier\s+)?this\s+year\b", re.I)),
     ("last_year", re.compile(r"\blast\s+year\b", re.I)),
 ]
+
+
+def period_start(when: str) -> date:
+    """The first day a partial ISO date can mean: "2022-08" -> 2022-08-01."""
+    parts = [int(p) for p in when.split("-")]
+    parts += [1] * (3 - len(parts))
+    return date(parts[0], parts[1], parts[2])
 
 
 def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
@@ -93,6 +101,14 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> str | N
     if kind == "last_month_rel":
         first = published.replace(day=1) - timedelta(days=1)
         return f"{first:%Y-%m}"
+    if kind == "next":
+        unit = groups["unit"].lower()
+        if unit == "week":
+            return (published + timedelta(days=7)).isoformat()
+        if unit == "month":
+            following = published.replace(day=28) + timedelta(days=4)
+            return f"{following:%Y-%m}"
+        return f"{published.year + 1:04d}"
     if kind == "this_week":
         return published.isoformat()
     if kind == "weekday":

@@ -1,11 +1,15 @@
 """Turn text into channel events: which channel was reported suspended or resumed, where.
 
-The detector reads sentence by sentence. A sentence yields an event when it names a
-channel (by one of its aliases, or by an anaphor such as "those talks" that points at
-channels named in the one or two sentences before), holds a state-change trigger
-("suspended", "the resumption of", "agreed to restart"), and no cue in the trigger's
-clause turns the statement into something other than a fact: a negation, a modal or
-hypothetical, a recommendation, a hope or plan, a condition, or a question.
+The detector reads sentence by sentence. A sentence yields an event when:
+1. it names a channel (`mentions.py`), or holds an anaphor ("those talks", "both")
+   pointing at channels named in the one or two sentences before;
+2. a state-change trigger governs that mention ("suspended", "the resumption of",
+   "agreed to restart", "for the first time since"); and
+3. no cue in the trigger's clause makes the statement something other than a report of
+   fact: a negation, a modal or prediction, a recommendation, a hope or plan, an
+   infinitive or imperative, a condition, a question, a habit, or a future date.
+A trigger that only gives background to another ("the talks, suspended in 2022, resumed
+on Monday") does not count.
 """
 
 from __future__ import annotations
@@ -14,19 +18,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
 
-from matching.dates import find_dates
+from matching import lexicon as lx
+from matching.dates import find_dates, period_start
+from matching.mentions import ChannelLike, Mention, MentionFinder
 from matching.sentences import Sentence, split_sentences
 
-SUSPENDED, RESUMED = "suspended", "resumed"
-
-
-class ChannelLike(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def aliases(self) -> list[str]: ...
+SUSPENDED, RESUMED = lx.SUSPENDED, lx.RESUMED
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,11 @@ class Trigger:
     start: int
     end: int
     word: str
-    nominal: bool  # "the suspension of" rather than "suspended"
+    flipped: bool = False  # "no longer suspended": a suspension word reporting a resumption
+
+    @property
+    def nominal(self) -> bool:
+        return bool(lx.NOMINAL.search(self.word))
 
 
 @dataclass
@@ -62,213 +64,110 @@ class SentenceTrace:
     events: list[Event] = field(default_factory=list)
 
 
-def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.IGNORECASE)
-
-
-_TRIGGERS = {
-    SUSPENDED: _words(
-        r"suspend(?:ed|s|ing)?|suspensions?|cancel(?:l?ed|s|l?ing)?|cancell?ations?"
-        r"|halt(?:ed|s|ing)?|froze|frozen|freez(?:e|es|ing)"
-        r"|cut(?:s|ting)?\s+off|called\s+off|call(?:s|ing)?\s+off|broke(?:n)?\s+off|break(?:s|ing)?\s+off"
-        r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance"
-        r"|terminat(?:ed|es|e|ing)|shut\s+down"
-        r"|cut(?=\s+(?:\w+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications|cooperation|ties)\b)"
-    ),
-    RESUMED: _words(
-        r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
-        r"|restor(?:e|ed|es|ing|ation)|reviv(?:e|ed|es|ing|al)|re-?open(?:ed|s|ing)?"
-        r"|re-?establish(?:ed|es|ing|ment)?|re-?launch(?:ed|es|ing)?|launch(?:ed|es|ing)?"
-        r"|set\s+up|back\s+on\s+track|for\s+the\s+first\s+time\s+since|reinstat(?:e|ed|es|ing)"
-        r"|reactivat(?:e|ed|es|ing)|re-?engag(?:e|ed|es|ing|ement)"
-    ),
-}
-_NOMINAL = re.compile(r"(?:ion|al|ment|ations?|suspensions?)$", re.IGNORECASE)
-
-# Cues that make a trigger something other than a report of fact, by kind.
-_BLOCKERS: dict[str, re.Pattern[str]] = {
-    "negation": _words(
-        r"not|never|no\s+longer|yet\s+to|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor"
-        r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?"
-    ),
-    "modal": _words(
-        r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly"
-    ),
-    "recommendation": _words(
-        r"should|must|ought\s+to|need(?:s|ed)?\s+to|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+(?:for|on)"
-        r"|recommend\w*|press(?:es|ed|ing)?\s+for|push(?:es|ed|ing)?\s+for|it\s+is\s+time|demand\w*"
-        r"|advocat\w*|encourag\w*|appeal\w*|insist\w*"
-    ),
-    "hope_plan": _words(
-        r"hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|intend\w*"
-        r"|want(?:s|ed|ing)?|expect\w*|set\s+to|efforts?\s+to|propos\w*|prepar\w+\s+to"
-        r"|look(?:s|ed|ing)?\s+forward|wish\w*|eager|tr(?:y|ies|ying|ied)\s+to|attempt\w*|willing"
-        r"|ready\s+to|consider\w*|explor\w*|scheduled|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
-    ),
-    "conditional": _words(r"if|unless|whether|in\s+case|provided\s+that|once|until"),
-}
-# Realis markers that override a hope or plan: "agreed to resume" reports a decision.
-_AGREED = _words(r"agreed|agree[sd]?\s+to|decided\s+to|moved\s+to|began\s+to|started\s+to")
-_PSEUDO_NEGATION = _words(r"not\s+only|no\s+sooner|not\s+least")
-
-# Clause boundaries: a cue does not reach across these.
-_CLAUSE = re.compile(
-    r";|:|—|–|\s-\s|,\s+(?:but|while|whereas|although|though|and|yet|so)\b|\b(?:but|while|whereas|although|though)\b",
-    re.IGNORECASE,
-)
-# ", suspended after the Pelosi visit": an older change mentioned as background.
-_BACKGROUND = re.compile(
-    r",\s*(?:(?:which|that)\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+)?$", re.IGNORECASE
-)
-_ANAPHOR = _words(
-    r"(?:these|those|such|the|both|all|their|its)\s+(?:\w+\s+){0,2}?"
-    r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications|cooperation|working\s+groups?)"
-    r"|dialogues?\s+on\s+(?:these|those|both)\s+(?:issues|fronts|areas)|them|it"
-)
-
-
 class Detector:
     """Compiled once per catalog; `detect` is then a pure function of the text."""
 
     def __init__(self, channels: Sequence[ChannelLike]) -> None:
-        self._aliases = [
-            (
-                channel.id,
-                re.compile(
-                    r"(?<![\w-])(?:"
-                    + "|".join(_alias_pattern(a) for a in channel.aliases)
-                    + r")(?![\w-])",
-                    re.IGNORECASE,
-                ),
-            )
-            for channel in channels
-            if channel.aliases
-        ]
+        self._finder = MentionFinder(channels)
 
     def detect(self, text: str, published: date | None = None) -> list[Event]:
         return [event for trace in self.explain(text, published) for event in trace.events]
 
     def explain(self, text: str, published: date | None = None) -> list[SentenceTrace]:
         traces: list[SentenceTrace] = []
-        recent: list[list[str]] = []  # channels named in the previous sentences
+        named: list[list[str]] = []  # the channels named in each sentence so far
+        touched: list[list[str]] = []  # the channels whose topics each sentence touched
         for sentence in split_sentences(text):
-            trace = self._read(sentence, published, recent[-2:])
+            antecedents = _antecedents(named[-2:], touched[-2:])
+            trace = _read(sentence, self._finder.find(sentence.text), published, antecedents)
             traces.append(trace)
-            recent.append(list(dict.fromkeys(channel for channel, _ in trace.mentions)))
+            named.append(list(dict.fromkeys(channel for channel, _ in trace.mentions)))
+            touched.append(self._finder.topics(sentence.text))
         return traces
 
-    def mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping channel mentions (start, end, channel), longest first."""
-        found = sorted(
-            (
-                (m.start(), m.end(), channel)
-                for channel, rx in self._aliases
-                for m in rx.finditer(text)
-            ),
-            key=lambda item: (item[0], item[0] - item[1]),
-        )
-        chosen: list[tuple[int, int, str]] = []
-        for item in found:
-            if not chosen or item[0] >= chosen[-1][1]:
-                chosen.append(item)
-        return chosen
 
-    def _read(
-        self, sentence: Sentence, published: date | None, recent: list[list[str]]
-    ) -> SentenceTrace:
-        text = sentence.text
-        trace = SentenceTrace(sentence)
-        mentions = self.mentions(text)
-        trace.mentions = [(channel, text[s:e]) for s, e, channel in mentions]
-        triggers = _find_triggers(text)
-        trace.triggers = [f"{t.kind}:{t.word}" for t in triggers]
-        if not triggers:
-            return trace
-        question = text.rstrip().rstrip("\"'”’)").endswith("?")
-        live: list[Trigger] = []
-        background: list[Trigger] = []
-        for trigger in triggers:
-            cues = _blocking_cues(text, trigger, triggers)
-            if question:
-                cues.append("question")
-            trace.cues += [f"{trigger.word}: blocked by {cue}" for cue in cues]
-            if "background" in cues:
-                background.append(trigger)
-            elif not cues:
-                live.append(trigger)
-        # Background ("…, suspended after the Pelosi visit") is not this sentence's claim.
-        triggers = [t for t in triggers if t not in background]
-        dates = find_dates(text, published)
-        events: dict[tuple[str, str], Event] = {}
-        if mentions:
-            for start, end, channel in mentions:
-                trigger = _nearest(triggers, start, end, text)
-                if trigger in live:
-                    rule = f"{trigger.kind}:{'nominal' if trigger.nominal else 'verb'}"
-                    confidence = 0.85 if trigger.nominal else 0.9
-                    events.setdefault(
-                        (channel, trigger.kind),
-                        self._event(sentence, channel, trigger, rule, confidence, dates),
-                    )
-        elif recent and any(recent):
-            antecedents = next(channels for channels in reversed(recent) if channels)
-            for trigger in live:
-                anaphor = _ANAPHOR.search(_clause_of(text, trigger))
-                if anaphor:
-                    trace.cues.append(
-                        f"{trigger.word}: anaphor '{anaphor.group()}' -> {', '.join(antecedents)}"
-                    )
-                    for channel in antecedents:
-                        events.setdefault(
-                            (channel, trigger.kind),
-                            self._event(
-                                sentence, channel, trigger, f"{trigger.kind}:anaphora", 0.75, dates
-                            ),
-                        )
-        trace.events = list(events.values())
+def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list[str], str]:
+    """What "those talks" refers to: the channels named most recently, else their topics."""
+    for channels in reversed(named):
+        if channels:
+            return channels, "named"
+    for channels in reversed(touched):
+        if channels:
+            return channels, "topic"
+    return [], ""
+
+
+def _read(
+    sentence: Sentence,
+    mentions: list[Mention],
+    published: date | None,
+    antecedents: tuple[list[str], str],
+) -> SentenceTrace:
+    text = sentence.text
+    trace = SentenceTrace(sentence, mentions=[(m.channel, m.text) for m in mentions])
+    triggers = _find_triggers(text)
+    trace.triggers = [f"{t.kind}:{t.word}" for t in triggers]
+    if not triggers:
         return trace
-
-    @staticmethod
-    def _event(
-        sentence: Sentence,
-        channel: str,
-        trigger: Trigger,
-        rule: str,
-        confidence: float,
-        dates: list[tuple[int, int, str]],
-    ) -> Event:
-        # "met for the first time since 2019": that date is the earlier change, not this one.
-        dates = [d for d in dates if not trigger.start <= d[0] < trigger.end]
-        occurred = min(dates, key=lambda d: abs(d[0] - trigger.start))[2] if dates else None
-        return Event(
-            channel,
-            trigger.kind,
-            sentence.text,
-            sentence.start,
-            sentence.end,
-            confidence,
-            occurred,
-            rule,
-        )
-
-
-def _alias_pattern(alias: str) -> str:
-    words = re.split(r"[\s\-–]+", alias.strip())
-    return r"[\s\-–]+".join(re.escape(w) for w in words if w)
+    dates = find_dates(text, published)
+    verdicts = {t: _cues(text, t, dates, published) for t in triggers}
+    # "no longer suspended" reports a resumption.
+    triggers = [_no_longer(text, t, verdicts) for t in triggers]
+    verdicts = {t: _cues(text, t, dates, published) for t in triggers}
+    live = [t for t in triggers if not verdicts[t]]
+    background = {t for t in triggers if _is_background(text, t, mentions, live)}
+    for t in triggers:
+        cues = verdicts[t] + (["background"] if t in background else [])
+        trace.cues += [f"{t.word}: blocked by {cue}" for cue in cues]
+    governing = [t for t in triggers if t not in background]
+    events: dict[tuple[str, str], Event] = {}
+    claimed: set[Trigger] = set()
+    for mention in mentions:
+        trigger = _governing(text, mention, governing, mentions, live)
+        if trigger is None:
+            continue
+        claimed.add(trigger)
+        if trigger in live:
+            how = "nominal" if trigger.nominal else "verb"
+            confidence = (0.85 if trigger.nominal else 0.9) - (
+                0.05 if mention.how == "topic" else 0
+            )
+            event = _event(
+                sentence, mention.channel, trigger, f"{trigger.kind}:{how}", confidence, dates, text
+            )
+            events.setdefault((mention.channel, trigger.kind), event)
+    channels, how = antecedents
+    for trigger in live:
+        if trigger in claimed or trigger in background or not channels:
+            continue
+        start, end = _clause_bounds(text, trigger.start)
+        anaphor = lx.ANAPHOR.search(text, start, end)
+        if anaphor:
+            trace.cues.append(
+                f"{trigger.word}: anaphor '{anaphor.group()}' -> {', '.join(channels)} ({how})"
+            )
+            confidence = 0.75 if how == "named" else 0.65
+            for channel in channels:
+                event = _event(
+                    sentence, channel, trigger, f"{trigger.kind}:anaphora", confidence, dates, text
+                )
+                events.setdefault((channel, trigger.kind), event)
+    trace.events = list(events.values())
+    return trace
 
 
 def _find_triggers(text: str) -> list[Trigger]:
-    triggers = [
-        Trigger(kind, m.start(), m.end(), m.group(), bool(_NOMINAL.search(m.group())))
-        for kind, rx in _TRIGGERS.items()
+    found = [
+        Trigger(kind, m.start(), m.end(), m.group())
+        for kind, rx in lx.TRIGGERS.items()
         for m in rx.finditer(text)
     ]
-    return sorted(triggers, key=lambda t: t.start)
+    return sorted(found, key=lambda t: t.start)
 
 
 def _clause_bounds(text: str, position: int) -> tuple[int, int]:
     start, end = 0, len(text)
-    for match in _CLAUSE.finditer(text):
+    for match in lx.CLAUSE.finditer(text):
         if match.end() <= position:
             start = match.end()
         elif match.start() >= position:
@@ -277,35 +176,140 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
-def _clause_of(text: str, trigger: Trigger) -> str:
+def _cues(
+    text: str, trigger: Trigger, dates: list[tuple[int, int, str]], published: date | None
+) -> list[str]:
+    """Every reason the trigger is not a report of fact; empty when it is one."""
     start, end = _clause_bounds(text, trigger.start)
-    return text[start:end]
-
-
-def _blocking_cues(text: str, trigger: Trigger, triggers: list[Trigger]) -> list[str]:
-    start, end = _clause_bounds(text, trigger.start)
-    before = _PSEUDO_NEGATION.sub(" ", text[start : trigger.start])
-    # A noun trigger ("the resumption of talks would help") is hedged after it, too.
-    after = text[trigger.end : end] if trigger.nominal else ""
+    relative = [m.end() for m in lx.RELATIVE_START.finditer(text, start, trigger.start)]
+    before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *relative]) : trigger.start])
+    if trigger.flipped:
+        before = lx.NO_LONGER.sub(" ", before)
+    # A noun trigger is hedged after it, too ("the resumption of talks would help"),
+    # within its own phrase: the next eight words.
+    after = " ".join(text[trigger.end : end].split()[:8]) if trigger.nominal else ""
     cues = [
-        kind for kind, rx in _BLOCKERS.items() if rx.search(before) or (after and rx.search(after))
+        kind
+        for kind, rx in lx.BLOCKERS.items()
+        if rx.search(before) or (after and rx.search(after))
     ]
-    if (
-        "hope_plan" in cues
-        and _AGREED.search(before)
-        and not {"negation", "modal", "conditional"} & set(cues)
-    ):
+    if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
+        cues.append("generic")
+    if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
+        cues.append("negation")  # "there has been no restoration of …"
+    agreed = lx.AGREED.search(before)
+    if "hope_plan" in cues and agreed and not {"negation", "modal", "conditional"} & set(cues):
         cues.remove("hope_plan")
-    if _BACKGROUND.search(text[: trigger.start]) and any(
-        t.kind != trigger.kind and t.start < trigger.start for t in triggers
+    if re.search(r"\bto\s+(?:\w+ly\s+)?$", before, re.IGNORECASE) and not re.search(
+        lx.AGREED.pattern + r"\s+(?:\w+\s+){0,2}to\s+(?:\w+ly\s+)?$", before, re.IGNORECASE
     ):
-        cues.append("background")
-    return cues
+        cues.append("infinitive")
+    if lx.BASE_FORM.match(trigger.word) and re.fullmatch(
+        r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE
+    ):
+        cues.append("imperative")
+    if lx.INVERTED_CONDITION.match(before) and not text.rstrip().endswith("?"):
+        cues.append("conditional")
+    if text.rstrip().rstrip("\"'”’)").endswith("?"):
+        cues.append("question")
+    occurred = _occurred(text, trigger, dates)
+    if occurred and published and period_start(occurred) > published:
+        cues.append("future")
+    return list(dict.fromkeys(cues))
 
 
-def _nearest(triggers: list[Trigger], start: int, end: int, text: str) -> Trigger:
-    """The trigger a mention belongs to: in its own clause if one is there, else the closest."""
-    clause = _clause_bounds(text, start)
-    same_clause = [t for t in triggers if clause[0] <= t.start < clause[1]]
-    pool = same_clause or triggers
-    return min(pool, key=lambda t: t.start - end if t.start >= end else start - t.end)
+def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) -> Trigger:
+    start, _ = _clause_bounds(text, trigger.start)
+    if (
+        trigger.kind == SUSPENDED
+        and verdicts[trigger] == ["negation"]
+        and lx.NO_LONGER.search(text[max(start, trigger.start - 30) : trigger.start])
+        and not re.search(r"\bnot\b|n't\b", text[start : trigger.start], re.IGNORECASE)
+    ):
+        return Trigger(RESUMED, trigger.start, trigger.end, trigger.word, flipped=True)
+    return trigger
+
+
+def _is_background(
+    text: str, trigger: Trigger, mentions: list[Mention], live: list[Trigger]
+) -> bool:
+    """An older change told in passing: "…, suspended after the Pelosi visit, …"."""
+    others = [t for t in live if t.kind != trigger.kind and t is not trigger]
+    if not others or not lx.PARTICIPLE.search(trigger.word):
+        return False
+    before = text[: trigger.start]
+    if lx.STILL_STATE.search(before[-25:]):
+        return False  # "which remain suspended" is the state now, not background
+    if lx.RELATIVE_BEFORE.search(before):
+        return True
+    preceding = [m for m in mentions if m.end <= trigger.start]
+    if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
+        return True
+    # A reduced relative: "military talks cut off after the Pelosi trip are back on track".
+    follows_mention = any(0 <= trigger.start - m.end <= 1 for m in mentions)
+    return follows_mention and any(t.start > trigger.end for t in others)
+
+
+def _governing(
+    text: str,
+    mention: Mention,
+    triggers: list[Trigger],
+    mentions: list[Mention],
+    live: list[Trigger],
+) -> Trigger | None:
+    """The trigger that says something of this mention: in its clause, else the list it ends.
+
+    When the clause holds several, a live one wins: in "has not restored the MMCA talks,
+    which remain suspended" the suspension is reported even though the restoration is denied.
+    """
+    if not triggers:
+        return None
+    start, end = _clause_bounds(text, mention.start)
+    pool = [t for t in triggers if start <= t.start < end]
+    if not pool:
+        rest = text[start:end]
+        for other in sorted(mentions, key=lambda m: m.start, reverse=True):
+            if start <= other.start and other.end <= end:
+                rest = rest[: other.start - start] + " " + rest[other.end - start :]
+        # "…, climate talks, and military dialogues": a list continued past a comma.
+        if len(re.findall(r"[A-Za-z]+", rest)) > 3:
+            return None
+        pool = triggers
+    pool = [t for t in pool if t in live] or pool
+    return min(
+        pool,
+        key=lambda t: t.start - mention.end if t.start >= mention.end else mention.start - t.end,
+    )
+
+
+def _occurred(text: str, trigger: Trigger, dates: list[tuple[int, int, str]]) -> str | None:
+    """The stated date of this change: in its clause, after the trigger first."""
+    start, end = _clause_bounds(text, trigger.start)
+    # "met for the first time since 2019": that date is the earlier change, not this one.
+    own = [d for d in dates if start <= d[0] < end and not trigger.start <= d[0] < trigger.end]
+    after = [d for d in own if d[0] >= trigger.end and "," not in text[trigger.end : d[0]]]
+    before = [d for d in own if d[1] <= trigger.start]
+    if after:
+        return after[0][2]
+    return before[-1][2] if before else None
+
+
+def _event(
+    sentence: Sentence,
+    channel: str,
+    trigger: Trigger,
+    rule: str,
+    confidence: float,
+    dates: list[tuple[int, int, str]],
+    text: str,
+) -> Event:
+    return Event(
+        channel,
+        trigger.kind,
+        sentence.text,
+        sentence.start,
+        sentence.end,
+        round(confidence, 2),
+        _occurred(text, trigger, dates),
+        rule,
+    )

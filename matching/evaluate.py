@@ -53,7 +53,9 @@ class Scores:
     fp: int = 0
     fn: int = 0
     passages: int = 0
-    negatives: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # kind -> [fired, of]
+    negatives: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )  # kind -> [fired, of]
     misses: list[Miss] = field(default_factory=list)
 
     @property
@@ -70,7 +72,9 @@ class Scores:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def false_fire_rates(self) -> dict[str, tuple[int, int, float]]:
-        return {kind: (fired, of, fired / of) for kind, (fired, of) in sorted(self.negatives.items())}
+        return {
+            kind: (fired, of, fired / of) for kind, (fired, of) in sorted(self.negatives.items())
+        }
 
     def as_json(self) -> dict[str, float | int]:
         return {
@@ -94,16 +98,22 @@ def load_passages(path: str | Path) -> list[Passage]:
             raw = json.loads(line)
             expected = frozenset((e["channel"], e["event"]) for e in raw["expected"])
             published = date.fromisoformat(raw["published"]) if raw.get("published") else None
-            passages.append(Passage(str(raw["id"]), raw["text"], published, expected, raw.get("kind", "")))
+            passages.append(
+                Passage(str(raw["id"]), raw["text"], published, expected, raw.get("kind", ""))
+            )
         except (ValueError, KeyError, TypeError) as exc:
-            raise CorpusError(f"{path}:{number}: not a labelled passage ({type(exc).__name__}: {exc})") from None
+            raise CorpusError(
+                f"{path}:{number}: not a labelled passage ({type(exc).__name__}: {exc})"
+            ) from None
     return passages
 
 
 def evaluate(detector: Detector, passages: Iterable[Passage]) -> Scores:
     scores = Scores()
     for passage in passages:
-        found = frozenset((e.channel, e.event) for e in detector.detect(passage.text, passage.published))
+        found = frozenset(
+            (e.channel, e.event) for e in detector.detect(passage.text, passage.published)
+        )
         scores.passages += 1
         scores.tp += len(found & passage.expected)
         scores.fp += len(found - passage.expected)

@@ -73,6 +73,12 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(
     r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)"""
 )
+# Abbreviations that may also close a sentence, and words that then open the next one.
+CAN_END_SENTENCE = frozenset("u.s u.k u.n e.u p.r.c d.c etc inc ltd co corp jr sr".split())
+_STARTER = re.compile(
+    r"\s+(?:The|This|That|These|Those|It|Its|They|Their|He|She|We|In|On|At|But|And|However|Both|Neither"
+    r"|Since|After|Before|When|While|Beijing|Washington|China|Yet|Still|Meanwhile|Last|A|An)\b"
+)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
 
 
@@ -89,7 +95,9 @@ def split_sentences(text: str) -> list[Sentence]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        if match.group().startswith((".", "!", "?")) and _is_abbreviation(text[start:end]):
+        if match.group().startswith((".", "!", "?")) and _is_abbreviation(
+            text[start:end], text[end:]
+        ):
             continue
         _append(sentences, text, start, end)
         start = end
@@ -97,12 +105,14 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
-def _is_abbreviation(chunk: str) -> bool:
+def _is_abbreviation(chunk: str, following: str) -> bool:
     stripped = chunk.rstrip("\"'”’)]")
     match = _LAST_WORD.search(stripped)
     if not match:
         return False
     word = match.group(1).lower()
+    if word in CAN_END_SENTENCE and _STARTER.match(following):
+        return False  # "… talks with the U.S. Beijing suspended them …" is two sentences
     # A single capital letter is an initial ("Charles Q. Brown").
     return word in ABBREVIATIONS or (len(word) == 1 and match.group(1).isupper())
 

@@ -10,8 +10,9 @@ article fold into one net change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Generic, TypeVar
+
+from matching.dates import period_start
 
 Ref = TypeVar("Ref")
 
@@ -38,13 +39,6 @@ class Folded(Generic[Ref]):
     @property
     def changed(self) -> bool:
         return self.state != self.previous
-
-
-def period_start(when: str) -> date:
-    """The first day a partial ISO date can mean: "2022-08" -> 2022-08-01."""
-    parts = [int(p) for p in when.split("-")]
-    parts += [1] * (3 - len(parts))
-    return date(parts[0], parts[1], parts[2])
 
 
 def fold(
