@@ -68,11 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     detect.set_defaults(command=cmd_detect)
 
-    evaluate = commands.add_parser("eval", help="precision, recall and F1 of the detector on labelled passages")
+    evaluate = commands.add_parser(
+        "eval", help="precision, recall and F1 of the detector on labelled passages"
+    )
     evaluate.add_argument("file", help="labelled passages, one JSON object per line")
     evaluate.add_argument("--config", help=argparse.SUPPRESS)
     evaluate.add_argument("--json", action="store_true", help="print JSON")
-    evaluate.add_argument("--misses", action="store_true", help="list every passage the detector got wrong")
+    evaluate.add_argument(
+        "--misses", action="store_true", help="list every passage the detector got wrong"
+    )
     evaluate.set_defaults(command=cmd_eval)
 
     check = commands.add_parser("check", help="validate the configuration")
@@ -217,7 +221,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     p_low, p_high = wilson_interval(scores.tp, scores.tp + scores.fp)
     r_low, r_high = wilson_interval(scores.tp, scores.tp + scores.fn)
-    print(f"{scores.passages} passages: {scores.tp} true positives, {scores.fp} false positives, {scores.fn} missed")
+    print(
+        f"{scores.passages} passages: {scores.tp} true positives, {scores.fp} false positives, {scores.fn} missed"
+    )
     print(f"precision {scores.precision:.3f}  (95% CI {p_low:.3f}–{p_high:.3f})")
     print(f"recall    {scores.recall:.3f}  (95% CI {r_low:.3f}–{r_high:.3f})")
     print(f"F1        {scores.f1:.3f}")
@@ -229,7 +235,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for miss in scores.misses:
             extra = ", ".join(f"+{c}:{e}" for c, e in sorted(miss.false_positives))
             missing = ", ".join(f"-{c}:{e}" for c, e in sorted(miss.false_negatives))
-            print(f"\n{miss.passage.id} [{miss.passage.kind}] {extra} {missing}\n  {miss.passage.text}")
+            print(
+                f"\n{miss.passage.id} [{miss.passage.kind}] {extra} {missing}\n  {miss.passage.text}"
+            )
     return 0
 
 

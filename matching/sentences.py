@@ -74,7 +74,7 @@ _BOUNDARY = re.compile(
     r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)"""
 )
 # Abbreviations that may also close a sentence, and words that then open the next one.
-CAN_END_SENTENCE = frozenset("u.s u.k u.n e.u p.r.c d.c etc inc ltd co corp jr sr".split())
+CAN_END_SENTENCE = frozenset(["u.s", "u.k", "u.n", "e.u", "p.r.c", "d.c", "etc", "inc", "ltd", "co", "corp", "jr", "sr"])
 _STARTER = re.compile(
     r"\s+(?:The|This|That|These|Those|It|Its|They|Their|He|She|We|In|On|At|But|And|However|Both|Neither"
     r"|Since|After|Before|When|While|Beijing|Washington|China|Yet|Still|Meanwhile|Last|A|An)\b"
