@@ -15,14 +15,16 @@ on Monday") does not count.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from matching import lexicon as lx
 from matching.dates import find_dates, period_start
 from matching.mentions import ChannelLike, Mention, MentionFinder
-from matching.sentences import Sentence, split_sentences
+from matching.sentences import Sentence, paragraphs, split_sentences
 
 SUSPENDED, RESUMED = lx.SUSPENDED, lx.RESUMED
 
@@ -71,18 +73,58 @@ class Detector:
         self._finder = MentionFinder(channels)
 
     def detect(self, text: str, published: date | None = None) -> list[Event]:
-        return [event for trace in self.explain(text, published) for event in trace.events]
+        return [
+            event
+            for trace in self.explain(text, published, everything=False)
+            for event in trace.events
+        ]
 
-    def explain(self, text: str, published: date | None = None) -> list[SentenceTrace]:
-        traces: list[SentenceTrace] = []
-        named: list[list[str]] = []  # the channels named in each sentence so far
-        touched: list[list[str]] = []  # the channels whose topics each sentence touched
-        for sentence in split_sentences(text):
-            antecedents = _antecedents(named[-2:], touched[-2:])
-            trace = _read(sentence, self._finder.find(sentence.text), published, antecedents)
-            traces.append(trace)
-            named.append(list(dict.fromkeys(channel for channel, _ in trace.mentions)))
-            touched.append(self._finder.topics(sentence.text))
+    def explain(
+        self, text: str, published: date | None = None, everything: bool = True
+    ) -> list[SentenceTrace]:
+        """One trace per sentence. Without `everything`, only sentences holding a trigger
+        (and the two before each, for anaphora) are read closely: most sentences of an
+        article report no change, and detection must stay cheap next to extraction."""
+        found = _trigger_spans(text)
+        if everything:
+            sentences = split_sentences(text)
+        else:
+            # Only paragraphs holding a trigger, and the one before each (for anaphora).
+            spans = paragraphs(text)
+            starts = [start for start, _ in spans]
+            wanted = sorted(
+                {
+                    i
+                    for t in found
+                    for i in (bisect_right(starts, t.start) - 2, bisect_right(starts, t.start) - 1)
+                    if i >= 0
+                }
+            )
+            sentences = [s for i in wanted for s in split_sentences(text, *spans[i])]
+        triggers = _triggers_by_sentence(found, sentences)
+        mentions: dict[int, list[Mention]] = {}
+
+        def mentions_of(i: int) -> list[Mention]:
+            if i not in mentions:
+                named = everything or self._finder.may_name_a_channel(sentences[i].text)
+                mentions[i] = self._finder.find(sentences[i].text) if named else []
+            return mentions[i]
+
+        def antecedents_of(i: int) -> tuple[list[str], str]:
+            before = [j for j in (i - 2, i - 1) if j >= 0]
+            return _antecedents(
+                [[m.channel for m in mentions_of(j)] for j in before],
+                [self._finder.topics(sentences[j].text) for j in before],
+            )
+
+        traces = []
+        for i, sentence in enumerate(sentences):
+            if not triggers[i] and not everything:
+                traces.append(SentenceTrace(sentence))
+                continue
+            anaphoric = bool(lx.ANAPHOR.search(sentence.text))
+            antecedents = antecedents_of(i) if anaphoric else ([], "")
+            traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces
 
 
@@ -90,7 +132,7 @@ def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list
     """What "those talks" refers to: the channels named most recently, else their topics."""
     for channels in reversed(named):
         if channels:
-            return channels, "named"
+            return list(dict.fromkeys(channels)), "named"
     for channels in reversed(touched):
         if channels:
             return channels, "topic"
@@ -99,21 +141,21 @@ def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list
 
 def _read(
     sentence: Sentence,
+    triggers: list[Trigger],
     mentions: list[Mention],
     published: date | None,
     antecedents: tuple[list[str], str],
 ) -> SentenceTrace:
     text = sentence.text
     trace = SentenceTrace(sentence, mentions=[(m.channel, m.text) for m in mentions])
-    triggers = _find_triggers(text)
     trace.triggers = [f"{t.kind}:{t.word}" for t in triggers]
-    if not triggers:
-        return trace
-    dates = find_dates(text, published)
+    if not triggers or not (mentions or antecedents[0]):
+        return trace  # nothing here for a trigger to be about
+    dates = _LazyDates(text, published)
     verdicts = {t: _cues(text, t, dates, published) for t in triggers}
     # "no longer suspended" reports a resumption.
     triggers = [_no_longer(text, t, verdicts) for t in triggers]
-    verdicts = {t: _cues(text, t, dates, published) for t in triggers}
+    verdicts = {t: verdicts.get(t) or _cues(text, t, dates, published) for t in triggers}
     live = [t for t in triggers if not verdicts[t]]
     background = {t for t in triggers if _is_background(text, t, mentions, live)}
     for t in triggers:
@@ -156,28 +198,52 @@ def _read(
     return trace
 
 
-def _find_triggers(text: str) -> list[Trigger]:
-    found = [
-        Trigger(kind, m.start(), m.end(), m.group())
-        for kind, rx in lx.TRIGGERS.items()
-        for m in rx.finditer(text)
+def _trigger_spans(text: str) -> list[Trigger]:
+    """Every trigger in the text, with offsets in it."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare scripts whose lowercase changes length
+        found = [
+            Trigger(k, m.start(), m.end(), m.group())
+            for k, rx in lx.TRIGGERS.items()
+            for m in rx.finditer(text)
+        ]
+        return sorted(found, key=lambda t: t.start)
+    return [
+        Trigger(m.lastgroup or "", m.start(), m.end(), text[m.start() : m.end()])
+        for m in lx.ANY_TRIGGER.finditer(lowered)
     ]
-    return sorted(found, key=lambda t: t.start)
+
+
+def _triggers_by_sentence(found: list[Trigger], sentences: list[Sentence]) -> list[list[Trigger]]:
+    """Triggers filed under their sentence, with offsets relative to it."""
+    starts = [s.start for s in sentences]
+    filed: list[list[Trigger]] = [[] for _ in sentences]
+    for t in found:
+        i = bisect_right(starts, t.start) - 1
+        if i >= 0 and t.end <= sentences[i].end:
+            offset = sentences[i].start
+            filed[i].append(Trigger(t.kind, t.start - offset, t.end - offset, t.word))
+    return filed
 
 
 def _clause_bounds(text: str, position: int) -> tuple[int, int]:
     start, end = 0, len(text)
-    for match in lx.CLAUSE.finditer(text):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = match.start()
+    for boundary_start, boundary_end in _clause_boundaries(text):
+        if boundary_end <= position:
+            start = boundary_end
+        elif boundary_start >= position:
+            end = boundary_start
             break
     return start, end
 
 
+@lru_cache(maxsize=256)
+def _clause_boundaries(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in lx.CLAUSE.finditer(text))
+
+
 def _cues(
-    text: str, trigger: Trigger, dates: list[tuple[int, int, str]], published: date | None
+    text: str, trigger: Trigger, dates: Iterable[tuple[int, int, str]], published: date | None
 ) -> list[str]:
     """Every reason the trigger is not a report of fact; empty when it is one."""
     start, end = _clause_bounds(text, trigger.start)
@@ -212,10 +278,24 @@ def _cues(
         cues.append("conditional")
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
-    occurred = _occurred(text, trigger, dates)
-    if occurred and published and period_start(occurred) > published:
-        cues.append("future")
+    if not cues and published:  # dates are costly to find: only for an otherwise live trigger
+        occurred = _occurred(text, trigger, dates)
+        if occurred and period_start(occurred) > published:
+            cues.append("future")
     return list(dict.fromkeys(cues))
+
+
+class _LazyDates:
+    """The sentence's stated dates, found on first use."""
+
+    def __init__(self, text: str, published: date | None) -> None:
+        self._text, self._published = text, published
+        self._found: list[tuple[int, int, str]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, int, str]]:
+        if self._found is None:
+            self._found = find_dates(self._text, self._published)
+        return iter(self._found)
 
 
 def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) -> Trigger:
@@ -282,7 +362,7 @@ def _governing(
     )
 
 
-def _occurred(text: str, trigger: Trigger, dates: list[tuple[int, int, str]]) -> str | None:
+def _occurred(text: str, trigger: Trigger, dates: Iterable[tuple[int, int, str]]) -> str | None:
     """The stated date of this change: in its clause, after the trigger first."""
     start, end = _clause_bounds(text, trigger.start)
     # "met for the first time since 2019": that date is the earlier change, not this one.
@@ -300,7 +380,7 @@ def _event(
     trigger: Trigger,
     rule: str,
     confidence: float,
-    dates: list[tuple[int, int, str]],
+    dates: Iterable[tuple[int, int, str]],
     text: str,
 ) -> Event:
     return Event(

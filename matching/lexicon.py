@@ -37,6 +37,9 @@ TRIGGERS = {
         r"|(?:for\s+)?the\s+first\s+(?:[\w'’-]+\s+){0,7}?since"
     ),
 }
+# Both kinds in one pattern, lowercase and without IGNORECASE (five times faster), for
+# one pass over a lowercased article.
+ANY_TRIGGER = re.compile("|".join(f"(?P<{kind}>{rx.pattern})" for kind, rx in TRIGGERS.items()))
 NOMINAL = re.compile(r"(?:ion|al|ment|ations?|suspensions?)$", re.IGNORECASE)
 # The base form of a trigger verb: at the head of a clause it is an imperative.
 BASE_FORM = re.compile(

@@ -4,25 +4,30 @@ A channel is named either by one of its aliases ("Defense Policy Coordination Ta
 "MMCA") or by one of its topics joined to a dialogue noun: "climate" + "talks", "talks
 with Washington on" + "climate change", "the climate and anti-drug talks". A topic alone
 ("climate", "fentanyl") names no channel, and neither does a bare "talks".
+
+Matching is word by word against an index of phrases (case-insensitive; hyphens and
+spaces alike), so its cost does not grow with the size of the catalog.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import lru_cache
+from typing import NamedTuple, Protocol
 
 from matching.lexicon import DIALOGUE_NOUNS, LINKERS
 
-_TOKEN = re.compile(r"[\w'’.&-]+|[,;:()]")
+_WORD = re.compile(r"[A-Za-z0-9'’]+|[,;:()]")
+_JOINER = re.compile(r"[\s\-–]*")  # what may stand between the words of a phrase
 _CONNECTORS = {
     ",",
     "and",
     "or",
     "as",
     "well",
-    "&",
     "on",
     "one",
     "the",
@@ -33,7 +38,7 @@ _CONNECTORS = {
     "its",
     "their",
 }
-_COORDINATORS = {",", "and", "or", "&"}
+_COORDINATORS = {",", "and", "or"}
 _BREAKS = {";", ":", "(", ")"}
 
 
@@ -55,132 +60,181 @@ class Mention:
     how: str  # "alias" or "topic"
 
 
-def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str] | None:
-    """One regex for a list of phrases; hyphens and spaces match each other."""
-    parts = [
-        r"[\s\-–]+".join(re.escape(w) for w in re.split(r"[\s\-–]+", p.strip()) if w)
-        for p in phrases
-        if p.strip()
-    ]
-    if not parts:
+class _Token(NamedTuple):
+    start: int
+    end: int
+    word: str  # lowercased, apostrophes normalised
+
+
+class _Hit(NamedTuple):
+    first: int  # token indices, inclusive
+    last: int
+    channel: str
+    alias: bool
+
+
+class PhraseIndex:
+    """Phrases by their first word, longest first, for a word-by-word scan."""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+
+    def add(self, phrase: str, label: str) -> None:
+        words = tuple(w.lower() for w in _WORD.findall(phrase) if w not in _BREAKS and w != ",")
+        if words:
+            normal = tuple(_norm(w) for w in words)
+            self._by_first[normal[0]].append((normal, label))
+            self._by_first[normal[0]].sort(key=lambda item: -len(item[0]))
+
+    def scan(self, text: str, tokens: list[_Token]) -> list[tuple[int, int, str]]:
+        """Non-overlapping (first token, last token, label), longest match first."""
+        found = []
+        i = 0
+        while i < len(tokens):
+            match = self._match_at(text, tokens, i) if tokens[i].word in self._by_first else None
+            if match:
+                found.append(match)
+                i = match[1] + 1
+            else:
+                i += 1
+        return found
+
+    def first_words(self) -> set[str]:
+        return set(self._by_first)
+
+    def _match_at(self, text: str, tokens: list[_Token], i: int) -> tuple[int, int, str] | None:
+        for words, label in self._by_first.get(tokens[i].word, ()):
+            last = i + len(words) - 1
+            if last >= len(tokens):
+                continue
+            if all(tokens[i + k].word == words[k] for k in range(1, len(words))) and all(
+                _JOINER.fullmatch(text, tokens[j].end, tokens[j + 1].start) for j in range(i, last)
+            ):
+                return (i, last, label)
         return None
-    parts.sort(key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _norm(word: str) -> str:
+    return word.replace("’", "'").rstrip("'")  # "the two militaries' officers"
 
 
 class MentionFinder:
     def __init__(self, channels: Sequence[ChannelLike]) -> None:
-        self._aliases = [(c.id, rx) for c in channels if (rx := phrase_pattern(c.aliases))]
-        self._topics = [
-            (c.id, rx) for c in channels if (rx := phrase_pattern(getattr(c, "topics", [])))
-        ]
+        self._aliases = PhraseIndex()
+        self._topics = PhraseIndex()
+        for channel in channels:
+            for alias in channel.aliases:
+                self._aliases.add(alias, channel.id)
+            for topic in getattr(channel, "topics", []):
+                self._topics.add(topic, channel.id)
+        self._first_words = self._aliases.first_words() | self._topics.first_words()
+
+    def may_name_a_channel(self, text: str) -> bool:
+        """A cheap test: does any word of the text start an alias or a topic?"""
+        return not self._first_words.isdisjoint(_norm(w.lower()) for w in _WORD.findall(text))
 
     def topics(self, text: str) -> list[str]:
         """Channels whose topics the text touches, named as channels or not."""
-        return list(dict.fromkeys(channel for channel, rx in self._topics if rx.search(text)))
+        return list(dict.fromkeys(label for _, _, label in self._topics.scan(text, _tokens(text))))
 
     def find(self, text: str) -> list[Mention]:
-        aliases = _longest_first(
-            (m.start(), m.end(), channel)
-            for channel, rx in self._aliases
-            for m in rx.finditer(text)
-        )
-        taken = [range(s, e) for s, e, _ in aliases]
-        topics = _longest_first(
-            (m.start(), m.end(), channel)
-            for channel, rx in self._topics
-            for m in rx.finditer(text)
-            if not any(m.start() in span or m.end() - 1 in span for span in taken)
-        )
-        mentions = [Mention(c, s, e, text[s:e], "alias") for s, e, c in aliases]
-        linked = _linked_topics(text, topics + aliases)  # aliases may stand in a coordinated list
-        mentions += [
-            Mention(c, s, e, text[s:e], "topic") for s, e, c in linked if (s, e, c) not in aliases
+        tokens = _tokens(text)
+        aliases = [_Hit(*hit, alias=True) for hit in self._aliases.scan(text, tokens)]
+        taken = {i for hit in aliases for i in range(hit.first, hit.last + 1)}
+        topics = [
+            _Hit(*hit, alias=False)
+            for hit in self._topics.scan(text, tokens)
+            if taken.isdisjoint(range(hit[0], hit[1] + 1))
+        ]
+        linked = _linked_topics(text, tokens, sorted(aliases + topics, key=lambda h: h.first))
+        mentions = [
+            Mention(
+                h.channel,
+                tokens[h.first].start,
+                tokens[h.last].end,
+                text[tokens[h.first].start : tokens[h.last].end],
+                "alias" if h.alias else "topic",
+            )
+            for h in aliases + linked
         ]
         return sorted(mentions, key=lambda m: m.start)
 
 
-def _longest_first(found: object) -> list[tuple[int, int, str]]:
-    ordered = sorted(found, key=lambda item: (item[0], item[0] - item[1]))  # type: ignore[call-overload]
-    chosen: list[tuple[int, int, str]] = []
-    for item in ordered:
-        if not chosen or item[0] >= chosen[-1][1]:
-            chosen.append(item)
-    return chosen
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.start(), m.end(), _norm(m.group().lower())) for m in _WORD.finditer(text)]
 
 
-def _linked_topics(text: str, topics: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The topics that a dialogue noun turns into channel mentions."""
-    if not topics:
+def _linked_topics(text: str, tokens: list[_Token], hits: list[_Hit]) -> list[_Hit]:
+    """The topics that a dialogue noun turns into channel mentions (aliases may join a list)."""
+    if not any(not h.alias for h in hits):
         return []
-    topics = sorted(topics)
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
-    # Each topic as a token range [first, last].
-    spans = []
-    for start, end, channel in topics:
-        first = next(i for i, t in enumerate(tokens) if t[1] > start)
-        last = max(i for i, t in enumerate(tokens) if t[0] < end)
-        spans.append((first, last, (start, end, channel)))
-    linked: set[tuple[int, int, str]] = set()
+    index_of = {t.start: i for i, t in enumerate(tokens)}
+    linked: set[_Hit] = set()
     for noun in DIALOGUE_NOUNS.finditer(text):
-        n_first = next(i for i, t in enumerate(tokens) if t[1] > noun.start())
-        n_last = max(i for i, t in enumerate(tokens) if t[0] < noun.end())
-        linked |= _chain_before(tokens, spans, n_first)
-        linked |= _chain_after(tokens, spans, n_last)
-    return sorted(linked)
+        first = index_of.get(noun.start())
+        if first is None:
+            continue
+        last = first + len(_WORD.findall(noun.group())) - 1
+        linked |= _chain_before(tokens, hits, first)
+        linked |= _chain_after(tokens, hits, last)
+    return sorted((h for h in linked if not h.alias), key=lambda h: h.first)
 
 
-def _chain_before(tokens, spans, noun_first):  # type: ignore[no-untyped-def]
-    """Topics ending at most two modifiers before the noun, and those coordinated with them."""
-    found = set()
+def _chain_before(tokens: list[_Token], hits: list[_Hit], noun_first: int) -> set[_Hit]:
+    """A topic ending at most two modifiers before the noun, and those coordinated with it."""
     for gap in range(3):
         end = noun_first - 1 - gap
         if end < 0 or any(
-            tokens[i][2] in _BREAKS or tokens[i][2] == "," for i in range(end + 1, noun_first)
+            tokens[i].word in _BREAKS or tokens[i].word == "," for i in range(end + 1, noun_first)
         ):
-            break
-        hit = next((s for s in spans if s[1] == end), None)
-        if hit:
-            found.add(hit[2])
-            found |= _coordinated(tokens, spans, hit, backwards=True)
-            break
-    return found
-
-
-def _chain_after(tokens, spans, noun_last):  # type: ignore[no-untyped-def]
-    """Topics after "noun (with X) on|between|against …", and those coordinated with them."""
-    for offset in range(1, 4):
-        i = noun_last + offset
-        if i >= len(tokens) or tokens[i][2] in _BREAKS:
             return set()
-        if tokens[i][2] in LINKERS:
-            for j in range(i + 1, min(i + 8, len(tokens))):
-                if tokens[j][2] in _BREAKS:
-                    return set()
-                hit = next((s for s in spans if s[0] == j), None)
-                if hit:
-                    return {hit[2]} | _coordinated(tokens, spans, hit, backwards=False)
+        hit = next((h for h in hits if h.last == end), None)
+        if hit:
+            return {hit} | _coordinated(tokens, hits, hit, backwards=True)
     return set()
 
 
-def _coordinated(tokens, spans, hit, backwards: bool):  # type: ignore[no-untyped-def]
+def _chain_after(tokens: list[_Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:
+    """Topics after "noun (with X) on|between|against …", and those coordinated with them."""
+    for offset in range(1, 4):
+        i = noun_last + offset
+        if i >= len(tokens) or tokens[i].word in _BREAKS:
+            return set()
+        if tokens[i].word in LINKERS:
+            for j in range(i + 1, min(i + 8, len(tokens))):
+                if tokens[j].word in _BREAKS:
+                    return set()
+                hit = next((h for h in hits if h.first == j), None)
+                if hit:
+                    return {hit} | _coordinated(tokens, hits, hit, backwards=False)
+    return set()
+
+
+def _coordinated(tokens: list[_Token], hits: list[_Hit], hit: _Hit, backwards: bool) -> set[_Hit]:
     """Topics joined to `hit` by "and", "or" and commas, walking one way."""
     found = set()
     current = hit
     while True:
         if backwards:
-            candidates = [s for s in spans if 0 < current[0] - s[1] <= 5]
-            nearest = max(candidates, key=lambda s: s[1], default=None)
-            between = range(nearest[1] + 1, current[0]) if nearest else range(0)
+            nearest = max(
+                (h for h in hits if 0 < current.first - h.last <= 5),
+                key=lambda h: h.last,
+                default=None,
+            )
+            between = range(nearest.last + 1, current.first) if nearest else range(0)
         else:
-            candidates = [s for s in spans if 0 < s[0] - current[1] <= 5]
-            nearest = min(candidates, key=lambda s: s[0], default=None)
-            between = range(current[1] + 1, nearest[0]) if nearest else range(0)
+            nearest = min(
+                (h for h in hits if 0 < h.first - current.last <= 5),
+                key=lambda h: h.first,
+                default=None,
+            )
+            between = range(current.last + 1, nearest.first) if nearest else range(0)
         if nearest is None:
             return found
-        gap = [tokens[i][2] for i in between]
+        gap = [tokens[i].word for i in between]
         content = [w for w in gap if w not in _CONNECTORS]
         if not (set(gap) & _COORDINATORS) or len(content) > 1 or set(gap) & _BREAKS:
             return found
-        found.add(nearest[2])
+        found.add(nearest)
         current = nearest

@@ -74,11 +74,15 @@ _BOUNDARY = re.compile(
     r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)"""
 )
 # Abbreviations that may also close a sentence, and words that then open the next one.
-CAN_END_SENTENCE = frozenset(["u.s", "u.k", "u.n", "e.u", "p.r.c", "d.c", "etc", "inc", "ltd", "co", "corp", "jr", "sr"])
+CAN_END_SENTENCE = frozenset(
+    ["u.s", "u.k", "u.n", "e.u", "p.r.c", "d.c", "etc", "inc", "ltd", "co", "corp", "jr", "sr"]
+)
 _STARTER = re.compile(
     r"\s+(?:The|This|That|These|Those|It|Its|They|Their|He|She|We|In|On|At|But|And|However|Both|Neither"
     r"|Since|After|Before|When|While|Beijing|Washington|China|Yet|Still|Meanwhile|Last|A|An)\b"
 )
+_LINE_BREAK = re.compile(r"\n\s*")
+_PARAGRAPH_END = frozenset('.!?:"”’)]')
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
 
 
@@ -89,29 +93,40 @@ class Sentence:
     text: str
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split into sentences with their character offsets in `text`."""
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+    """Split `text[start:end]` into sentences with their character offsets in `text`."""
+    end = len(text) if end is None else end
     sentences: list[Sentence] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        if match.group().startswith((".", "!", "?")) and _is_abbreviation(
-            text[start:end], text[end:]
-        ):
+    for match in _BOUNDARY.finditer(text, start, end):
+        stop = match.end()
+        if match.group().startswith((".", "!", "?")) and _is_abbreviation(text, start, stop):
             continue
-        _append(sentences, text, start, end)
-        start = end
-    _append(sentences, text, start, len(text))
+        _append(sentences, text, start, stop)
+        start = stop
+    _append(sentences, text, start, end)
     return sentences
 
 
-def _is_abbreviation(chunk: str, following: str) -> bool:
-    stripped = chunk.rstrip("\"'”’)]")
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: a line break ends a paragraph unless it only wraps a sentence."""
+    spans, start = [], 0
+    for match in _LINE_BREAK.finditer(text):
+        before = text[start : match.start()].rstrip()
+        if before and (before[-1] in _PARAGRAPH_END or len(before) - before.rfind("\n") < 50):
+            spans.append((start, match.start()))
+            start = match.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _is_abbreviation(text: str, start: int, stop: int) -> bool:
+    """Whether the period closing `text[start:stop]` belongs to an abbreviation."""
+    stripped = text[max(start, stop - 40) : stop].rstrip("\"'”’)]")
     match = _LAST_WORD.search(stripped)
     if not match:
         return False
     word = match.group(1).lower()
-    if word in CAN_END_SENTENCE and _STARTER.match(following):
+    if word in CAN_END_SENTENCE and _STARTER.match(text, stop):
         return False  # "… talks with the U.S. Beijing suspended them …" is two sentences
     # A single capital letter is an initial ("Charles Q. Brown").
     return word in ABBREVIATIONS or (len(word) == 1 and match.group(1).isupper())

@@ -26,6 +26,7 @@ class Report(Generic[Ref]):
     kind: str  # "suspended" or "resumed"
     when: str  # ISO date, possibly partial: "2022", "2022-08", "2022-08-05"
     evidence: Ref
+    confidence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,12 @@ def fold(
 ) -> Folded[Ref]:
     """Apply `reports` (about one channel, from one article) to its current state."""
     current, current_since, current_evidence = state, since, evidence
-    for report in sorted(reports, key=lambda r: period_start(r.when)):
+    # In time order; of reports on the same day the surest, then the first told (the
+    # lede states the news), is applied last and so stands as evidence.
+    ordered = sorted(
+        enumerate(reports), key=lambda ir: (period_start(ir[1].when), ir[1].confidence, -ir[0])
+    )
+    for _, report in ordered:
         if current_since is not None and period_start(report.when) < period_start(current_since):
             continue  # history: an older change than the one we already know
         after = STATE_AFTER[report.kind]

@@ -150,7 +150,7 @@ def _fold_channel(
         select(ChannelState).where(ChannelState.channel == channel).with_for_update()
     ).first()
     current = state.state if state else "unknown"
-    reports = [Report(e.kind, e.occurred or published, e) for e in events]
+    reports = [Report(e.kind, e.occurred or published, e, e.confidence) for e in events]
     evidence = session.get(Event, state.event_id) if state and state.event_id else None
     folded = fold(current, state.since if state else None, reports, evidence)
     if folded.evidence is evidence:

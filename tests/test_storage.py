@@ -50,6 +50,19 @@ def test_one_article_folds_to_one_net_change_in_time_order() -> None:
     assert back_and_forth.since == "2023-11"  # but active since the latest resumption
 
 
+def test_the_surest_report_of_a_day_stands_as_evidence() -> None:
+    reports = [
+        Report("resumed", "2023-11-14", "explicit", 0.9),
+        Report("resumed", "2023-11-14", "topic", 0.85),
+    ]
+    assert fold("suspended", "2022-08", reports).evidence == "explicit"
+    tied = [
+        Report("resumed", "2023-11-14", "lede", 0.9),
+        Report("resumed", "2023-11-14", "later", 0.9),
+    ]
+    assert fold("suspended", "2022-08", tied).evidence == "lede"
+
+
 def test_same_state_report_refreshes_evidence_without_a_change() -> None:
     folded = fold(
         "suspended", "2022-08", [Report("suspended", "2023-01", "newer")], evidence="older"
