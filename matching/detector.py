@@ -48,11 +48,22 @@ class Trigger:
     start: int
     end: int
     word: str
+    nominal: bool = False  # a noun: "the suspension of", "any reopening of", "restoring X would"
     flipped: bool = False  # "no longer suspended": a suspension word reporting a resumption
 
-    @property
-    def nominal(self) -> bool:
-        return bool(lx.NOMINAL.search(self.word))
+
+_DETERMINER = re.compile(r"\b(?:a|an|any|the|its|their|this|that|his|her|our)\s+$", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"(?:^|[.!?:;\"“‘(]|\s[-–—])\s*$")
+
+
+def _is_nominal(text: str, start: int, word: str) -> bool:
+    """A noun trigger, a participle used as an adjective, or a gerund as the subject."""
+    before = text[max(0, start - 12) : start]
+    return bool(
+        lx.NOMINAL.search(word)
+        or (word.lower().endswith(("ing", "ed")) and _DETERMINER.search(before))
+        or (word.lower().endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+    )
 
 
 @dataclass
@@ -113,7 +124,7 @@ class Detector:
         def antecedents_of(i: int) -> tuple[list[str], str]:
             before = [j for j in (i - 2, i - 1) if j >= 0]
             return _antecedents(
-                [[m.channel for m in mentions_of(j)] for j in before],
+                [_named_first(mentions_of(j)) for j in before],
                 [self._finder.topics(sentences[j].text) for j in before],
             )
 
@@ -126,6 +137,15 @@ class Detector:
             antecedents = antecedents_of(i) if anaphoric else ([], "")
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces
+
+
+def _named_first(mentions: list[Mention]) -> list[str]:
+    """Channels in the order an anaphor prefers them: named by their own names first,
+    then those described ("the two oldest military channels")."""
+    ordered = [m.channel for m in mentions if m.how == "alias"] + [
+        m.channel for m in mentions if m.how != "alias"
+    ]
+    return list(dict.fromkeys(ordered))
 
 
 def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list[str], str]:
@@ -163,12 +183,18 @@ def _read(
         trace.cues += [f"{t.word}: blocked by {cue}" for cue in cues]
     governing = [t for t in triggers if t not in background]
     events: dict[tuple[str, str], Event] = {}
+    positions: dict[tuple[str, str], int] = {}
     claimed: set[Trigger] = set()
     for mention in mentions:
         trigger = _governing(text, mention, governing, mentions, live)
         if trigger is None:
             continue
         claimed.add(trigger)
+        if mention.how == "topic" and lx.MULTILATERAL.search(
+            text, *_clause_bounds(text, mention.start)
+        ):
+            trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
+            continue
         if trigger in live:
             how = "nominal" if trigger.nominal else "verb"
             confidence = (0.85 if trigger.nominal else 0.9) - (
@@ -178,22 +204,63 @@ def _read(
                 sentence, mention.channel, trigger, f"{trigger.kind}:{how}", confidence, dates, text
             )
             events.setdefault((mention.channel, trigger.kind), event)
-    channels, how = antecedents
+            positions.setdefault((mention.channel, trigger.kind), trigger.start)
     for trigger in live:
-        if trigger in claimed or trigger in background or not channels:
+        if (
+            trigger in claimed
+            or trigger in background
+            or not _INTRANSITIVE.match(text, trigger.end)
+        ):
             continue
-        start, end = _clause_bounds(text, trigger.start)
-        anaphor = lx.ANAPHOR.search(text, start, end)
-        if anaphor:
-            trace.cues.append(
-                f"{trigger.word}: anaphor '{anaphor.group()}' -> {', '.join(channels)} ({how})"
+        # "X — one of eight mechanisms China suspended — is running again": with no object,
+        # the trigger speaks of the channels named before it.
+        for mention in [m for m in mentions if m.end <= trigger.start]:
+            claimed.add(trigger)
+            event = _event(
+                sentence, mention.channel, trigger, f"{trigger.kind}:subject", 0.8, dates, text
             )
-            confidence = 0.75 if how == "named" else 0.65
-            for channel in channels:
-                event = _event(
-                    sentence, channel, trigger, f"{trigger.kind}:anaphora", confidence, dates, text
-                )
-                events.setdefault((channel, trigger.kind), event)
+            events.setdefault((mention.channel, trigger.kind), event)
+            positions[(mention.channel, trigger.kind)] = trigger.start
+    for trigger in live:
+        if trigger in claimed or trigger in background:
+            continue
+        _, end = _clause_bounds(text, trigger.start)
+        # The subject may open an earlier clause: "It went dark … but was revived".
+        candidates = [
+            a
+            for a in lx.ANAPHOR.finditer(text, 0, end)
+            if not any(m.start < a.end() and a.start() < m.end for m in mentions)
+        ]
+        if not candidates:
+            continue
+        anaphor = min(candidates, key=lambda a: abs(a.start() - trigger.start))
+        # An anaphor points first at channels named earlier in its own sentence.
+        local = _named_first([m for m in mentions if m.end <= anaphor.start()])
+        channels, how = (local, "named") if local else antecedents
+        if lx.FORMER.fullmatch(anaphor.group()):
+            channels = channels[:1]
+        elif lx.LATTER.fullmatch(anaphor.group()):
+            channels = channels[-1:]
+        elif lx.DUAL.match(anaphor.group()):
+            channels = channels[:2]
+        if not channels:
+            continue
+        trace.cues.append(
+            f"{trigger.word}: anaphor '{anaphor.group()}' -> {', '.join(channels)} ({how})"
+        )
+        confidence = 0.75 if how == "named" else 0.65
+        for channel in channels:
+            event = _event(
+                sentence, channel, trigger, f"{trigger.kind}:anaphora", confidence, dates, text
+            )
+            events.setdefault((channel, trigger.kind), event)
+            positions[(channel, trigger.kind)] = trigger.start
+    # One sentence, both changes for one channel ("suspended in 2022 and revived after
+    # Woodside"): the last told is the news, the other its background.
+    for channel, kind in list(events):
+        other = (channel, RESUMED if kind == SUSPENDED else SUSPENDED)
+        if other in events and positions[other] > positions[(channel, kind)]:
+            del events[(channel, kind)]
     trace.events = list(events.values())
     return trace
 
@@ -201,17 +268,18 @@ def _read(
 def _trigger_spans(text: str) -> list[Trigger]:
     """Every trigger in the text, with offsets in it."""
     lowered = text.lower()
-    if len(lowered) != len(text):  # rare scripts whose lowercase changes length
-        found = [
-            Trigger(k, m.start(), m.end(), m.group())
-            for k, rx in lx.TRIGGERS.items()
-            for m in rx.finditer(text)
-        ]
-        return sorted(found, key=lambda t: t.start)
-    return [
-        Trigger(m.lastgroup or "", m.start(), m.end(), text[m.start() : m.end()])
-        for m in lx.ANY_TRIGGER.finditer(lowered)
-    ]
+    if len(lowered) == len(text):
+        spans = [(m.lastgroup or "", m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(lowered)]
+    else:  # rare scripts whose lowercase changes length
+        spans = sorted(
+            (
+                (kind, m.start(), m.end())
+                for kind, rx in lx.TRIGGERS.items()
+                for m in rx.finditer(text)
+            ),
+            key=lambda span: span[1],
+        )
+    return [Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b])) for kind, a, b in spans]
 
 
 def _triggers_by_sentence(found: list[Trigger], sentences: list[Sentence]) -> list[list[Trigger]]:
@@ -222,7 +290,7 @@ def _triggers_by_sentence(found: list[Trigger], sentences: list[Sentence]) -> li
         i = bisect_right(starts, t.start) - 1
         if i >= 0 and t.end <= sentences[i].end:
             offset = sentences[i].start
-            filed[i].append(Trigger(t.kind, t.start - offset, t.end - offset, t.word))
+            filed[i].append(Trigger(t.kind, t.start - offset, t.end - offset, t.word, t.nominal))
     return filed
 
 
@@ -239,7 +307,11 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=256)
 def _clause_boundaries(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple((m.start(), m.end()) for m in lx.CLAUSE.finditer(text))
+    found = [(m.start(), m.end(), m.group().strip()) for m in lx.CLAUSE.finditer(text)]
+    dashes = [b for b in found if b[2] in ("—", "–", "-")]
+    if len(dashes) >= 2:  # "X — one of eight mechanisms — is running again": a parenthesis
+        found = [b for b in found if b not in dashes]
+    return tuple((start, end) for start, end, _ in found)
 
 
 def _cues(
@@ -247,27 +319,44 @@ def _cues(
 ) -> list[str]:
     """Every reason the trigger is not a report of fact; empty when it is one."""
     start, end = _clause_bounds(text, trigger.start)
-    relative = [m.end() for m in lx.RELATIVE_START.finditer(text, start, trigger.start)]
-    before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *relative]) : trigger.start])
+    frames = [m.end() for m in lx.RELATIVE_START.finditer(text, start, trigger.start)]
+    # ("Officials denied reports that …" keeps its denial: a negated frame is no frame.)
+    frames += [
+        m.end()
+        for m in lx.REPORTING.finditer(text, start, trigger.start)
+        if not lx.BLOCKERS["negation"].search(text, start, m.start())
+    ]
+    before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
     if trigger.flipped:
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
     after = " ".join(text[trigger.end : end].split()[:8]) if trigger.nominal else ""
-    cues = [
+    cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
+    # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
+    # ("punishes the world, not Washington").
+    cues += [
         kind
         for kind, rx in lx.BLOCKERS.items()
-        if rx.search(before) or (after and rx.search(after))
+        if after
+        and kind not in cues
+        and rx.search(after)
+        and (kind != "negation" or _VERBAL_NEGATION.search(after))
     ]
     if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
         cues.append("generic")
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
     agreed = lx.AGREED.search(before)
+    modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
+    if agreed and "modal" in cues and modals <= {"would", "will"}:
+        cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
     if "hope_plan" in cues and agreed and not {"negation", "modal", "conditional"} & set(cues):
         cues.remove("hope_plan")
-    if re.search(r"\bto\s+(?:\w+ly\s+)?$", before, re.IGNORECASE) and not re.search(
-        lx.AGREED.pattern + r"\s+(?:\w+\s+){0,2}to\s+(?:\w+ly\s+)?$", before, re.IGNORECASE
+    if (
+        _INFINITIVE.search(before)
+        and not re.search(lx.AGREED.pattern + _AGREED_TO, before, re.IGNORECASE)
+        and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
     if lx.BASE_FORM.match(trigger.word) and re.fullmatch(
@@ -278,11 +367,31 @@ def _cues(
         cues.append("conditional")
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
+    clause = text[start:end]
+    if lx.OTHER_COUNTRY.search(clause) and not (
+        lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
+    ):
+        cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     if not cues and published:  # dates are costly to find: only for an otherwise live trigger
         occurred = _occurred(text, trigger, dates)
         if occurred and period_start(occurred) > published:
             cues.append("future")
     return list(dict.fromkeys(cues))
+
+
+_VERBAL_NEGATION = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b",
+    re.IGNORECASE,
+)
+# "continues to be suspended", "remain to be restored"? no: a state, not a plan.
+_STATE_TO_BE = re.compile(
+    r"\b(?:continu\w*|remain\w*|seem\w*|appear\w*)\s+to\s+be\s+$", re.IGNORECASE
+)
+# "to resume", "is to be reopened", "to get … going again"; after "agreed (…) to" a fact.
+_INFINITIVE = re.compile(
+    r"\bto\s+(?:be\s+|have\s+been\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
+)
+_AGREED_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
 
 
 class _LazyDates:
@@ -306,7 +415,9 @@ def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) 
         and lx.NO_LONGER.search(text[max(start, trigger.start - 30) : trigger.start])
         and not re.search(r"\bnot\b|n't\b", text[start : trigger.start], re.IGNORECASE)
     ):
-        return Trigger(RESUMED, trigger.start, trigger.end, trigger.word, flipped=True)
+        return Trigger(
+            RESUMED, trigger.start, trigger.end, trigger.word, trigger.nominal, flipped=True
+        )
     return trigger
 
 
@@ -315,7 +426,7 @@ def _is_background(
 ) -> bool:
     """An older change told in passing: "…, suspended after the Pelosi visit, …"."""
     others = [t for t in live if t.kind != trigger.kind and t is not trigger]
-    if not others or not lx.PARTICIPLE.search(trigger.word):
+    if not others:
         return False
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
@@ -325,9 +436,15 @@ def _is_background(
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
         return True
+    if before.count("—") + before.count("–") == 1 and re.search(r"[—–]", text[trigger.end :]):
+        return True  # inside a parenthesis: "— one of eight mechanisms China suspended —"
+    # A relative clause without its pronoun: "the channel it froze", "channels Beijing froze".
+    if any(_BARE_SUBJECT.fullmatch(text, m.end, trigger.start) for m in preceding):
+        return True
     # A reduced relative: "military talks cut off after the Pelosi trip are back on track".
     follows_mention = any(0 <= trigger.start - m.end <= 1 for m in mentions)
-    return follows_mention and any(t.start > trigger.end for t in others)
+    participle = bool(lx.PARTICIPLE.search(trigger.word))
+    return participle and follows_mention and any(t.start > trigger.end for t in others)
 
 
 def _governing(
@@ -352,14 +469,49 @@ def _governing(
             if start <= other.start and other.end <= end:
                 rest = rest[: other.start - start] + " " + rest[other.end - start :]
         # "…, climate talks, and military dialogues": a list continued past a comma.
-        if len(re.findall(r"[A-Za-z]+", rest)) > 3:
+        if set(re.findall(r"[a-z]+", rest.lower())) - _LIST_WORDS:
             return None
         pool = triggers
-    pool = [t for t in pool if t in live] or pool
+    # "has not restored the MMCA talks, which remain suspended": the relative clause's
+    # live trigger speaks of the mention, though the denied one stands nearer.
+    relative = [
+        t
+        for t in pool
+        if t in live
+        and t.start > mention.end
+        and lx.RELATIVE_START.search(text, mention.end, t.start)
+    ]
+    pool = relative or pool
     return min(
         pool,
         key=lambda t: t.start - mention.end if t.start >= mention.end else mention.start - t.end,
     )
+
+
+# What may follow a trigger that takes no object: "is running again, with …", "thawed at".
+_INTRANSITIVE = re.compile(
+    r"\s*(?:[,.;:—–)]|$|(?:in|on|at|after|before|this|last|with|since|for|from|by|again|earlier|later"
+    r"|today|yesterday|when|following|until|quietly|formally|officially)\b)",
+    re.IGNORECASE,
+)
+_BARE_SUBJECT = re.compile(
+    r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",
+    re.IGNORECASE,
+)
+_LIST_WORDS = {
+    "and",
+    "or",
+    "the",
+    "its",
+    "their",
+    "as",
+    "well",
+    "also",
+    "both",
+    "all",
+    "three",
+    "two",
+}
 
 
 def _occurred(text: str, trigger: Trigger, dates: Iterable[tuple[int, int, str]]) -> str | None:

@@ -17,15 +17,26 @@ def words(pattern: str) -> re.Pattern[str]:
 
 
 # State-change triggers. A trigger is "nominal" when it is a noun ("the suspension of").
+_W = r"[\w.'’-]+\s+"  # any one word, for phrases with a gap: "put the talks on hold"
 TRIGGERS = {
     SUSPENDED: words(
         r"suspend(?:ed|s|ing)?|suspensions?|cancel(?:l?ed|s|l?ing)?|cancell?ations?"
-        r"|halt(?:ed|s|ing)?|froze|frozen|freez(?:e|es|ing)|scrap(?:ped|s|ping)?"
-        r"|discontinu(?:e|ed|es|ing)|(?:put|placed)\s+on\s+(?:hold|ice)|on\s+ice"
+        r"|halt(?:ed|s|ing)?|froze|frozen|freez(?:e|es|ing)|(?:in|into)\s+(?:the\s+|a\s+)?deep\s+freeze"
+        r"|scrap(?:ped|s|ping)?|shelv(?:e|ed|es|ing)|mothball(?:ed|s|ing)?|dormant"
+        r"|discontinu(?:e|ed|es|ing)|ceas(?:e|ed|es|ing)|(?:put|puts|putting|placed)\s+(?:"
+        + _W
+        + r"){0,8}?on\s+(?:hold|ice)"
+        r"|on\s+(?:hold|ice)|(?:in|into)\s+cold\s+storage"
         r"|cut(?:s|ting)?\s+(?:(?:it|them|those|these|that|this)\s+)?off|cut-off"
         r"|call(?:s|ed|ing)?\s+(?:(?:it|them)\s+)?off|bro(?:ke|ken)\s+(?:(?:it|them)\s+)?off|break(?:s|ing)?\s+off"
         r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance"
-        r"|terminat(?:ed|es|e|ing)|shut\s+down"
+        r"|terminat(?:ed|es|e|ing)|shut\s+(?:down|off)|slamm(?:ed|ing)\s+shut|switch(?:ed|es|ing)?\s+off"
+        r"|(?:went|gone|go|goes|going)\s+dark"
+        r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
+        r"(?!\s+(?:"
+        + _W
+        + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension)\b)"
+        r"|end(?:ed|s)?\s+(?:abruptly|suddenly)"
         r"|cut(?=\s+(?:\w+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications|cooperation|ties)\b)"
     ),
     RESUMED: words(
@@ -33,8 +44,24 @@ TRIGGERS = {
         r"|restor(?:e|ed|es|ing|ation)|reviv(?:e|ed|es|ing|al)|re-?open(?:ed|s|ing)?"
         r"|re-?establish(?:ed|es|ing|ment)?|re-?launch(?:ed|es|ing)?|launch(?:ed|es|ing)?"
         r"|establish(?:ed|es|ing|ment)?|set\s+up|back\s+on\s+track|reinstat(?:e|ed|es|ing)"
-        r"|reactivat(?:e|ed|es|ing)|re-?engag(?:e|ed|es|ing|ement)|unfroze|unfrozen|thaw(?:ed)?"
-        r"|(?:for\s+)?the\s+first\s+(?:[\w'’-]+\s+){0,7}?since"
+        r"|reactivat(?:e|ed|es|ing)|re-?engag(?:e|ed|es|ing|ement)|unfroze|unfrozen|unfreez(?:e|es|ing)"
+        r"|thaw(?:ed|ing)?|reconven(?:e|ed|es|ing)|re-?boot(?:ed|s|ing)?|creat(?:e|ed|es|ing)"
+        r"|stood\s+up|stand(?:s|ing)?\s+up"
+        r"|(?:brought|bring|brings|bringing)\s+(?:"
+        + _W
+        + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
+        r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online)"
+        r"|(?:running|functioning|operating|open|meeting|working|talking)\s+again|(?:held|met|going)\s+again"
+        r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
+        r"|end(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
+        + _W
+        + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension)"
+        r"|(?:for\s+)?the\s+first\s+(?:"
+        + _W
+        + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
+        + _W
+        + r"){0,2}?(?:years|months|decades?|a\s+decade)"
+        r"|not\s+since"
     ),
 }
 # Both kinds in one pattern, lowercase and without IGNORECASE (five times faster), for
@@ -52,8 +79,9 @@ PARTICIPLE = re.compile(r"(?:ed|en|cut|off|set\s+up|froze|abeyance)$", re.IGNORE
 
 # Nouns that make a channel of a topic: "climate" + "talks", "talks on" + "climate change".
 DIALOGUE_NOUNS = words(
-    r"talks?|dialogues?|channels?|cooperation|working\s+groups?|consultations?|meetings?|exchanges?"
+    r"talks?|dialogues?|channels?|co-?operation|working\s+groups?|consultations?|meetings?|exchanges?"
     r"|contacts?|communications?|mechanisms?|calls?|conversations?|negotiations?|discussions?|met"
+    r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked"
 )
 # Words that join a dialogue noun to the topic after it: "talks on", "cooperation against".
 LINKERS = {
@@ -68,16 +96,22 @@ LINKERS = {
     "for",
     "of",
     "in",
+    "to",
 }
 
 # An anaphor standing for channels named in the one or two sentences before.
 ANAPHOR = words(
     r"(?:these|those|such|the|both|all|their|its|this|that)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications"
-    r"|cooperation|working\s+groups?|calls|meetings|lines?)"
-    r"|(?:dialogues?|talks|channels?|cooperation|working\s+groups?)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
-    r"|both(?=\s+(?:were|was|have|had|are|remain))|them|it|they"
+    r"|co-?operation|working\s+groups?|groups|calls|meetings|lines?|tracks?|programs|programmes)"
+    r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
+    r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter"
+    r"|both(?=\s+(?:were|was|have|had|are|remain|on))|them|it|they"
 )
+FORMER, LATTER = words(r"the\s+former"), words(r"the\s+latter")
+DUAL = words(r"both|(?:the\s+)?(?:pair|two)\s+of\s+them")
+# A reporting frame: the cues of "X says" do not reach into what is said.
+REPORTING = words(r"(?:says?|said|reported|confirm(?:s|ed)?|announced|told\s+[\w.]+)(?:\s+that)?")
 
 # Cues that make a trigger something other than a report of fact, by kind.
 BLOCKERS: dict[str, re.Pattern[str]] = {
@@ -85,6 +119,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"not|never|no\s+longer|yet\s+to|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor|neither"
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
         r"|rejected\s+(?:reports|claims)|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
+        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention)"
     ),
     "modal": words(
         r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps"
@@ -99,16 +134,22 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|want(?:s|ed|ing)?|expect\w*|set\s+to|efforts?\s+to|propos\w*|prepar\w+\s+to"
         r"|look(?:s|ed|ing)?\s+forward|wish\w*|eager|tr(?:y|ies|ying|ied)\s+to|attempt\w*|willing"
         r"|ready\s+to|consider\w*|explor\w*|scheduled|slated|due\s+to|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
-        r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to"
+        r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised"
     ),
-    "conditional": words(r"if|unless|whether|in\s+case|provided\s+that|once|until|lest"),
+    "conditional": words(
+        r"if|unless|whether|in\s+case|provided\s+that|until|lest"
+        r"|once(?!\s+(?:\w+ed|\w+en|again|more|a\s+\w+|every|regular|formal|routine|close|active)\b)"
+    ),
     "generic": words(
         r"track\s+record|tend(?:s|ed)?\s+to|typically|usually|often|routinely|habitually|whenever"
         r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|pattern\s+of|habit\s+of"
+        r"|sporadically|at\s+the\s+slightest|invariably|periodically"
     ),
 }
 # A decision reports a fact even in the infinitive: "agreed to resume".
-AGREED = words(r"agree[sd]?|agreeing|decided|decides|moved|voted|began|started|resolved|announced")
+AGREED = words(
+    r"agree[sd]?|agreeing|agreement|decided|decides|decision|moved|voted|began|started|resolved|announced"
+)
 PSEUDO_NEGATION = words(
     r"not\s+only|not\s+just|no\s+sooner|not\s+least|not\s+long\s+after|nothing\s+less"
 )
@@ -125,14 +166,32 @@ CLAUSE = re.compile(
 # Background is introduced by an appositive right after the channel's name ("the talks,
 # suspended in 2022, …"), a relative clause ("that China called off") or an earlier "had".
 APPOSITIVE = re.compile(
-    r"\s*,\s*(?:(?:which|that|who)\s+(?:[\w.'’-]+\s+){0,4}?)?"
+    r"\s*[,–—]\s*(?:(?:which|that|who)\s+(?:[\w.'’-]+\s+){0,4}?)?"
     r"(?:(?:was|were|had\s+been|has\s+been|have\s+been|had|been)\s+)?",
     re.IGNORECASE,
 )
 RELATIVE_BEFORE = re.compile(
     r"(?:\b(?:which|that)\s+(?:[\w.'’-]+\s+){0,4}?(?:had\s+|has\s+|have\s+)?(?:been\s+)?"
-    r"|\bafter\s+(?:[\w.'’-]+\s+){0,3}?had\s+(?:been\s+)?)$",
+    r"|\b(?:after|since|when|once)\s+(?!the\s|a\s|its\s|their\s)(?:[\w.'’-]+\s+){0,3}?(?:had\s+|has\s+)?(?:been\s+)?)$",
     re.IGNORECASE,
 )
+# A sentence that names another country beside one of the two is about another pair.
+US_SIDE = words(
+    r"united\s+states|u\.s\.?|us|usa|america|american|washington|pentagon|state\s+department|treasury|white\s+house|biden|trump|blinken|yellen|austin|kerry|hegseth|rubio|indo-pacific\s+command|indopacom"
+)
+CN_SIDE = words(
+    r"china|chinese|beijing|prc|pla|xi|wang\s+yi|li\s+qiang|he\s+lifeng|xie\s+zhenhua|dong\s+jun|sino"
+)
+OTHER_COUNTRY = words(
+    r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
+    r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
+    r"|britain|british|european\s+union"
+)
+# A forum of many: a session there resuming is not a bilateral channel resuming.
+MULTILATERAL = words(
+    r"g-?20|g-?7|apec|asean|united\s+nations|u\.n\.|un|cop\s?\d+|cop|bonn|wto|imf|world\s+bank|nato"
+    r"|six-party|conference\s+on\s+disarmament|summit\s+of|plenary|multilateral"
+)
+
 # A relative clause has its own predicate: cues before ", which" do not reach into it.
 RELATIVE_START = re.compile(r",\s*(?:which|who)\b", re.IGNORECASE)

@@ -147,6 +147,7 @@ class MentionFinder:
             if taken.isdisjoint(range(hit[0], hit[1] + 1))
         ]
         linked = _linked_topics(text, tokens, sorted(aliases + topics, key=lambda h: h.first))
+        linked = [_through_noun(text, tokens, hit) for hit in linked]
         mentions = [
             Mention(
                 h.channel,
@@ -158,6 +159,18 @@ class MentionFinder:
             for h in aliases + linked
         ]
         return sorted(mentions, key=lambda m: m.start)
+
+
+def _through_noun(text: str, tokens: list[_Token], hit: _Hit) -> _Hit:
+    """A topic named with the noun after it spans both: "repatriation channel"."""
+    for last in range(hit.last + 1, min(hit.last + 4, len(tokens))):
+        noun = DIALOGUE_NOUNS.match(text, tokens[last].start)
+        if noun:
+            end = max(i for i in range(last, len(tokens)) if tokens[i].start < noun.end())
+            return hit._replace(last=end)
+        if tokens[last].word in _BREAKS or tokens[last].word == ",":
+            break
+    return hit
 
 
 @lru_cache(maxsize=64)
@@ -176,6 +189,14 @@ def _linked_topics(text: str, tokens: list[_Token], hits: list[_Hit]) -> list[_H
         if first is None:
             continue
         last = first + len(_WORD.findall(noun.group())) - 1
+        owner = next((h for h in hits if h.alias and h.first <= first <= h.last), None)
+        if owner:
+            # A noun inside an alias links the lists it stands in ("counternarcotics and
+            # military-to-military channels", "cooperation on fentanyl and on transnational
+            # crime"), not loose topics after it ("talks with the U.S. military").
+            linked |= _coordinated(tokens, hits, owner, backwards=True)
+            linked |= _coordinated(tokens, hits, owner, backwards=False)
+            continue
         linked |= _chain_before(tokens, hits, first)
         linked |= _chain_after(tokens, hits, last)
     return sorted((h for h in linked if not h.alias), key=lambda h: h.first)

@@ -81,6 +81,118 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "Beijing not only suspended climate talks but also froze counternarcotics cooperation.",
             {("climate", "suspended"), ("counternarcotics", "suspended")},
         ),
+        # topics joined to a dialogue noun, before or after it, and coordinated
+        ("Beijing halted its talks with Washington on climate change.", {("climate", "suspended")}),
+        (
+            "The climate and anti-drug talks were frozen in August.",
+            {("climate", "suspended"), ("counternarcotics", "suspended")},
+        ),
+        (
+            "Cooperation on fentanyl and on transnational crime was restored.",
+            {("counternarcotics", "resumed"), ("transnational_crime", "resumed")},
+        ),
+        (
+            "The two sides set up working groups, one on economic policy and one on finance.",
+            {("economic_financial", "resumed")},
+        ),
+        (
+            "China scrapped the theater commanders' talks with the U.S. military.",
+            {("theater_commanders", "suspended")},
+        ),
+        # background on either side of the main verb
+        (
+            "The MMCA talks, cancelled by Beijing in 2022, resumed in Hawaii on Monday.",
+            {("mmca", "resumed")},
+        ),
+        (
+            "The MMCA talks that China called off in 2022 were reopened on Monday.",
+            {("mmca", "resumed")},
+        ),
+        (
+            "Military-to-military talks cut off after the Pelosi trip are back on track.",
+            {("mil_mil", "resumed")},
+        ),
+        (
+            "Climate cooperation — one of eight channels China suspended in 2022 — is running again.",
+            {("climate", "resumed")},
+        ),
+        (
+            "Beijing has thawed the repatriation channel it froze in 2022.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        ("Once shelved by Beijing, the MMCA talks reconvened on Monday.", {("mmca", "resumed")}),
+        # one sentence, both changes: the last told is the news
+        ("The climate talks were suspended in 2022 and revived in 2023.", {("climate", "resumed")}),
+        # the state now, beside a denied change
+        ("China has not restored the MMCA talks, which remain suspended.", {("mmca", "suspended")}),
+        (
+            "Climate cooperation is no longer suspended: the working group met on Monday.",
+            {("climate", "resumed")},
+        ),
+        ("The MMCA talks continue to be frozen.", {("mmca", "suspended")}),
+        (
+            "The repatriation track has been in abeyance since 2022.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        # a cue far beyond a noun trigger's phrase does not reach it; contrast is no negation
+        (
+            "Beijing's cancellation of the MMCA talks has left U.S. captains at sea without a number to call.",
+            {("mmca", "suspended")},
+        ),
+        (
+            "Suspending climate cooperation punishes the world, not Washington.",
+            {("climate", "suspended")},
+        ),
+        (
+            "Since the restoration of climate cooperation, emissions data flow again.",
+            {("climate", "resumed")},
+        ),
+        # more ways to say it
+        (
+            "Beijing put its climate talks with Washington on hold on Friday.",
+            {("climate", "suspended")},
+        ),
+        (
+            "China mothballed counternarcotics cooperation in 2022.",
+            {("counternarcotics", "suspended")},
+        ),
+        ("The MMCA talks went dark after the Pelosi visit.", {("mmca", "suspended")}),
+        ("The PLA slammed shut its channels to the U.S. military.", {("mil_mil", "suspended")}),
+        (
+            "The human rights dialogue reconvened in Geneva on Monday.",
+            {("human_rights", "resumed")},
+        ),
+        (
+            "Counternarcotics cooperation is back up and running, officials said.",
+            {("counternarcotics", "resumed")},
+        ),
+        ("The two sides brought the MMCA talks back in April.", {("mmca", "resumed")}),
+        (
+            "Monday's meeting ended a four-year gap in arms control consultations.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        (
+            "Theater commanders spoke for the first time in two years on Monday.",
+            {("theater_commanders", "resumed")},
+        ),
+        # an agreement reports a fact, even with "would" or words before "to"
+        (
+            "Both sides agreed that theater commander calls would be restored.",
+            {("theater_commanders", "resumed")},
+        ),
+        (
+            "The leaders agreed in Woodside last week to restart military-to-military talks.",
+            {("mil_mil", "resumed")},
+        ),
+        # a list continues past a clause boundary only through function words
+        (
+            "Climate cooperation: restored at the leader level; DPCT and MMCA to follow.",
+            {("climate", "resumed")},
+        ),
+        (
+            "China suspended climate talks, counternarcotics cooperation, and the MMCA talks.",
+            {("climate", "suspended"), ("counternarcotics", "suspended"), ("mmca", "suspended")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -118,6 +230,18 @@ def test_reported_changes_fire(
         "Gen. Liu will call Gen. Brown next week, resuming military-to-military talks.",  # future
         "Gen. Liu is to call Gen. Brown next week, resuming military-to-military talks.",  # future date alone
         "Climate change is accelerating, and China is the largest emitter.",  # a topic alone names no channel
+        "Resuming the MMCA talks would restore a forum for incidents at sea.",  # gerund subject, hedged after
+        "Any reopening of arms control consultations would depend on Taiwan arms sales.",  # "any" + gerund
+        "Even a restored line between the two militaries would not guarantee calm.",  # participle as adjective
+        "The climate talks are to be reopened at a meeting next month.",  # "is to be"
+        "The counternarcotics dialogue is poised for a restart.",  # poised
+        "At no point did Washington suspend its climate dialogue.",  # at no point
+        "Nothing suggests that repatriation cooperation has been reinstated.",  # nothing
+        "Arms control consultations are held sporadically and suspended at the slightest provocation.",  # habit
+        "Washington suspended its arms control talks with Moscow in 2022.",  # another pair
+        "Japan and China resumed their economic dialogue in Tokyo.",  # another pair
+        "The G20 finance working group was relaunched in 2021.",  # a forum of many
+        "Our first recommendation: revive the arms control consultations, with missile launch notifications.",  # imperative
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
@@ -147,6 +271,28 @@ def test_anaphor_falls_back_to_the_topics_named_before(detector: Detector) -> No
     assert found(detector, named_first) == {
         ("climate", "suspended")
     }  # a named channel beats a topic
+
+
+def test_anaphors_pick_their_antecedents(detector: Detector) -> None:
+    in_sentence = (
+        "Neither the climate channel nor the MMCA talks survived: Beijing suspended both on Friday."
+    )
+    assert found(detector, in_sentence) == {("climate", "suspended"), ("mmca", "suspended")}
+    former = (
+        "The MMCA talks and the climate dialogue serve different ends. China called off the former."
+    )
+    assert found(detector, former) == {("mmca", "suspended")}
+    latter = (
+        "The MMCA talks and the climate dialogue serve different ends. China called off the latter."
+    )
+    assert found(detector, latter) == {("climate", "suspended")}
+    both = "The MMCA and the DPCT are the oldest military channels. Both were brought back in 2024."
+    assert found(detector, both, date(2024, 6, 1)) == {
+        ("mmca", "resumed"),
+        ("defense_policy_coordination", "resumed"),
+    }
+    earlier_clause = "Few channels mattered like the climate dialogue. It went dark in 2022 but was revived at COP27."
+    assert found(detector, earlier_clause) == {("climate", "resumed")}
 
 
 def test_us_can_end_a_sentence_before_an_anaphor(detector: Detector) -> None:
