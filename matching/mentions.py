@@ -115,7 +115,9 @@ class PhraseIndex:
 
 
 def _norm(word: str) -> str:
-    return word.replace("’", "'").rstrip("'")  # "the two militaries' officers"
+    """Apostrophes alike, possessives off: "Lai Ching-te's", "the two militaries' officers"."""
+    word = word.replace("’", "'")
+    return (word[:-2] if word.endswith("'s") else word).rstrip("'")
 
 
 class MentionFinder:

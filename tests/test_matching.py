@@ -339,3 +339,19 @@ def test_may_the_month_is_not_a_modal(detector: Detector) -> None:
     assert found(detector, "In May 2023 China suspended the climate talks.") == {
         ("climate", "suspended")
     }
+
+
+def test_articles_are_tagged_with_the_issues_they_touch() -> None:
+    from matching.issues import IssueTagger
+
+    tagger = IssueTagger(load_config(REPO_CONFIG).issues)
+    text = (
+        "Beijing staged drills around Taiwan after Lai Ching-te's inauguration. The Taiwan Strait "
+        "remains the likeliest flashpoint, while export controls on advanced chips add friction."
+    )
+    tags = {t.issue: t for t in tagger.tag(text)}
+    assert list(tags)[0] == "taiwan"  # the strongest first
+    assert tags["taiwan"].mentions >= 3 and "trade_technology" in tags
+    assert tags["taiwan"].per_thousand_words > tags["trade_technology"].per_thousand_words
+    assert "human_rights" not in tags
+    assert [t.issue for t in tagger.tag(text, minimum=3)] == ["taiwan"]
