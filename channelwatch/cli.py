@@ -68,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     detect.set_defaults(command=cmd_detect)
 
+    rematch = commands.add_parser(
+        "rematch", help="re-detect stored articles with the current rules and catalog"
+    )
+    rematch.add_argument(
+        "--since", type=date.fromisoformat, help="only articles published since (YYYY-MM-DD)"
+    )
+    rematch.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    rematch.set_defaults(command=cmd_rematch)
+
     evaluate = commands.add_parser(
         "eval", help="precision, recall and F1 of the detector on labelled passages"
     )
@@ -118,6 +127,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     print(f"channelwatch: {state.message}")
     return 0
+
+
+def cmd_rematch(args: argparse.Namespace) -> int:
+    settings = Settings()
+    path, _ = _config(args, settings)
+    _quiet_prefect_defaults()
+    from flows.rematch import rematch_flow
+
+    state = rematch_flow(path, args.since, return_state=True)
+    print(f"channelwatch: {state.message}")
+    return 1 if state.is_failed() else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

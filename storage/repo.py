@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -89,6 +90,23 @@ def articles_to_detect(session: Session) -> list[Article]:
             select(Article).where(col(Article.detected_at).is_(None)).order_by(col(Article.id))
         )
     )
+
+
+def articles_since(session: Session, since: datetime | None) -> list[Article]:
+    """Stored articles, oldest first, published (or fetched, when undated) since `since`."""
+    when = func.coalesce(Article.published_at, Article.fetched_at)
+    query = select(Article).order_by(when, col(Article.id))
+    if since is not None:
+        query = query.where(when >= since)
+    return list(session.exec(query))
+
+
+def event_keys(session: Session, article_id: int) -> set[tuple[str, str, str]]:
+    """What detection already found in an article: (channel, kind, sentence)."""
+    rows = session.exec(
+        select(Event.channel, Event.kind, Event.sentence).where(Event.article_id == article_id)
+    )
+    return {tuple(row) for row in rows}  # type: ignore[misc]
 
 
 def apply_detection(

@@ -139,3 +139,31 @@ def test_baseline_records_states_without_alerting(
         assert main(["run"]) == 0
         assert len(slack.posts) == 1  # only the change after the baseline
         assert RESTART in json.dumps(slack.posts[0])
+
+
+def test_rematch_finds_what_a_narrower_catalog_missed_and_alerts_once(
+    prefect_harness: str,
+    workdir: Path,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = write_config(workdir, site.url("feed.xml"))
+    narrow = yaml.safe_load(config.read_text())
+    climate = next(c for c in narrow["channels"] if c["id"] == "climate")
+    climate["aliases"], climate["topics"] = ["climate negotiation track"], []
+    narrow_path = workdir / "narrow.yaml"
+    narrow_path.write_text(yaml.safe_dump(narrow))
+    with WebhookReceiver() as slack:
+        monkeypatch.setenv("CHANNELWATCH_SLACK_WEBHOOK_URL", slack.url)
+        assert main(["run", "--config", str(narrow_path)]) == 0
+        assert status(capsys)["climate"]["state"] == "unknown"
+        posts = len(slack.posts)
+
+        assert main(["rematch", "--config", str(config), "--since", "2022-01-01"]) == 0
+        assert status(capsys)["climate"]["state"] == "suspended"
+        new_posts = slack.posts[posts:]
+        assert len(new_posts) == 1 and SUSPENSION in json.dumps(new_posts[0])
+
+        assert main(["rematch", "--config", str(config)]) == 0  # nothing new the second time
+        assert len(slack.posts) == posts + 1
