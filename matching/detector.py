@@ -307,11 +307,7 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=256)
 def _clause_boundaries(text: str) -> tuple[tuple[int, int], ...]:
-    found = [(m.start(), m.end(), m.group().strip()) for m in lx.CLAUSE.finditer(text)]
-    dashes = [b for b in found if b[2] in ("—", "–", "-")]
-    if len(dashes) >= 2:  # "X — one of eight mechanisms — is running again": a parenthesis
-        found = [b for b in found if b not in dashes]
-    return tuple((start, end) for start, end, _ in found)
+    return tuple((m.start(), m.end()) for m in lx.CLAUSE.finditer(text))
 
 
 def _cues(
@@ -444,7 +440,11 @@ def _is_background(
     # A reduced relative: "military talks cut off after the Pelosi trip are back on track".
     follows_mention = any(0 <= trigger.start - m.end <= 1 for m in mentions)
     participle = bool(lx.PARTICIPLE.search(trigger.word))
-    return participle and follows_mention and any(t.start > trigger.end for t in others)
+    # … and the main verb comes later with its own auxiliary ("… are back on track").
+    finite_later = any(
+        t.start > trigger.end and _AUXILIARY_BEFORE.search(text, 0, t.start) for t in others
+    )
+    return participle and follows_mention and finite_later
 
 
 def _governing(
@@ -454,11 +454,7 @@ def _governing(
     mentions: list[Mention],
     live: list[Trigger],
 ) -> Trigger | None:
-    """The trigger that says something of this mention: in its clause, else the list it ends.
-
-    When the clause holds several, a live one wins: in "has not restored the MMCA talks,
-    which remain suspended" the suspension is reported even though the restoration is denied.
-    """
+    """The trigger that says something of this mention: in its clause, else the list it ends."""
     if not triggers:
         return None
     start, end = _clause_bounds(text, mention.start)
@@ -472,16 +468,6 @@ def _governing(
         if set(re.findall(r"[a-z]+", rest.lower())) - _LIST_WORDS:
             return None
         pool = triggers
-    # "has not restored the MMCA talks, which remain suspended": the relative clause's
-    # live trigger speaks of the mention, though the denied one stands nearer.
-    relative = [
-        t
-        for t in pool
-        if t in live
-        and t.start > mention.end
-        and lx.RELATIVE_START.search(text, mention.end, t.start)
-    ]
-    pool = relative or pool
     return min(
         pool,
         key=lambda t: t.start - mention.end if t.start >= mention.end else mention.start - t.end,
@@ -493,6 +479,9 @@ _INTRANSITIVE = re.compile(
     r"\s*(?:[,.;:—–)]|$|(?:in|on|at|after|before|this|last|with|since|for|from|by|again|earlier|later"
     r"|today|yesterday|when|following|until|quietly|formally|officially)\b)",
     re.IGNORECASE,
+)
+_AUXILIARY_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|been|be)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
 _BARE_SUBJECT = re.compile(
     r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",

@@ -41,5 +41,9 @@ class IssueTagger:
         tokens = _tokens(text)
         counts = Counter(label for _, _, label in self._keywords.scan(text, tokens))
         words = max(1, sum(1 for t in tokens if t.word.isalnum()))
-        tags = [IssueTag(issue, n, round(1000 * n / words, 1)) for issue, n in counts.items() if n >= minimum]
+        tags = [
+            IssueTag(issue, n, round(1000 * n / words, 1))
+            for issue, n in counts.items()
+            if n >= minimum
+        ]
         return sorted(tags, key=lambda t: (-t.mentions, t.issue))

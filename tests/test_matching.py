@@ -193,6 +193,26 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "China suspended climate talks, counternarcotics cooperation, and the MMCA talks.",
             {("climate", "suspended"), ("counternarcotics", "suspended"), ("mmca", "suspended")},
         ),
+        # background after the main verb: a relative clause, a parenthesis
+        ("China restored the MMCA talks that it had suspended in 2022.", {("mmca", "resumed")}),
+        (
+            "Climate talks resumed on Monday — two years after Beijing suspended them — in Beijing.",
+            {("climate", "resumed")},
+        ),
+        (
+            "Climate talks resumed on Monday — Beijing suspended them in 2022 — at a hotel in Beijing.",
+            {("climate", "resumed")},
+        ),
+        (
+            "The DPCT has resumed, but the MMCA talks, which remain suspended, have not.",
+            {("defense_policy_coordination", "resumed"), ("mmca", "suspended")},
+        ),
+        # an agreement, and what is said after a reporting verb
+        ("The two sides agreed on a plan to restore the MMCA talks.", {("mmca", "resumed")}),
+        (
+            "Officials who had hoped for progress said the climate talks resumed on Monday.",
+            {("climate", "resumed")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -242,6 +262,7 @@ def test_reported_changes_fire(
         "Japan and China resumed their economic dialogue in Tokyo.",  # another pair
         "The G20 finance working group was relaunched in 2021.",  # a forum of many
         "Our first recommendation: revive the arms control consultations, with missile launch notifications.",  # imperative
+        "Has Beijing restored the climate talks?",  # a question with no modal
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
