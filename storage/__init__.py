@@ -24,7 +24,6 @@ from storage.repo import (
     source_state,
     source_states,
     stored_entries,
-    unseen_keys,
 )
 
 __all__ = [
@@ -60,6 +59,5 @@ __all__ = [
     "source_state",
     "source_states",
     "stored_entries",
-    "unseen_keys",
     "utcnow",
 ]

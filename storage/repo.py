@@ -185,18 +185,6 @@ def rekey_article(
     session.add(article)
 
 
-def unseen_keys(session: Session, source_id: str, keys: Sequence[str]) -> set[str]:
-    """The entry keys of this source that were never stored."""
-    if not keys:
-        return set()
-    stored = session.exec(
-        select(Article.entry_key).where(
-            Article.source_id == source_id, col(Article.entry_key).in_(keys)
-        )
-    ).all()
-    return set(keys) - set(stored)
-
-
 # --- pages ---------------------------------------------------------------------------
 
 
