@@ -98,6 +98,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     for line in routing.inactive:
         print(f"note: {line}")
+    if config.polling.contact is None:
+        print("note: set polling.contact (an email or URL), so publishers can reach you")
     return 0
 
 

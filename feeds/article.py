@@ -61,7 +61,10 @@ async def fetch_page(poller: Poller, robots: Robots, url: str) -> Page:
     fetched = await poller.get(url)
     if not fetched.ok:
         return Page(url, problem=fetched.error, retry=_worth_retrying(fetched))
-    page = extract(fetched.body, fetched.url)
+    try:
+        page = extract(fetched.body, fetched.url)
+    except Exception as exc:  # one odd page must not end the cycle
+        return Page(url, problem=f"the page could not be read ({type(exc).__name__}: {exc})")
     if page is None or len(page.text.split()) < MIN_PAGE_WORDS:
         return Page(url, problem="no article text found on the page")
     return page

@@ -90,7 +90,11 @@ async def poll_feed(poller: Poller, url: str, validators: Validators) -> FeedPol
         return FeedPoll(
             url, 304, _validators(fetched.headers, validators), moved_to=fetched.moved_to, **hints
         )
-    parsed = parse_feed(fetched.body, fetched.headers, fetched.url)
+    try:
+        parsed = parse_feed(fetched.body, fetched.headers, fetched.url)
+    except Exception as exc:  # one odd feed must not end the cycle for every other source
+        error = f"the feed could not be parsed ({type(exc).__name__}: {exc})"
+        return FeedPoll(url, fetched.status, validators, error=error, **hints)
     if parsed.problem and not parsed.entries:
         return FeedPoll(
             url,

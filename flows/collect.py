@@ -168,6 +168,8 @@ def _store_entries(
     session: Session, job: Due, entries: list[feeds.Entry], now: datetime, since: date | None
 ) -> int:
     """Store the entries that are new articles; re-key the ones that are stored ones."""
+    if not entries:
+        return 0
     source_id = job.source.id
     stored = storage.stored_entries(
         session,

@@ -190,6 +190,7 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "OK" in out and "12 channels" in out
     assert "CHANNELWATCH_SMTP_HOST" in out  # the email route is off until SMTP is set
+    assert "set polling.contact" in out  # publishers should be able to reach us
 
     bad = tmp_path / "sources.yaml"
     bad.write_text(catalog_with(sourcez=[]))
