@@ -1,11 +1,12 @@
 """Alerts: rendering transitions into messages and sending them down routes."""
 
-from alerts.message import Message, Notice, render, slack_escape
+from alerts.message import HealthNotice, Message, Notice, render, render_health, slack_escape
 from alerts.routes import LiveRoute, Routing, Senders, plan_routes
 from alerts.transports import DeliveryError, SmtpServer, post_slack, send_apprise, send_email
 
 __all__ = [
     "DeliveryError",
+    "HealthNotice",
     "LiveRoute",
     "Message",
     "Notice",
@@ -15,6 +16,7 @@ __all__ = [
     "plan_routes",
     "post_slack",
     "render",
+    "render_health",
     "send_apprise",
     "send_email",
     "slack_escape",

@@ -87,3 +87,48 @@ def _slack(notice: Notice, status: str, source: str) -> dict[str, Any]:
 
 def _button(label: str, url: str) -> dict[str, Any]:
     return {"type": "button", "text": {"type": "plain_text", "text": label}, "url": url}
+
+
+@dataclass(frozen=True)
+class HealthNotice:
+    """A feed that has been failing too long, or has recovered."""
+
+    kind: str  # "feed_failing" or "feed_recovered"
+    source_name: str
+    feed_url: str
+    detail: str
+    run_url: str | None = None
+
+    @property
+    def headline(self) -> str:
+        state = "FAILING" if self.kind == "feed_failing" else "RECOVERED"
+        return f"Feed {self.source_name} {state}"
+
+
+def render_health(notice: HealthNotice) -> Message:
+    """A feed-health alert. It is about the source, not about any channel."""
+    after = (
+        "channelwatch keeps retrying it, less often the longer it fails; the entries still in "
+        "the feed when it answers again are collected then."
+        if notice.kind == "feed_failing"
+        else "The entries published during the outage are collected now."
+    )
+    lines = [notice.headline, "", notice.detail, f"    {notice.feed_url}", "", after]
+    if notice.run_url:
+        lines += ["", f"Flow run: {notice.run_url}"]
+    e = html.escape
+    run = f'<p><a href="{e(notice.run_url)}">Flow run</a></p>' if notice.run_url else ""
+    body = (
+        f"<html><body><p><strong>{e(notice.headline)}</strong></p><p>{e(notice.detail)}</p>"
+        f'<p><a href="{e(notice.feed_url)}">{e(notice.feed_url)}</a></p><p>{e(after)}</p>{run}'
+        "</body></html>"
+    )
+    text = f"{slack_escape(notice.detail)}\n{slack_escape(notice.feed_url)}\n{slack_escape(after)}"
+    slack: dict[str, Any] = {
+        "text": f"{slack_escape(notice.headline)}: {slack_escape(notice.detail)}",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": notice.headline[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        ],
+    }
+    return Message(f"[channelwatch] {notice.headline}", "\n".join(lines) + "\n", body, slack)

@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--baseline", action="store_true", help="record channel states without alerting"
     )
+    run.add_argument(
+        "--since",
+        type=date.fromisoformat,
+        metavar="DATE",
+        help="first install: take entries back to DATE (YYYY-MM-DD) as history, without alerting",
+    )
     run.set_defaults(command=cmd_run)
 
     serve = commands.add_parser(
@@ -112,6 +118,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     for line in routing.inactive:
         print(f"note: {line}")
+    if config.polling.contact is None:
+        print("note: set polling.contact (an email or URL), so publishers can reach you")
     return 0
 
 
@@ -121,7 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
     from flows.monitor import run_cycle
 
-    state = run_cycle(path, baseline=args.baseline)
+    state = run_cycle(path, baseline=args.baseline, since=args.since)
     if state.is_failed():
         print(f"channelwatch: cycle failed: {state.message}", file=sys.stderr)
         return 1
@@ -161,6 +169,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with Session(engine) as session:
         board = storage.channel_board(session, [c.id for c in config.channels])
         rows = [_status_row(row, config) for row in board]
+        sources = storage.source_states(session, {s.id: s.url for s in config.sources})
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -169,7 +178,31 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(
             f"{r['name']:<{width}}  {r['state']:<9}  {r['since'] or '':<10}  {(r['evidence'] or {}).get('sentence', '')}"
         )
+    print("\nSources (a channel may be quiet for months; a source should not fail):")
+    width = max(len(s.source_id) for s in sources)
+    for state in sources:
+        print(f"{state.source_id:<{width}}  {_health(state)}")
     return 0
+
+
+def _health(state: Any) -> str:
+    """One source's health in a line: ok or failing, since when, and what comes next."""
+
+    def when(moment: Any) -> str:
+        return f"{moment:%Y-%m-%d %H:%M}" if moment else "never"
+
+    if state.last_polled_at is None:
+        return "not polled yet"
+    if state.failing_since is not None:
+        polls = "poll" if state.consecutive_errors == 1 else "polls"
+        health = (
+            f"FAILING since {when(state.failing_since)} ({state.consecutive_errors} failed {polls}: "
+            f"{state.last_error}); last success {when(state.last_success_at)}"
+        )
+    else:
+        health = f"ok, last success {when(state.last_success_at)}"
+    moved = f"; moved to {state.feed_url}" if state.feed_url else ""
+    return f"{health}; next poll {when(state.next_poll_at)} UTC{moved}"
 
 
 def _status_row(row: Any, config: Config) -> dict[str, Any]:

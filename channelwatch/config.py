@@ -36,11 +36,45 @@ class Schedule(_Strict):
     cron: str | None = None
 
 
+class Timeouts(_Strict):
+    """Seconds allowed for one HTTP response; `total` covers headers to last byte."""
+
+    connect: float = Field(10, gt=0, le=120)
+    read: float = Field(20, gt=0, le=300)
+    total: float = Field(60, gt=0, le=900)
+
+
+class Polling(_Strict):
+    """How politely and how often feeds are polled (every key has a default)."""
+
+    contact: str | None = None  # an email or URL in our User-Agent, for publishers to reach us
+    interval_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)  # None: every cycle
+    max_connections: int = Field(50, ge=1, le=500)
+    per_host: int = Field(2, ge=1, le=10)
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    max_body_mb: int = Field(10, ge=1, le=200)
+    health_alert_hours: float = Field(24, gt=0, le=24 * 90)
+
+    @field_validator("contact")
+    @classmethod
+    def _reachable(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(
+            r"^([^@\s()]+@[^@\s()]+\.\w+|https?://[^\s()]+)$", value
+        ):
+            raise ValueError(
+                "must be an email address or an http(s) URL where publishers can reach you"
+            )
+        return value
+
+
 class Source(_Strict):
     id: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
     url: str
     homepage: str | None = None
+    interval_minutes: int | None = Field(
+        None, ge=1, le=7 * 24 * 60
+    )  # else polling.interval_minutes
 
     @field_validator("url", "homepage")
     @classmethod
@@ -86,6 +120,7 @@ class Alerts(_Strict):
 
 class Config(_Strict):
     schedule: Schedule = Field(default_factory=Schedule)
+    polling: Polling = Field(default_factory=Polling)
     sources: list[Source] = Field(min_length=1)
     issues: list[Issue] = Field(default_factory=list)
     channels: list[Channel] = Field(min_length=1)

@@ -1,20 +1,37 @@
 """Polling feeds and fetching their articles: network in, plain data out."""
 
-from feeds.article import Article, extract, fetch_article
-from feeds.feed import Entry, FeedPoll, Validators, canonical_link, parse_feed, poll_feed
-from feeds.http import Fetched, get, make_client
+from feeds.article import Page, extract, feed_text, fetch_page, has_full_text
+from feeds.feed import Entry, FeedPoll, ParsedFeed, Validators, parse_feed, poll_feed, poll_feeds
+from feeds.http import Fetched, Limits, Poller, fan_out, make_client, user_agent
+from feeds.identity import canonical_link, match_known, match_window
+from feeds.robots import Robots
+from feeds.schedule import is_due, news_cutoff, next_poll_at, page_retry_at
 
 __all__ = [
-    "Article",
     "Entry",
     "FeedPoll",
     "Fetched",
+    "Limits",
+    "Page",
+    "ParsedFeed",
+    "Poller",
+    "Robots",
     "Validators",
     "canonical_link",
     "extract",
-    "fetch_article",
-    "get",
+    "fan_out",
+    "feed_text",
+    "fetch_page",
+    "has_full_text",
+    "is_due",
     "make_client",
+    "match_known",
+    "match_window",
+    "news_cutoff",
+    "next_poll_at",
+    "page_retry_at",
     "parse_feed",
     "poll_feed",
+    "poll_feeds",
+    "user_agent",
 ]

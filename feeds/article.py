@@ -1,75 +1,89 @@
-"""An entry's article: the page we fetch, its text extracted by trafilatura.
+"""An entry's article: the feed's own full text, or its page fetched politely and extracted.
 
-When the page cannot be had or yields no text, the feed's own content stands in, so an
-entry is never lost because a publisher's page is down.
+- A full-text feed (content:encoded, Atom content) is used as it is: no page fetch.
+- Otherwise the page is fetched if robots.txt allows it, and trafilatura extracts its
+  text, title, author and date (the date from htmldate, used when the feed has none).
+- Until the page is had, the feed's own text stands in, so an entry is never lost
+  because a publisher's page is down; `Page.retry` says whether asking again later may
+  help (the network or the server failed) or not (robots.txt says no, the page is gone
+  or holds no article).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpx
 import trafilatura
 
 from feeds.feed import Entry
-from feeds.http import get
+from feeds.http import Fetched, Poller
+from feeds.robots import Robots
 
 MIN_PAGE_WORDS = 40  # less than this from a page means extraction found no article
+FULL_TEXT_WORDS = 100  # a feed's content this long is the article, not a teaser
 
 
 @dataclass(frozen=True)
-class Article:
+class Page:
+    """An article page: its extracted text and metadata, or why there is none."""
+
     url: str
-    title: str
-    author: str | None
-    published: datetime | None
-    text: str
-    origin: str  # "page" or "feed"
-    problem: str | None = None  # why the page was not used, when it was not
+    text: str = ""
+    title: str = ""
+    author: str | None = None
+    published: datetime | None = None
+    problem: str | None = None  # why the page gave no article text
+    retry: bool = False  # whether asking again later may help
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
 
 
-def fetch_article(client: httpx.Client, entry: Entry) -> Article:
-    """Fetch and extract the entry's page; fall back to the feed's content."""
-    if not entry.link:
-        return from_feed(entry, "the entry has no link")
-    fetched = get(client, entry.link)
+def has_full_text(entry: Entry) -> bool:
+    """The feed carries the article itself, not a teaser: no page fetch needed."""
+    return len(re.sub(r"<[^>]*>", " ", entry.content).split()) >= FULL_TEXT_WORDS
+
+
+def feed_text(entry: Entry) -> str:
+    """The entry's own text: its full content, else its summary."""
+    html = entry.content or entry.summary
+    return html_to_text(html) if html else ""
+
+
+async def fetch_page(poller: Poller, robots: Robots, url: str) -> Page:
+    """The article page at `url`, fetched if robots.txt allows and extracted."""
+    refusal = await robots.refusal(url)
+    if refusal is not None:
+        return Page(url, problem=refusal[0], retry=refusal[1])
+    fetched = await poller.get(url)
     if not fetched.ok:
-        return from_feed(entry, fetched.error)
-    extracted = extract(fetched.body, fetched.url)
-    if extracted is None or len(extracted.text.split()) < MIN_PAGE_WORDS:
-        return from_feed(entry, "no article text found on the page")
-    return Article(
-        url=entry.link,
-        title=entry.title or extracted.title,
-        author=entry.author or extracted.author,
-        published=entry.published or extracted.published,
-        text=extracted.text,
-        origin="page",
-    )
+        return Page(url, problem=fetched.error, retry=_worth_retrying(fetched))
+    try:
+        page = extract(fetched.body, fetched.url)
+    except Exception as exc:  # one odd page must not end the cycle
+        return Page(url, problem=f"the page could not be read ({type(exc).__name__}: {exc})")
+    if page is None or len(page.text.split()) < MIN_PAGE_WORDS:
+        return Page(url, problem="no article text found on the page")
+    return page
 
 
-def extract(html: bytes | str, url: str) -> Article | None:
-    """Text, title, author and date of an article page (trafilatura), or None."""
+def extract(html: bytes | str, url: str) -> Page | None:
+    """Text, title, author and date of an article page (trafilatura, htmldate), or None."""
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False
     )
     if document is None or not document.text:
         return None
-    return Article(
+    return Page(
         url=url,
+        text=document.text,
         title=document.title or "",
         author=document.author,
         published=_date(document.date),
-        text=document.text,
-        origin="page",
     )
-
-
-def from_feed(entry: Entry, problem: str | None) -> Article:
-    html = entry.content or entry.summary
-    text = html_to_text(html) if html else ""
-    return Article(entry.link, entry.title, entry.author, entry.published, text, "feed", problem)
 
 
 def html_to_text(html: str) -> str:
@@ -77,6 +91,11 @@ def html_to_text(html: str) -> str:
         f"<html><body><article>{html}</article></body></html>", favor_recall=True
     )
     return text or trafilatura.html2txt(html) or ""
+
+
+def _worth_retrying(fetched: Fetched) -> bool:
+    """No answer, or a server error or rate limit: the page may come back. A 4xx won't."""
+    return fetched.status is None or fetched.status >= 500 or fetched.status == 429
 
 
 def _date(value: str | None) -> datetime | None:

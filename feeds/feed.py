@@ -1,28 +1,28 @@
-"""Polling one feed: conditional GET, then feedparser on the bytes we fetched."""
+"""Polling feeds: conditional GET, then feedparser on the bytes we fetched."""
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+from urllib.parse import urljoin
 
 import feedparser
-import httpx
 
-from feeds.http import get
+from feeds.http import Fetched, Poller, fan_out, max_age, retry_after
+from feeds.identity import canonical_link, digest, entry_keys
 
-# Query parameters that track clicks and never identify an article.
-TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|_hsenc|_hsmi)$", re.I)
 # feedparser problems that leave the entries perfectly readable.
 HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+Tag = TypeVar("Tag")
 
 
 @dataclass(frozen=True)
 class Validators:
-    """The server's cache validators, sent back verbatim on the next poll."""
+    """The server's cache validators, sent back verbatim (opaque) on the next poll."""
 
     etag: str | None = None
     last_modified: str | None = None
@@ -38,92 +38,164 @@ class Validators:
 
 @dataclass(frozen=True)
 class Entry:
-    key: str  # the guid, else the canonical link
+    key: str  # unique within the feed: guid, else canonical link (see feeds.identity)
     link: str
     title: str
     published: datetime | None
     author: str | None
     summary: str  # HTML as the feed gives it
-    content: str  # full text HTML when the feed carries it (content:encoded, atom content)
+    content: str  # full-text HTML when the feed carries it (content:encoded, Atom content)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    entries: list[Entry]
+    problem: str | None = None  # the feed is malformed; these entries are what could be read
+    ttl: timedelta | None = None  # RSS <ttl>: how long the publisher asks us to wait
 
 
 @dataclass(frozen=True)
 class FeedPoll:
     """What one poll of one feed found."""
 
-    url: str
+    url: str  # the URL polled
     status: int | None
     validators: Validators
     entries: list[Entry] = field(default_factory=list)
     error: str | None = None  # the feed could not be had
     problem: str | None = None  # the feed was read, but is malformed
+    moved_to: str | None = None  # the feed permanently moved here
+    ttl: timedelta | None = None
+    max_age: timedelta | None = None
+    retry_after: timedelta | None = None
+    received: int = 0  # bytes of feed body received
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
 
+    @property
+    def hints(self) -> tuple[timedelta | None, ...]:
+        """The publisher's say in when we poll next."""
+        return (self.ttl, self.max_age, self.retry_after)
 
-def poll_feed(client: httpx.Client, url: str, validators: Validators) -> FeedPoll:
+
+async def poll_feed(poller: Poller, url: str, validators: Validators) -> FeedPoll:
     """GET the feed with our validators; a 304 costs no parsing."""
-    fetched = get(client, url, validators.headers())
+    fetched = await poller.get(url, validators.headers())
+    hints = _hints(fetched)
     if not fetched.ok:
-        return FeedPoll(fetched.url, fetched.status, validators, error=fetched.error)
+        return FeedPoll(url, fetched.status, validators, error=fetched.error, **hints)
     if fetched.status == 304:
-        return FeedPoll(fetched.url, 304, _validators(fetched.headers, validators))
-    entries, problem = parse_feed(fetched.body, fetched.headers, fetched.url)
-    if problem and not entries:
         return FeedPoll(
-            fetched.url, fetched.status, validators, error=f"not a readable feed ({problem})"
+            url, 304, _validators(fetched.headers, validators), moved_to=fetched.moved_to, **hints
+        )
+    try:
+        parsed = parse_feed(fetched.body, fetched.headers, fetched.url)
+    except Exception as exc:  # one odd feed must not end the cycle for every other source
+        error = f"the feed could not be parsed ({type(exc).__name__}: {exc})"
+        return FeedPoll(url, fetched.status, validators, error=error, **hints)
+    if parsed.problem and not parsed.entries:
+        return FeedPoll(
+            url,
+            fetched.status,
+            validators,
+            error=f"not a readable feed ({parsed.problem})",
+            **hints,
         )
     return FeedPoll(
-        fetched.url,
+        url,
         fetched.status,
         _validators(fetched.headers, Validators()),
-        entries,
-        problem=problem,
+        parsed.entries,
+        problem=parsed.problem,
+        moved_to=fetched.moved_to,
+        ttl=parsed.ttl,
+        received=len(fetched.body),
+        **hints,
     )
 
 
-def parse_feed(
-    body: bytes, headers: Mapping[str, str], base_url: str
-) -> tuple[list[Entry], str | None]:
-    """Entries from feed bytes (RSS 0.9x/1.0/2.0, Atom), and the parse problem if any."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    lowered.setdefault("content-location", base_url)
+async def poll_feeds(
+    poller: Poller,
+    feeds: Iterable[tuple[Tag, str, Validators]],
+    handle: Callable[[Tag, FeedPoll], None],
+) -> None:
+    """Poll many feeds concurrently, handing each result to `handle` as it arrives."""
+
+    async def poll(feed: tuple[Tag, str, Validators]) -> None:
+        tag, url, validators = feed
+        handle(tag, await poll_feed(poller, url, validators))
+
+    await fan_out(poller, feeds, lambda feed: feed[1], poll)
+
+
+def parse_feed(body: bytes, headers: Mapping[str, str], base_url: str) -> ParsedFeed:
+    """Entries from feed bytes (RSS 0.9x/1.0/2.0, Atom), and the parse problem if any.
+
+    Parsing is most of a cycle's CPU, so feedparser is spared work we don't use: it gets
+    no base URL (resolving one on every element costs 30% of its time; we resolve entry
+    links ourselves), and it neither sanitizes nor rewrites HTML (we never show a feed's
+    HTML; it only feeds text extraction).
+    """
+    lowered = {k.lower(): v for k, v in headers.items() if k.lower() != "content-location"}
     parsed = feedparser.parse(
-        body, response_headers=lowered, resolve_relative_uris=True, sanitize_html=True
+        body, response_headers=lowered, resolve_relative_uris=False, sanitize_html=False
     )
     problem = None
     if parsed.bozo and not isinstance(parsed.bozo_exception, HARMLESS):
         problem = str(parsed.bozo_exception) or type(parsed.bozo_exception).__name__
-    entries = [entry for raw in parsed.entries if (entry := _entry(raw)) is not None]
-    return entries, problem
+    return ParsedFeed(_entries(parsed.entries, base_url), problem, _ttl(parsed.feed.get("ttl")))
 
 
-def canonical_link(link: str) -> str:
-    """The link without tracking parameters or fragment, so re-shared links match."""
-    parts = urlsplit(link.strip())
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
-    )
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, ""))
+def _entries(raws: list[feedparser.FeedParserDict], base_url: str) -> list[Entry]:
+    links = [
+        canonical_link(urljoin(base_url, raw["link"])) if raw.get("link") else "" for raw in raws
+    ]
+    titles = [_text(raw.get("title") or "") for raw in raws]
+    dates = [_when(raw.get("published_parsed") or raw.get("updated_parsed")) for raw in raws]
+    digests = [digest(*fields) for fields in zip(links, titles, dates, strict=True)]
+    guids = [(raw.get("id") or "").strip() for raw in raws]
+    entries = []
+    for raw, key, link, title, published in zip(
+        raws, entry_keys(guids, links, digests), links, titles, dates, strict=True
+    ):
+        if key is None:
+            continue  # the same item twice
+        contents = raw.get("content") or []
+        entries.append(
+            Entry(
+                key=key,
+                link=link,
+                title=title,
+                published=published,
+                author=raw.get("author"),
+                summary=raw.get("summary", ""),
+                content=max((c.get("value", "") for c in contents), key=len, default=""),
+            )
+        )
+    return entries
 
 
-def _entry(raw: feedparser.FeedParserDict) -> Entry | None:
-    link = canonical_link(raw.get("link", "")) if raw.get("link") else ""
-    key = (raw.get("id") or "").strip() or link
-    if not key:
+def _hints(fetched: Fetched) -> dict[str, timedelta | None]:
+    wait, age = retry_after(fetched.headers), max_age(fetched.headers)
+    return {
+        "retry_after": timedelta(seconds=wait) if wait is not None else None,
+        "max_age": timedelta(seconds=age) if age is not None else None,
+    }
+
+
+def _text(title: str) -> str:
+    """A title as plain text: feeds sometimes put markup in titles."""
+    return re.sub(r"<[^>]*>", "", title).strip()
+
+
+def _ttl(value: object) -> timedelta | None:
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
         return None
-    contents = raw.get("content") or []
-    return Entry(
-        key=key,
-        link=link,
-        title=(raw.get("title") or "").strip(),
-        published=_when(raw.get("published_parsed") or raw.get("updated_parsed")),
-        author=raw.get("author"),
-        summary=raw.get("summary", ""),
-        content=max((c.get("value", "") for c in contents), key=len, default=""),
-    )
+    return timedelta(minutes=minutes) if minutes > 0 else None
 
 
 def _when(parsed: object) -> datetime | None:
@@ -133,8 +205,7 @@ def _when(parsed: object) -> datetime | None:
 
 
 def _validators(headers: Mapping[str, str], previous: Validators) -> Validators:
-    lowered = {k.lower(): v for k, v in headers.items()}
     return Validators(
-        etag=lowered.get("etag") or previous.etag,
-        last_modified=lowered.get("last-modified") or previous.last_modified,
+        etag=headers.get("etag") or previous.etag,
+        last_modified=headers.get("last-modified") or previous.last_modified,
     )

@@ -1,17 +1,18 @@
 """The monitoring cycle as a Prefect flow: poll, fetch, detect, fold, alert, report.
 
 Each stage is a plain function in its own package; this module only wires them
-together. Tasks sit at the I/O boundaries and are coarse (one per source, one for
-detection, one for delivery) so that Prefect's API is never the bottleneck.
+together. Tasks sit at the I/O boundaries and are coarse (one to collect from every
+source, one for detection, one for delivery) so that Prefect's API is never the
+bottleneck.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-import httpx
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
@@ -23,62 +24,37 @@ from sqlmodel import Session
 
 import feeds
 import storage
-from alerts import DeliveryError, Notice, Routing, Senders, plan_routes, render
-from channelwatch.config import Config, Schedule, Source, load_config
+from alerts import (
+    DeliveryError,
+    HealthNotice,
+    LiveRoute,
+    Message,
+    Notice,
+    Routing,
+    Senders,
+    plan_routes,
+    render,
+    render_health,
+)
+from channelwatch.config import Config, Schedule, load_config
 from channelwatch.settings import Settings
-from flows.report import CycleReport, DeliveryReport, SourceReport, TransitionReport, board_markdown
+from flows.collect import Collected, collect
+from flows.report import CycleReport, DeliveryReport, TransitionReport, board_markdown
 from matching import Detector
 
 BOARD_KEY = "channel-board"
 
 
-@task(name="collect", task_run_name="collect {source.id}", cache_policy=NO_CACHE)
-def collect_source(source: Source, engine: Engine, client: httpx.Client) -> SourceReport:
-    """Poll one feed and store every new entry's article (page text, else feed text)."""
-    with Session(engine) as session:
-        state = storage.source_state(session, source.id, source.url)
-        validators = feeds.Validators(state.etag, state.last_modified)
-    poll = feeds.poll_feed(client, source.url, validators)
-    with Session(engine) as session:
-        state = storage.source_state(session, source.id, source.url)
-        if poll.error:
-            storage.record_poll(session, state, status=poll.status, error=poll.error)
-            session.commit()
-            return SourceReport(source.id, "failed", poll.status, error=poll.error)
-        unseen = storage.unseen_keys(session, source.id, [e.key for e in poll.entries])
-    new = list({e.key: e for e in poll.entries if e.key in unseen}.values())
-    articles = [(entry, feeds.fetch_article(client, entry)) for entry in new]
-    with Session(engine) as session:
-        for entry, article in articles:
-            storage.add_article(session, _article_row(source, entry, article))
-        state = storage.source_state(session, source.id, source.url)
-        storage.record_poll(
-            session,
-            state,
-            status=poll.status,
-            error=None,
-            etag=poll.validators.etag,
-            last_modified=poll.validators.last_modified,
-        )
-        session.commit()
-    status = "unchanged" if poll.not_modified else "new"
-    from_feed = sum(a.origin == "feed" for _, a in articles)
-    return SourceReport(
-        source.id, status, poll.status, len(poll.entries), len(new), from_feed, problem=poll.problem
-    )
+@task(name="collect", cache_policy=NO_CACHE)
+def collect_sources(
+    engine: Engine, config: Config, routes: list[str], since: date | None, now: datetime
+) -> Collected:
+    """Poll every due source concurrently, store the new entries, fetch their pages.
 
-
-def _article_row(source: Source, entry: feeds.Entry, article: feeds.Article) -> storage.Article:
-    return storage.Article(
-        source_id=source.id,
-        entry_key=entry.key,
-        url=article.url or entry.link,
-        title=article.title,
-        author=article.author,
-        published_at=article.published,
-        text=article.text,
-        text_origin=article.origin,
-    )
+    One task for all sources: the polling is asyncio inside it, and a task per source
+    would put a thousand task runs a cycle on Prefect's API for no gain.
+    """
+    return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
 
 
 @task(name="detect", cache_policy=NO_CACHE)
@@ -101,8 +77,14 @@ def detect_articles(
                 evidence = session.get(storage.Event, t.event_id)
                 report.transitions.append(
                     TransitionReport(
-                        t.channel, t.from_state, t.to_state, t.since, evidence.sentence, article.url
-                    )  # type: ignore[union-attr]
+                        t.channel,
+                        t.from_state,
+                        t.to_state,
+                        t.since,
+                        evidence.sentence,  # type: ignore[union-attr]
+                        article.url,
+                        alerted=not t.baseline,
+                    )
                 )
             session.commit()  # one article, one transaction: its events, states and outbox
     return report
@@ -113,7 +95,7 @@ def deliver_alerts(
     engine: Engine, config: Config, routing: Routing, senders: Senders
 ) -> list[DeliveryReport]:
     """Send every pending alert; each is marked sent as soon as its route accepts it."""
-    publishers = {s.id: s.name for s in config.sources}
+    sources = {s.id: s for s in config.sources}
     names = {c.id: c.name for c in config.channels}
     outcomes = []
     with Session(engine) as session:
@@ -121,6 +103,7 @@ def deliver_alerts(
             route = routing.get(pending.alert.route)
             if route is None:
                 continue  # the route is switched off now; the alert waits for it
+            source = sources.get(pending.article.source_id)
             notice = Notice(
                 channel_name=names.get(pending.transition.channel, pending.transition.channel),
                 from_state=pending.transition.from_state,
@@ -129,21 +112,50 @@ def deliver_alerts(
                 sentence=pending.event.sentence,
                 article_title=pending.article.title,
                 article_url=pending.article.url,
-                publisher=publishers.get(pending.article.source_id, pending.article.source_id),
+                publisher=source.name if source else pending.article.source_id,
                 published=pending.article.published_at,
                 run_url=flow_run.ui_url,
             )
-            try:
-                senders.send(route, render(notice))
-                error = None
-            except DeliveryError as exc:
-                error = str(exc)
-            storage.record_delivery(session, pending.alert, error)
-            session.commit()
             outcomes.append(
-                DeliveryReport(route.name, pending.transition.channel, error is None, error)
+                _send(
+                    session,
+                    senders,
+                    route,
+                    pending.alert,
+                    render(notice),
+                    pending.transition.channel,
+                )
+            )
+        for alert in storage.pending_health_alerts(session):
+            route = routing.get(alert.route)
+            source = sources.get(alert.source_id or "")
+            if route is None or source is None:
+                continue  # the route is off, or the source left the config
+            notice = HealthNotice(
+                alert.kind, source.name, source.url, alert.detail or "", flow_run.ui_url
+            )
+            outcomes.append(
+                _send(session, senders, route, alert, render_health(notice), f"feed {source.id}")
             )
     return outcomes
+
+
+def _send(
+    session: Session,
+    senders: Senders,
+    route: LiveRoute,
+    alert: storage.Alert,
+    message: Message,
+    subject: str,
+) -> DeliveryReport:
+    try:
+        senders.send(route, message)
+        error = None
+    except DeliveryError as exc:
+        error = str(exc)
+    storage.record_delivery(session, alert, error)
+    session.commit()
+    return DeliveryReport(route.name, subject, error is None, error)
 
 
 def _run_name() -> str:
@@ -156,9 +168,12 @@ def _run_name() -> str:
     task_runner=ThreadPoolTaskRunner(max_workers=8),
     log_prints=False,
 )
-def monitor_cycle(config_path: str | None = None, baseline: bool = False) -> State:
+def monitor_cycle(
+    config_path: str | None = None, baseline: bool = False, since: date | None = None
+) -> State:
     """One monitoring cycle. Fails (visibly, in the UI) only when every source failed."""
     logger = get_run_logger()
+    now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
     settings = Settings()
     config = load_config(config_path or settings.config)
     engine = storage.open_database(settings.db_url)
@@ -167,9 +182,10 @@ def monitor_cycle(config_path: str | None = None, baseline: bool = False) -> Sta
         logger.info(line)
     with feeds.make_client() as client:
         senders = Senders.from_settings(settings, client)
-        sources = collect_source.map(config.sources, unmapped(engine), unmapped(client)).result()
+        routes = [route.name for route in routing.live]
+        collected = collect_sources.submit(engine, config, routes, since, now).result()
         report = detect_articles(engine, config, routing, baseline)
-        report.sources = list(sources)
+        report.sources, report.health = collected.sources, collected.health
         report.deliveries = deliver_alerts(engine, config, routing, senders)
     _log(logger, report, baseline)
     _publish(engine, config, report)
@@ -184,8 +200,13 @@ def monitor_cycle(config_path: str | None = None, baseline: bool = False) -> Sta
 def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
     for source in report.sources:
         (logger.warning if source.status == "failed" else logger.info)(source.line())
+    for change in report.health:
+        logger.warning(
+            f"source {change.source_id}: {change.kind.replace('_', ' ')}: {change.detail}"
+        )
     for transition in report.transitions:
-        logger.info(("baseline: " if baseline else "ALERT ") + transition.line())
+        prefix = "ALERT " if transition.alerted else "baseline: " if baseline else "history: "
+        logger.info(prefix + transition.line())
     for delivery in report.deliveries:
         if not delivery.delivered:
             logger.warning(
@@ -213,9 +234,11 @@ def _publish(engine: Engine, config: Config, report: CycleReport) -> None:
     create_markdown_artifact(key=BOARD_KEY, markdown=markdown, description="State of every channel")
 
 
-def run_cycle(config_path: str | None = None, baseline: bool = False) -> State:
+def run_cycle(
+    config_path: str | None = None, baseline: bool = False, since: date | None = None
+) -> State:
     """Run one cycle and return its final state (the CLI's entry point)."""
-    return monitor_cycle(config_path, baseline, return_state=True)
+    return monitor_cycle(config_path, baseline, since, return_state=True)
 
 
 def serve_cycles(config_path: str, schedule: Schedule) -> None:

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from storage import BoardRow
+from storage import BoardRow, HealthChange
 
 
 @dataclass(frozen=True)
 class SourceReport:
     source: str
-    status: str  # "new", "unchanged", "failed"
+    status: str  # "new", "unchanged", "failed", or "waiting" (not due this cycle)
     http_status: int | None = None
     entries: int = 0
     new: int = 0
-    from_feed: int = 0  # articles whose page failed, kept from the feed's own text
+    from_feed: int = 0  # new articles whose page was not had, kept from the feed's own text
     error: str | None = None
     problem: str | None = None
+    next_poll: datetime | None = None
+    errors: int = 0  # consecutive failed polls
 
     def line(self) -> str:
         if self.status == "failed":
             return f"source {self.source}: FAILED — {self.error}"
+        if self.status == "waiting":
+            when = f"{self.next_poll:%Y-%m-%d %H:%M} UTC" if self.next_poll else "later"
+            polls = "poll" if self.errors == 1 else "polls"
+            why = f" (backing off after {self.errors} failed {polls}: {self.error})"
+            why = why if self.errors else ""
+            return f"source {self.source}: not due until {when}{why}"
         if self.status == "unchanged":
             return f"source {self.source}: not modified (304)"
         extra = f", {self.from_feed} from feed text" if self.from_feed else ""
@@ -36,6 +45,7 @@ class TransitionReport:
     since: str | None
     sentence: str
     url: str
+    alerted: bool = True  # not for a baseline run, nor for a history article
 
     def line(self) -> str:
         since = f" since {self.since}" if self.since else ""
@@ -57,16 +67,22 @@ class CycleReport:
     events: list[dict[str, object]] = field(default_factory=list)
     transitions: list[TransitionReport] = field(default_factory=list)
     deliveries: list[DeliveryReport] = field(default_factory=list)
+    health: list[HealthChange] = field(default_factory=list)
 
     @property
     def every_source_failed(self) -> bool:
+        """Every source was polled and failed (one that is not due yet has not failed)."""
         return bool(self.sources) and all(s.status == "failed" for s in self.sources)
 
     def summary(self) -> str:
-        failed = sum(s.status == "failed" for s in self.sources)
+        polled = [s for s in self.sources if s.status != "waiting"]
+        failed = sum(s.status == "failed" for s in polled)
+        waiting = len(self.sources) - len(polled)
         sent = sum(d.delivered for d in self.deliveries)
         return (
-            f"{len(self.sources) - failed}/{len(self.sources)} sources ok, {self.articles} new articles, "
+            f"{len(polled) - failed}/{len(polled)} sources polled ok"
+            + (f" ({waiting} not due)" if waiting else "")
+            + f", {self.articles} new articles, "
             f"{len(self.events)} events, {len(self.transitions)} state changes, "
             f"{sent}/{len(self.deliveries)} alerts delivered"
         )
@@ -79,6 +95,7 @@ class CycleReport:
                 "http": s.http_status,
                 "entries": s.entries,
                 "new": s.new,
+                "next poll": f"{s.next_poll:%Y-%m-%d %H:%M}" if s.next_poll else "",
                 "error": s.error or s.problem or "",
             }
             for s in self.sources

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -12,20 +13,42 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that reads back timezone-aware (UTC) on every backend.
+
+    PostgreSQL keeps the zone; SQLite drops it, and comparing its naive values with
+    `utcnow()` would raise. Values are stored in UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 class SourceState(SQLModel, table=True):
-    """What we know about polling one source: validators for conditional GET, health."""
+    """Polling one source: validators for conditional GET, its schedule, and its health."""
 
     __tablename__ = "source_state"
 
     source_id: str = Field(primary_key=True, max_length=100)
-    url: str = Field(max_length=2000)
+    url: str = Field(max_length=2000)  # as configured; a change voids what we knew
+    feed_url: str | None = Field(default=None, max_length=2000)  # where it permanently moved
     etag: str | None = Field(default=None, max_length=1000)
     last_modified: str | None = Field(default=None, max_length=100)
-    last_polled_at: datetime | None = None
-    last_success_at: datetime | None = None
+    ttl_minutes: int | None = None  # the feed's <ttl>, kept for the polls that get a 304
+    last_polled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_poll_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_status: int | None = None
     last_error: str | None = Field(default=None, max_length=1000)
     consecutive_errors: int = 0
+    failing_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # outage start
+    outage_alerted: bool = False  # a feed-health alert went out for the current outage
 
 
 class Article(SQLModel, table=True):
@@ -40,11 +63,15 @@ class Article(SQLModel, table=True):
     url: str = Field(max_length=2000)
     title: str = Field(default="", max_length=1000)
     author: str | None = Field(default=None, max_length=500)
-    published_at: datetime | None = None
-    fetched_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
     text_origin: str = Field(default="page", max_length=20)  # "page" or "feed"
-    detected_at: datetime | None = Field(default=None, index=True)
+    # The page is fetched (again) at page_due_at; until then the feed's own text stands in.
+    page_due_at: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+    page_attempts: int = 0
+    history: bool = False  # older than its source's last poll: folded, never alerted
+    detected_at: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
 
 
 class Event(SQLModel, table=True):
@@ -73,7 +100,7 @@ class ChannelState(SQLModel, table=True):
     state: str = Field(max_length=20)  # "active" or "suspended"
     since: str | None = Field(default=None, max_length=10)
     event_id: int | None = Field(default=None, foreign_key="event.id")
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Transition(SQLModel, table=True):
@@ -88,21 +115,24 @@ class Transition(SQLModel, table=True):
     since: str | None = Field(default=None, max_length=10)
     event_id: int = Field(foreign_key="event.id")
     article_id: int = Field(foreign_key="article.id")
-    baseline: bool = False  # recorded by `run --baseline`: no alert
-    created_at: datetime = Field(default_factory=utcnow)
+    baseline: bool = False  # recorded without alerts (`run --baseline`, or a history article)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Alert(SQLModel, table=True):
-    """The outbox: one row per transition and route, marked sent once delivered."""
+    """The outbox: one row per route and state change (or feed outage), marked sent once delivered."""
 
     __tablename__ = "alert"
     __table_args__ = (UniqueConstraint("transition_id", "route"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    transition_id: int = Field(foreign_key="transition.id", index=True)
+    kind: str = Field(default="channel", max_length=20)  # channel, feed_failing, feed_recovered
+    transition_id: int | None = Field(default=None, foreign_key="transition.id", index=True)
+    source_id: str | None = Field(default=None, max_length=100)  # feed-health alerts
+    detail: str | None = Field(default=None, max_length=1000)  # feed-health alerts: what happened
     route: str = Field(max_length=100)
     status: str = Field(default="pending", index=True, max_length=20)  # pending, sent, failed
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=1000)
-    created_at: datetime = Field(default_factory=utcnow)
-    sent_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

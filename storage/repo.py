@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -37,9 +37,15 @@ def source_state(session: Session, source_id: str, url: str) -> SourceState:
     state = session.get(SourceState, source_id)
     if state is None:
         return SourceState(source_id=source_id, url=url)
-    if state.url != url:  # the operator pointed the source elsewhere: old validators are void
-        state.url, state.etag, state.last_modified = url, None, None
+    if state.url != url:  # the operator pointed the source elsewhere: what we knew is void
+        state.url, state.feed_url, state.etag, state.last_modified = url, None, None, None
+        state.ttl_minutes, state.next_poll_at = None, None
     return state
+
+
+def source_states(session: Session, sources: Mapping[str, str]) -> list[SourceState]:
+    """The poll state of each source (id -> configured URL), in the order given."""
+    return [source_state(session, source_id, url) for source_id, url in sources.items()]
 
 
 def record_poll(
@@ -48,31 +54,183 @@ def record_poll(
     *,
     status: int | None,
     error: str | None,
+    now: datetime | None = None,
+    next_poll_at: datetime | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
+    moved_to: str | None = None,
+    ttl_minutes: int | None = None,
 ) -> SourceState:
-    now = utcnow()
-    state.last_polled_at, state.last_status = now, status
+    """A poll's outcome: health counters, and on success what the next poll sends back."""
+    now = now or utcnow()
+    state.last_polled_at, state.last_status, state.next_poll_at = now, status, next_poll_at
     if error:
         state.last_error = error[:1000]
         state.consecutive_errors += 1
+        state.failing_since = state.failing_since or now
     else:
         state.last_success_at, state.last_error, state.consecutive_errors = now, None, 0
-        state.etag, state.last_modified = etag, last_modified
+        state.failing_since = None
+        state.etag, state.last_modified, state.ttl_minutes = etag, last_modified, ttl_minutes
+        state.feed_url = moved_to or state.feed_url
     session.add(state)
     return state
 
 
-def unseen_keys(session: Session, source_id: str, keys: Sequence[str]) -> set[str]:
-    """The entry keys of this source that were never stored."""
-    if not keys:
-        return set()
-    stored = session.exec(
-        select(Article.entry_key).where(
-            Article.source_id == source_id, col(Article.entry_key).in_(keys)
+@dataclass(frozen=True)
+class HealthChange:
+    source_id: str
+    kind: str  # "feed_failing" or "feed_recovered"
+    detail: str
+
+
+def raise_health_alerts(
+    session: Session,
+    source_ids: Sequence[str],
+    routes: Sequence[str],
+    *,
+    failing_for: timedelta,
+    now: datetime | None = None,
+) -> list[HealthChange]:
+    """Outbox a feed-health alert per route: once when an outage passes `failing_for`,
+    once when the source recovers. The flag that says so is written in the same
+    transaction, so no cycle repeats an alert.
+    """
+    now = now or utcnow()
+    changes = []
+    states = session.exec(select(SourceState).where(col(SourceState.source_id).in_(source_ids)))
+    for state in states:
+        change = _health_change(state, now, failing_for)
+        if change is None:
+            continue
+        changes.append(change)
+        state.outage_alerted = change.kind == "feed_failing"
+        session.add(state)
+        session.add_all(
+            Alert(kind=change.kind, source_id=state.source_id, detail=change.detail, route=route)
+            for route in routes
         )
-    ).all()
-    return set(keys) - set(stored)
+    return changes
+
+
+def _health_change(
+    state: SourceState, now: datetime, failing_for: timedelta
+) -> HealthChange | None:
+    if (
+        state.failing_since
+        and not state.outage_alerted
+        and now - state.failing_since >= failing_for
+    ):
+        detail = (
+            f"failing since {state.failing_since:%Y-%m-%d %H:%M} UTC "
+            f"({state.consecutive_errors} failed polls in a row); last error: {state.last_error}"
+        )
+        return HealthChange(state.source_id, "feed_failing", detail)
+    if state.failing_since is None and state.outage_alerted:
+        detail = f"polled successfully again at {state.last_success_at:%Y-%m-%d %H:%M} UTC"
+        return HealthChange(state.source_id, "feed_recovered", detail)
+    return None
+
+
+def pending_health_alerts(session: Session) -> list[Alert]:
+    return list(
+        session.exec(
+            select(Alert)
+            .where(Alert.status == "pending", Alert.kind != "channel")
+            .order_by(col(Alert.id))
+        )
+    )
+
+
+# --- entries -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """What entry identity needs of a stored article."""
+
+    key: str
+    link: str
+    title: str
+    published: datetime | None
+
+
+def stored_entries(
+    session: Session,
+    source_id: str,
+    keys: Sequence[str],
+    links: Sequence[str],
+    published_between: tuple[datetime, datetime] | None = None,
+) -> list[StoredEntry]:
+    """This source's articles with one of these keys or links, or published in the window."""
+    matches = [col(Article.entry_key).in_(keys), col(Article.url).in_(links)]
+    if published_between:
+        matches.append(col(Article.published_at).between(*published_between))
+    rows = session.exec(
+        select(Article.entry_key, Article.url, Article.title, Article.published_at).where(
+            Article.source_id == source_id, or_(*matches)
+        )
+    )
+    return [StoredEntry(*row) for row in rows]
+
+
+def rekey_article(
+    session: Session, source_id: str, old_key: str, key: str, link: str, title: str
+) -> None:
+    """The stored article takes the entry's new key, link and title (re-keyed or re-titled)."""
+    article = session.exec(
+        select(Article).where(Article.source_id == source_id, Article.entry_key == old_key)
+    ).one()
+    article.entry_key, article.url, article.title = key, link or article.url, title or article.title
+    session.add(article)
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageDue:
+    article_id: int
+    source_id: str
+    url: str
+    attempts: int
+
+
+def pages_due(session: Session, now: datetime | None = None) -> list[PageDue]:
+    """Articles whose page is to be fetched now: new ones, and earlier failures to retry."""
+    rows = session.exec(
+        select(Article.id, Article.source_id, Article.url, Article.page_attempts)
+        .where(col(Article.page_due_at) <= (now or utcnow()))
+        .order_by(col(Article.id))
+    )
+    return [PageDue(*row) for row in rows]  # type: ignore[arg-type]
+
+
+def record_page(
+    session: Session,
+    article_id: int,
+    *,
+    text: str | None,
+    retry_at: datetime | None = None,
+    title: str = "",
+    author: str | None = None,
+    published: datetime | None = None,
+) -> Article:
+    """A page fetch: its text replaces the feed's (and detection runs again on it), or the
+    page is tried again at `retry_at` (None: never, the feed's text stays).
+    """
+    article = session.get_one(Article, article_id)
+    article.page_attempts += 1
+    if text:
+        article.text, article.text_origin, article.page_due_at = text, "page", None
+        article.title = article.title or title
+        article.author = article.author or author
+        article.published_at = article.published_at or published
+        article.detected_at = None
+    else:
+        article.page_due_at = retry_at
+    session.add(article)
+    return article
 
 
 # --- articles and detection ----------------------------------------------------------
@@ -119,9 +277,17 @@ def apply_detection(
 ) -> list[Transition]:
     """Store an article's events, fold them into channel states, and write the outbox.
 
+    A history article (older than its source's last poll) is folded like a baseline: its
+    transitions are recorded, never alerted. An article detected again (its page came
+    after its feed text was detected) adds only the events not stored already.
     The caller commits: events, states, transitions and their alerts land together.
     """
+    baseline = baseline or article.history
     published = (article.published_at or article.fetched_at).date().isoformat()
+    stored = {
+        (e.channel, e.kind, e.sentence)
+        for e in session.exec(select(Event).where(Event.article_id == article.id))
+    }
     rows = [
         Event(
             article_id=article.id,  # type: ignore[arg-type]
@@ -135,6 +301,7 @@ def apply_detection(
             rule=e.rule,
         )
         for e in events
+        if (e.channel, e.event, e.sentence) not in stored
     ]
     session.add_all(rows)
     session.flush()

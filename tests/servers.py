@@ -7,10 +7,12 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,8 @@ class Hit:
 
 
 class Site:
-    """Serves files from a folder, with `{BASE}` replaced by the server's own URL.
+    """Serves files from a folder, with `{BASE}` replaced by the server's own URL and
+    `{NOW}` by the current time (RFC 2822), for an entry published just now.
 
     Every response carries an ETag, and a matching If-None-Match gets a 304, as a
     well-behaved publisher's server does. `aliases` maps a path to another file, so a
@@ -55,7 +58,9 @@ class Site:
                     file = site.root / f"{name}.html"
                 if not file.is_file():
                     return self._send(404, b"not found", "text/plain")
+                now = format_datetime(datetime.now(UTC), usegmt=True).encode()
                 body = file.read_bytes().replace(b"{BASE}", site.base.encode())
+                body = body.replace(b"{NOW}", now)
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", None, etag)
@@ -89,10 +94,129 @@ class Site:
         return [h for h in self.hits if h.path == path]
 
     def __enter__(self) -> Site:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@dataclass
+class Reply:
+    """One scripted answer. `delay` holds the headers back; `endless` streams a body
+    forever, as fast as it can or, with `drip`, a few bytes every `drip` seconds."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    endless: bool = False
+    drip: float = 0.0
+
+
+class Gauge:
+    """Requests being served right now, and the most ever at once; shareable by servers."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = 0
+        self.most = 0
+
+    def __enter__(self) -> None:
+        with self.lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.active -= 1
+
+
+class Origin:
+    """A publisher's server whose answers each test scripts, path by path.
+
+    `script(path, *replies)` answers the path's requests with the replies in turn, the
+    last one repeating. Any loopback address works (127.0.0.2 … for other "hosts"). It
+    records every request and the most requests it ever served at once.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", gauge: Gauge | None = None) -> None:
+        self.scripts: dict[str, list[Reply]] = {}
+        self.hits: list[Hit] = []
+        self.gauge = Gauge()  # this server's requests at once
+        self.shared: AbstractContextManager[None]
+        self.shared = gauge or nullcontext()  # and those of every server sharing `gauge`
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._server = ThreadingHTTPServer((host, 0), self._handler())
+        self.base = f"http://{host}:{self._server.server_address[1]}"
+
+    def script(self, path: str, *replies: Reply) -> str:
+        self.scripts[path] = list(replies)
+        return self.url(path)
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path.lstrip('/')}"
+
+    def hits_for(self, path: str) -> list[Hit]:
+        return [h for h in self.hits if h.path == path]
+
+    def _next(self, path: str) -> Reply:
+        with self._lock:
+            replies = self.scripts.get(path)
+            if not replies:
+                return Reply(404, b"not found")
+            return replies.pop(0) if len(replies) > 1 else replies[0]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        origin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
+            def do_GET(self) -> None:  # noqa: N802
+                reply = origin._next(self.path)
+                with origin._lock:
+                    origin.hits.append(Hit(self.path, reply.status, dict(self.headers)))
+                with origin.gauge, origin.shared:
+                    self._answer(reply)
+
+            def _answer(self, reply: Reply) -> None:
+                try:
+                    origin._closing.wait(reply.delay)
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    if reply.endless:
+                        self.send_header("Transfer-Encoding", "chunked")
+                        self.end_headers()
+                        size = 64 if reply.drip else 65536
+                        chunk = b"%x\r\n%s\r\n" % (size, b"<" * size)
+                        for _ in range(2000):  # 128 MB at most, should a client not stop
+                            self.wfile.write(chunk)
+                            self.wfile.flush()
+                            if origin._closing.wait(reply.drip):
+                                return
+                        return
+                    if "Content-Length" not in reply.headers:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading, as it should
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def __enter__(self) -> Origin:
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -132,7 +256,7 @@ class WebhookReceiver:
         return Handler
 
     def __enter__(self) -> WebhookReceiver:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:

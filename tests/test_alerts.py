@@ -8,7 +8,17 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from alerts import DeliveryError, Notice, SmtpServer, plan_routes, post_slack, render, send_email
+from alerts import (
+    DeliveryError,
+    HealthNotice,
+    Notice,
+    SmtpServer,
+    plan_routes,
+    post_slack,
+    render,
+    render_health,
+    send_email,
+)
 from channelwatch.config import load_config
 from channelwatch.settings import Settings
 from tests.servers import REPO_CONFIG, WebhookReceiver, body_text, free_port, smtp_server
@@ -58,6 +68,25 @@ def test_email_goes_out_as_multipart_text_and_html() -> None:
     assert HOSTILE in body_text(received)  # plain text carries it verbatim
     html = received.get_body(preferencelist=("html",)).get_content()
     assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_feed_health_messages_name_the_feed_not_a_channel() -> None:
+    failing = render_health(
+        HealthNotice(
+            "feed_failing",
+            "CSIS <Analysis>",
+            "https://csis.example/feed",
+            "failing since 2026-11-20 10:00 UTC (9 failed polls in a row); last error: HTTP 503",
+        )
+    )
+    assert failing.subject == "[channelwatch] Feed CSIS <Analysis> FAILING"
+    assert "HTTP 503" in failing.text and "https://csis.example/feed" in failing.text
+    assert "&lt;Analysis&gt;" in failing.html and "<Analysis>" not in failing.html
+    assert "&lt;Analysis&gt;" in failing.slack["text"]
+    recovered = render_health(
+        HealthNotice("feed_recovered", "CSIS", "https://csis.example/feed", "ok")
+    )
+    assert recovered.subject == "[channelwatch] Feed CSIS RECOVERED"
 
 
 def test_a_down_mail_server_is_a_delivery_error_without_the_password() -> None:

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlmodel import Session
 
+import storage
 from channelwatch.cli import main
-from tests.servers import REPO_CONFIG, Site, free_port
+from channelwatch.settings import Settings
+from tests.servers import REPO_CONFIG, Site, WebhookReceiver, free_port
 
 TEXT = (
     "Relations worsened after the Pelosi visit. On Friday, China suspended its climate talks "
@@ -67,6 +70,22 @@ def test_status_json_lists_every_channel(workdir: Path, capsys: pytest.CaptureFi
     assert {r["state"] for r in rows} == {"unknown"}
 
 
+def test_status_shows_each_sources_health_apart_from_the_channels(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = storage.open_database(Settings().db_url)
+    with Session(engine) as session:
+        usip = storage.source_state(session, "usip", "https://www.usip.org/rss.xml")
+        storage.record_poll(session, usip, status=503, error="HTTP 503 Service Unavailable")
+        session.commit()
+    engine.dispose()
+    assert main(["status", "--config", str(REPO_CONFIG)]) == 0
+    out = capsys.readouterr().out
+    [line] = [ln for ln in out.splitlines() if ln.startswith("usip ")]
+    assert "FAILING since" in line and "1 failed poll: HTTP 503 Service Unavailable" in line
+    assert any(ln.startswith("csis ") and ln.endswith("not polled yet") for ln in out.splitlines())
+
+
 def test_bad_config_stops_run_before_any_flow(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,6 +116,7 @@ def offline_config(folder: Path, urls: list[str]) -> Path:
     config["sources"] = [
         {"id": f"src{i}", "name": f"Source {i}", "url": url} for i, url in enumerate(urls)
     ]
+    config["polling"] = {"health_alert_hours": 0.001}  # a feed-health alert after 3.6 s
     path = folder / "sources.yaml"
     path.write_text(yaml.safe_dump(config))
     return path
@@ -108,17 +128,31 @@ def test_offline_run_reports_each_source_in_one_line_and_fails_only_if_all_faile
 ) -> None:
     dead = [f"http://127.0.0.1:{free_port()}/feed.xml" for _ in range(3)]
     config = offline_config(tmp_path, dead)
-    result = run_cli(["run", "--config", str(config)], tmp_path, prefect_harness, {})
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert "Traceback" not in output
-    for i in range(3):
-        [line] = [ln for ln in output.splitlines() if f"source src{i}: FAILED" in ln]
-        assert "cannot connect to 127.0.0.1" in line
-    assert "cycle failed: every source failed" in result.stderr
+    with WebhookReceiver() as slack:
+        env = {"CHANNELWATCH_SLACK_WEBHOOK_URL": slack.url}
+        result = run_cli(["run", "--config", str(config)], tmp_path, prefect_harness, env)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert "Traceback" not in output
+        for i in range(3):
+            [line] = [ln for ln in output.splitlines() if f"source src{i}: FAILED" in ln]
+            assert "cannot connect to 127.0.0.1" in line
+        assert "cycle failed: every source failed" in result.stderr
+        assert slack.posts == []  # failing for less than polling.health_alert_hours
 
-    # One live source is enough for the cycle to count as done.
-    config = offline_config(tmp_path, [*dead, site.url("feed.xml")])
-    result = run_cli(["run", "--config", str(config)], tmp_path, prefect_harness, {})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 state changes" in result.stdout
+        # One live source is enough for the cycle to count as done. The dead ones back
+        # off: not due yet, so not failed this cycle; but failing for long enough now.
+        config = offline_config(tmp_path, [*dead, site.url("feed.xml")])
+        result = run_cli(["run", "--config", str(config)], tmp_path, prefect_harness, env)
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert "3 state changes" in result.stdout
+        for i in range(3):
+            [line] = [ln for ln in output.splitlines() if f"source src{i}: not due until" in ln]
+            assert "backing off after 1 failed poll: cannot connect to 127.0.0.1" in line
+        headers = [post["blocks"][0]["text"]["text"] for post in slack.posts]
+        assert sorted(h for h in headers if "FAILING" in h) == [
+            f"Feed Source {i} FAILING" for i in range(3)
+        ]
+        assert len(headers) == 6  # and the three state changes
+    assert slack.path not in output  # the webhook URL is a secret

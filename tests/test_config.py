@@ -133,6 +133,26 @@ def test_every_mistake_is_reported_at_once() -> None:
             "alerts.routes[0]",
             "needs url",
         ),
+        (
+            lambda d: d.setdefault("polling", {}).update(per_host=0),
+            "polling.per_host",
+            "greater than or equal to 1",
+        ),
+        (
+            lambda d: d.setdefault("polling", {}).update(contact="the ops team"),
+            "polling.contact",
+            "an email address or an http(s) URL",
+        ),
+        (
+            lambda d: d.setdefault("polling", {}).update(timeouts={"totl": 30}),
+            "polling.timeouts.totl",
+            "did you mean 'total'?",
+        ),
+        (
+            lambda d: d["sources"][0].update(interval_minutes=0),
+            "sources[0].interval_minutes",
+            "greater than or equal to 1",
+        ),
     ],
 )
 def test_wrong_values_name_the_key_and_what_to_write(mutate, path: str, words: str) -> None:  # type: ignore[no-untyped-def]
@@ -140,6 +160,17 @@ def test_wrong_values_name_the_key_and_what_to_write(mutate, path: str, words: s
     mutate(data)
     found = problems(yaml.safe_dump(data, sort_keys=False))
     assert any(path in p and words in p for p in found), found
+
+
+def test_polling_defaults_and_overrides() -> None:
+    config = load_config(REPO_CONFIG)
+    assert config.polling.per_host >= 1 and config.polling.health_alert_hours > 0
+    data = yaml.safe_load(REPO_CONFIG.read_text())
+    data.pop("polling", None)  # the section is optional
+    data["sources"][0]["interval_minutes"] = 120
+    custom = parse_config(yaml.safe_dump(data))
+    assert custom.polling.contact is None and custom.polling.interval_minutes is None
+    assert custom.sources[0].interval_minutes == 120
 
 
 def test_yaml_syntax_error_points_at_the_line() -> None:
@@ -159,6 +190,7 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "OK" in out and "12 channels" in out
     assert "CHANNELWATCH_SMTP_HOST" in out  # the email route is off until SMTP is set
+    assert "set polling.contact" in out  # publishers should be able to reach us
 
     bad = tmp_path / "sources.yaml"
     bad.write_text(catalog_with(sourcez=[]))

@@ -1,22 +1,55 @@
-"""Polling and extraction against a real local HTTP server, and golden feed fixtures."""
+"""Parsing feeds, entry identity, and article pages: golden fixtures and a real local server."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
-from feeds import Validators, canonical_link, fetch_article, make_client, parse_feed, poll_feed
-from feeds.feed import Entry
-from tests.servers import DATA, Site, free_port
+from feeds import (
+    Entry,
+    Limits,
+    Poller,
+    Robots,
+    Validators,
+    canonical_link,
+    feed_text,
+    fetch_page,
+    has_full_text,
+    match_known,
+    parse_feed,
+    poll_feed,
+)
+from feeds.identity import digest, entry_keys
+from storage import StoredEntry
+from tests.servers import DATA, Origin, Reply, Site
+
+RSS = "application/rss+xml"
+
+
+def rss(*items: str, encoding: str = "utf-8") -> str:
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>T</title>'
+        f"<ttl>90</ttl>{''.join(items)}</channel></rss>"
+    )
+
+
+def item(
+    title: str, link: str, guid: str | None = None, date: str = "Mon, 15 Jan 2024 09:00:00 GMT"
+) -> str:
+    guid_xml = f"<guid isPermaLink='false'>{guid}</guid>" if guid is not None else ""
+    return (
+        f"<item><title>{title}</title><link>{link}</link>{guid_xml}<pubDate>{date}</pubDate></item>"
+    )
 
 
 @pytest.mark.parametrize("name", ["rss20", "atom", "rss10"])
 def test_golden_feeds_parse_to_their_expected_entries(name: str) -> None:
     body = (DATA / "feeds" / f"{name}.xml").read_bytes()
-    entries, problem = parse_feed(body, {"content-type": "application/xml"}, "https://example.org/")
+    parsed = parse_feed(body, {"content-type": "application/xml"}, "https://example.org/")
     expected = json.loads((DATA / "feeds" / f"{name}.expected.json").read_text())
     got = [
         {
@@ -25,87 +58,172 @@ def test_golden_feeds_parse_to_their_expected_entries(name: str) -> None:
             "title": e.title,
             "published": e.published.isoformat() if e.published else None,
             "author": e.author,
-            "has_full_text": len(e.content.split()) >= 100,
+            "has_full_text": has_full_text(e),
         }
-        for e in entries
+        for e in parsed.entries
     ]
-    assert problem is None
+    assert parsed.problem is None
     assert got == expected
 
 
 def test_entry_without_guid_is_keyed_by_its_link_without_tracking() -> None:
-    entries, _ = parse_feed((DATA / "feeds" / "rss20.xml").read_bytes(), {}, "https://example.org/")
-    assert "https://example.org/posts/data-portal" in {e.key for e in entries}
+    parsed = parse_feed((DATA / "feeds" / "rss20.xml").read_bytes(), {}, "https://example.org/")
+    assert "https://example.org/posts/data-portal" in {e.key for e in parsed.entries}
     assert (
         canonical_link("HTTPS://Example.org/a?id=7&utm_source=rss&fbclid=x#top")
         == "https://example.org/a?id=7"
     )
 
 
-def test_conditional_get_stores_validators_and_gets_304(site: Site) -> None:
-    with make_client() as client:
-        first = poll_feed(client, site.url("feed.xml"), Validators())
-        assert first.status == 200 and len(first.entries) == 4
-        assert first.validators.etag and first.validators.etag.startswith('"')  # kept verbatim
-        second = poll_feed(client, site.url("feed.xml"), first.validators)
+def test_relative_links_resolve_against_the_feed_and_ttl_is_read() -> None:
+    parsed = parse_feed(
+        rss(item("A", "/analysis/a?utm_medium=rss", "g1")).encode(),
+        {},
+        "https://think.example/feed/",
+    )
+    [entry] = parsed.entries
+    assert entry.link == "https://think.example/analysis/a"
+    assert parsed.ttl == timedelta(minutes=90)
+
+
+@pytest.mark.parametrize(
+    ("body_encoding", "declared", "header"),
+    [
+        ("utf-8", "utf-8", "application/rss+xml; charset=iso-8859-1"),  # header lies
+        ("cp1252", "utf-8", "application/rss+xml; charset=utf-8"),  # both lie
+        ("utf-8", "iso-8859-1", "text/xml"),  # the XML declaration lies
+        ("iso-8859-1", "iso-8859-1", "application/xml"),  # honest Latin-1
+    ],
+)
+def test_mislabelled_encodings_still_read_right(
+    body_encoding: str, declared: str, header: str
+) -> None:
+    title = "Café talks resume" if body_encoding == "iso-8859-1" else "Café “talks” resume"
+    body = rss(item(title, "https://x.example/a", "g1"), encoding=declared).encode(body_encoding)
+    parsed = parse_feed(body, {"Content-Type": header}, "https://x.example/feed")
+    assert [e.title for e in parsed.entries] == [title]
+
+
+def test_malformed_xml_yields_what_can_be_read_and_records_the_problem() -> None:
+    body = rss(
+        item("One", "https://x.example/1", "g1"), item("Two & broken", "https://x.example/2", "g2")
+    )
+    parsed = parse_feed(
+        body.replace("</channel>", "<item><title>cut off").encode(), {}, "https://x.example/"
+    )
+    assert [e.title for e in parsed.entries][:1] == ["One"]
+    assert parsed.problem
+
+
+def test_blank_or_repeated_guids_fall_back_to_links() -> None:
+    repeated = [item(f"Item {n}", f"https://x.example/{n}", "https://x.example/") for n in range(5)]
+    parsed = parse_feed(rss(*repeated).encode(), {}, "https://x.example/feed")
+    assert [e.key for e in parsed.entries] == [f"https://x.example/{n}" for n in range(5)]
+
+    blank = [
+        item(f"Item {n}", f"https://x.example/{n}", "" if n == 2 else f"g{n}") for n in range(4)
+    ]
+    parsed = parse_feed(rss(*blank).encode(), {}, "https://x.example/feed")
+    assert [e.key for e in parsed.entries] == ["g0", "g1", "https://x.example/2", "g3"]
+
+
+def test_a_rare_repeated_guid_is_told_apart_and_an_exact_repeat_dropped() -> None:
+    guids = [f"g{n}" for n in range(40)] + ["g0"]
+    links = [f"https://x.example/{n}" for n in range(40)] + ["https://x.example/other"]
+    digests = [digest(link, "", None) for link in links]
+    keys = entry_keys(guids, links, digests)
+    assert keys[0] == "g0" and keys[-1] == f"g0#{digests[-1]}"
+    exact = entry_keys([*guids[:40], "g0"], [*links[:40], links[0]], [*digests[:40], digests[0]])
+    assert exact[:40] == guids[:40] and exact[-1] is None
+
+
+def stored(key: str, link: str, title: str, day: int) -> StoredEntry:
+    return StoredEntry(key, link, title, datetime(2024, 1, day, 9, tzinfo=UTC))
+
+
+def entry(key: str, link: str, title: str, day: int) -> Entry:
+    return Entry(key, link, title, datetime(2024, 1, day, 9, tzinfo=UTC), None, "", "")
+
+
+def test_changed_guid_or_retitled_article_is_the_stored_one() -> None:
+    known = [
+        stored("g1", "https://x/talks-resume", "US and China resume climate talks", 15),
+        stored("g2", "https://x/chips", "Export controls, phase two", 10),
+        stored("g3", "https://x/old-slug", "Beijing suspends military talks after visit", 5),
+    ]
+    fresh = [
+        entry("g1-v2", "https://x/talks-resume", "US, China resume climate talks", 15),  # new guid
+        entry("g2", "https://x/chips-v2", "Export controls: phase two", 10),  # new link, same guid
+        entry("g3-v2", "https://x/new-slug", "Beijing suspends military talks after the visit", 5),
+        entry("g4", "https://x/new", "A genuinely new article", 16),
+    ]
+    assert match_known(fresh, known) == [known[0], known[1], known[2], None]
+
+
+def test_fuzzy_match_is_bounded_by_date_and_never_merges_items_still_in_the_feed() -> None:
+    known = [stored("ep1", "https://x/ep1", "Dialogue podcast episode 1", 15)]
+    # Near-equal title, but the stored item is still in the feed: two different items.
+    both = [
+        entry("ep1", "https://x/ep1", "Dialogue podcast episode 1", 15),
+        entry("ep2", "https://x/ep2", "Dialogue podcast episode 2", 15),
+    ]
+    assert match_known(both, known) == [known[0], None]
+    # Same title a week apart: a new article.
+    later = [entry("ep1b", "https://x/ep1b", "Dialogue podcast episode 1", 22)]
+    assert match_known(later, known) == [None]
+
+
+def test_conditional_get_sends_validators_verbatim_and_a_304_costs_no_parsing(site: Site) -> None:
+    async def twice() -> tuple:
+        async with Poller(contact="desk@example.org") as poller:
+            first = await poll_feed(poller, site.url("feed.xml"), Validators())
+            second = await poll_feed(poller, site.url("feed.xml"), first.validators)
+        return first, second
+
+    first, second = asyncio.run(twice())
+    assert first.status == 200 and len(first.entries) == 4
+    assert first.validators.etag and first.validators.etag.startswith('"')  # kept verbatim
+    assert first.ttl == timedelta(minutes=60)
     assert second.not_modified and second.entries == [] and second.error is None
     assert second.validators == first.validators
-    assert site.hits_for("/feed.xml")[1].headers["If-None-Match"] == first.validators.etag
-    assert "channelwatch" in site.hits_for("/feed.xml")[0].headers["User-Agent"]
+    [_, hit] = site.hits_for("/feed.xml")
+    assert hit.headers["If-None-Match"] == first.validators.etag
+    agent = hit.headers["User-Agent"]
+    assert agent.startswith("channelwatch/") and "desk@example.org" in agent
 
 
-def test_unreachable_feed_is_one_line_not_an_exception() -> None:
-    url = f"http://127.0.0.1:{free_port()}/feed.xml"  # nothing listens there
-    with make_client() as client:
-        poll = poll_feed(client, url, Validators(etag='"abc"'))
-    assert poll.error is not None and "cannot connect to 127.0.0.1" in poll.error
-    assert "\n" not in poll.error
-    assert poll.validators.etag == '"abc"'  # a failure keeps what we knew
+def test_page_is_extracted_and_its_failures_say_whether_to_retry(
+    site: Site, tmp_path: Path
+) -> None:
+    async def pages() -> list:
+        with Origin() as origin:
+            origin.script("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n"))
+            origin.script("/down", Reply(503, b"busy"))
+            async with Poller(Limits(retries=0)) as poller:
+                robots = Robots(poller)
+                found = [
+                    await fetch_page(
+                        poller, Robots(poller), site.url("analysis/military-channels-restored")
+                    ),
+                    await fetch_page(poller, robots, origin.url("/private/memo")),
+                    await fetch_page(poller, robots, origin.url("/down")),
+                    await fetch_page(poller, robots, site.url("analysis/gone")),
+                ]
+            assert [h.path for h in origin.hits] == ["/robots.txt", "/down"]  # asked once, honoured
+            return found
+
+    page, private, down, gone = asyncio.run(pages())
+    assert page.ok and "Gen. Charles Q. Brown Jr. held a video call" in page.text
+    assert "Newsletter" not in page.text and "cookie" not in page.text.lower()
+    assert page.published == datetime(2023, 12, 21, tzinfo=UTC)  # htmldate, from the page
+    assert (private.problem, private.retry) == ("robots.txt disallows the page", False)
+    assert (down.problem, down.retry) == ("HTTP 503 Service Unavailable", True)
+    assert (gone.problem, gone.retry) == ("HTTP 404 Not Found", False)
 
 
-def test_http_errors_and_non_feeds_are_reported(tmp_path: Path) -> None:
-    (tmp_path / "broken.xml").write_text("<html><body>Sorry, our site is down</body></html")
-    with Site(tmp_path) as site, make_client() as client:
-        missing = poll_feed(client, site.url("missing.xml"), Validators())
-        broken = poll_feed(client, site.url("broken.xml"), Validators())
-    assert missing.error == "HTTP 404 Not Found"
-    assert broken.error and broken.error.startswith("not a readable feed")
-
-
-def test_malformed_feed_still_yields_what_can_be_read(tmp_path: Path) -> None:
-    good = (DATA / "feeds" / "rss20.xml").read_text()
-    (tmp_path / "feed.xml").write_text(
-        good.replace("</channel>", "<item><title>cut off & broken</title></channel>")
-    )
-    with Site(tmp_path) as site, make_client() as client:
-        poll = poll_feed(client, site.url("feed.xml"), Validators())
-    assert poll.error is None
-    assert len(poll.entries) >= 3
-    assert poll.problem  # recorded, not swallowed
-
-
-def test_article_page_is_extracted_and_a_dead_page_falls_back_to_the_feed(site: Site) -> None:
-    with make_client() as client:
-        poll = poll_feed(client, site.url("feed.xml"), Validators())
-        entry = next(e for e in poll.entries if e.link.endswith("military-channels-restored"))
-        article = fetch_article(client, entry)
-        dead = Entry(
-            "k", site.url("analysis/gone"), "Gone", None, None, "<p>The feed's own summary.</p>", ""
-        )
-        fallback = fetch_article(client, dead)
-    assert article.origin == "page"
-    assert "Gen. Charles Q. Brown Jr. held a video call" in article.text
-    assert "Newsletter" not in article.text and "cookie" not in article.text.lower()
-    assert fallback.origin == "feed" and fallback.text == "The feed's own summary."
-    assert fallback.problem == "HTTP 404 Not Found"
-
-
-def test_client_injection_with_a_mock_transport() -> None:
-    """Redirect loops end with a reason rather than an exception."""
-
-    def loop(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(302, headers={"Location": str(request.url)})
-
-    with make_client(transport=httpx.MockTransport(loop)) as client:
-        poll = poll_feed(client, "https://example.org/feed", Validators())
-    assert poll.error == "more than 5 redirects"
+def test_full_text_feeds_need_no_page_and_summaries_become_text() -> None:
+    long = "<p>" + "The talks resumed after a long pause. " * 30 + "</p>"
+    full = Entry("k", "https://x/a", "A", None, None, "<p>teaser</p>", long)
+    teaser = Entry("k", "https://x/a", "A", None, None, "<p>The feed&#8217;s own summary.</p>", "")
+    assert has_full_text(full) and not has_full_text(teaser)
+    assert feed_text(teaser) == "The feed’s own summary."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -186,3 +186,77 @@ def test_poll_state_keeps_validators_and_counts_errors(db_url: str) -> None:
         assert (state.etag, state.consecutive_errors, state.last_error) == ('"v1"', 1, "timed out")
         moved = storage.source_state(session, "s", "https://y/feed")
         assert moved.etag is None  # validators belong to the old URL
+
+
+def test_a_late_page_replaces_the_feed_text_and_adds_only_new_events(db_url: str) -> None:
+    engine = storage.open_database(db_url)
+    with Session(engine) as session:
+        article = add(session, "p1", datetime(2022, 8, 5, tzinfo=UTC))
+        storage.apply_detection(
+            session, article, [event("climate", "suspended")], {"climate": ["email"]}
+        )
+        session.commit()
+        storage.record_page(session, article.id, text="The whole page.", title="T", author="A")  # type: ignore[arg-type]
+        session.commit()
+        [again] = storage.articles_to_detect(session)
+        assert (again.text, again.text_origin, again.author) == ("The whole page.", "page", "A")
+        more = [event("climate", "suspended"), event("mil_mil", "suspended")]
+        storage.apply_detection(session, again, more, {"climate": ["email"], "mil_mil": ["email"]})
+        session.commit()
+        events = session.exec(select(storage.Event).order_by(storage.Event.id)).all()
+        assert [e.channel for e in events] == ["climate", "mil_mil"]  # climate's not stored twice
+        assert len(session.exec(select(Alert)).all()) == 2
+
+
+def test_a_history_article_moves_states_without_alerting(db_url: str) -> None:
+    engine = storage.open_database(db_url)
+    with Session(engine) as session:
+        old = storage.add_article(
+            session,
+            Article(
+                source_id="s",
+                entry_key="h1",
+                url="https://x/h1",
+                history=True,
+                published_at=datetime(2023, 11, 15, tzinfo=UTC),
+            ),
+        )
+        session.flush()
+        [t] = storage.apply_detection(
+            session, old, [event("climate", "resumed")], {"climate": ["email"]}
+        )
+        session.commit()
+        assert t.baseline and session.exec(select(Alert)).all() == []
+        assert session.get_one(ChannelState, "climate").state == "active"
+
+
+def test_feed_health_alerts_once_per_outage_and_once_on_recovery(db_url: str) -> None:
+    engine = storage.open_database(db_url)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    day = timedelta(days=1)
+
+    def poll(at: datetime, error: str | None) -> list[str]:
+        with Session(engine) as session:
+            state = storage.source_state(session, "s", "https://x/feed")
+            storage.record_poll(session, state, status=503 if error else 200, error=error, now=at)
+            changes = storage.raise_health_alerts(
+                session, ["s"], ["email", "slack"], failing_for=day, now=at
+            )
+            session.commit()
+            return [c.kind for c in changes]
+
+    assert poll(start, "HTTP 503") == []
+    assert poll(start + day / 2, "HTTP 503") == []
+    assert poll(start + day, "HTTP 503") == ["feed_failing"]
+    assert poll(start + 2 * day, "HTTP 503") == []  # not again for the same outage
+    assert poll(start + 3 * day, None) == ["feed_recovered"]
+    assert poll(start + 4 * day, None) == []
+    with Session(engine) as session:
+        [alert, _] = storage.pending_health_alerts(session)[:2]
+        assert (alert.kind, alert.source_id, alert.route) == ("feed_failing", "s", "email")
+        assert (
+            alert.detail
+            and "failing since 2026-11-01 00:00 UTC (3 failed polls in a row)" in alert.detail
+        )
+        assert len(storage.pending_health_alerts(session)) == 4
+        assert storage.pending_alerts(session) == []  # the channel outbox is unaffected
