@@ -48,15 +48,19 @@ def fold(
     """Apply `reports` (about one channel, from one article) to its current state."""
     current, current_since, current_evidence = state, since, evidence
     # In time order; of reports on the same day the surest, then the first told (the
-    # lede states the news), is applied last and so stands as evidence.
+    # lede states the news), comes first and so makes the change.
     ordered = sorted(
-        enumerate(reports), key=lambda ir: (period_start(ir[1].when), ir[1].confidence, -ir[0])
+        enumerate(reports), key=lambda ir: (period_start(ir[1].when), -ir[1].confidence, ir[0])
     )
+    flipped_here = False
     for _, report in ordered:
         if current_since is not None and period_start(report.when) < period_start(current_since):
             continue  # history: an older change than the one we already know
         after = STATE_AFTER[report.kind]
         if after != current:
-            current, current_since = after, report.when
-        current_evidence = report.evidence
+            current, current_since, current_evidence, flipped_here = after, report.when, report.evidence, True
+        elif not flipped_here:
+            # A newer report of the state an earlier article set refreshes the evidence;
+            # within one article the sentence that made the change stays its evidence.
+            current_evidence = report.evidence
     return Folded(current, current_since, current_evidence, state, since)
