@@ -58,7 +58,12 @@ def fold(
             continue  # history: an older change than the one we already know
         after = STATE_AFTER[report.kind]
         if after != current:
-            current, current_since, current_evidence, flipped_here = after, report.when, report.evidence, True
+            current, current_since, current_evidence, flipped_here = (
+                after,
+                report.when,
+                report.evidence,
+                True,
+            )
         elif not flipped_here:
             # A newer report of the state an earlier article set refreshes the evidence;
             # within one article the sentence that made the change stays its evidence.

@@ -64,7 +64,10 @@ def test_the_surest_report_of_a_day_stands_as_evidence() -> None:
 
 
 def test_the_report_that_made_the_change_stays_its_evidence() -> None:
-    reports = [Report("resumed", "2023-11-14", "restarted", 0.9), Report("resumed", "2023-11-20", "later detail", 0.9)]
+    reports = [
+        Report("resumed", "2023-11-14", "restarted", 0.9),
+        Report("resumed", "2023-11-20", "later detail", 0.9),
+    ]
     folded = fold("suspended", "2022-08", reports)
     assert (folded.since, folded.evidence) == ("2023-11-14", "restarted")
 
