@@ -41,6 +41,7 @@ from channelwatch.settings import Settings
 from flows.collect import Collected, collect
 from flows.report import CycleReport, DeliveryReport, TransitionReport, board_markdown
 from matching import Detector
+from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
 
@@ -63,12 +64,16 @@ def detect_articles(
 ) -> CycleReport:
     """Detect events in every stored, undetected article and fold them into states."""
     detector = Detector(config.channels)
+    tagger = IssueTagger(config.issues)
     routes_for = routing.for_channels(config)
     report = CycleReport()
     with Session(engine) as session:
         for article in storage.articles_to_detect(session):
             published = article.published_at.date() if article.published_at else None
             events = detector.detect(article.text, published)
+            article.issues = [
+                asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)
+            ]
             report.articles += 1
             report.events += [{"article": article.url, **asdict(e)} for e in events]
             for t in storage.apply_detection(

@@ -8,6 +8,7 @@ nothing already alerted is sent again.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 from prefect import flow, get_run_logger, task
@@ -24,6 +25,7 @@ from channelwatch.settings import Settings
 from flows.monitor import deliver_alerts
 from flows.report import TransitionReport
 from matching import Detector
+from matching.issues import IssueTagger
 
 
 @task(name="rematch", cache_policy=NO_CACHE)
@@ -32,6 +34,7 @@ def rematch_stored(
 ) -> tuple[int, int, list[TransitionReport]]:
     """(articles read, new events, state changes) for articles published since `since`."""
     detector = Detector(config.channels)
+    tagger = IssueTagger(config.issues)
     routes_for = routing.for_channels(config)
     start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
     read, found, changes = 0, 0, []
@@ -39,6 +42,9 @@ def rematch_stored(
         for article in storage.articles_since(session, start):
             read += 1
             published = article.published_at.date() if article.published_at else None
+            article.issues = [
+                asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)
+            ]
             known = storage.event_keys(session, article.id)  # type: ignore[arg-type]
             new = [
                 e
@@ -46,6 +52,8 @@ def rematch_stored(
                 if (e.channel, e.event, e.sentence) not in known
             ]
             if not new:
+                session.add(article)
+                session.commit()
                 continue
             found += len(new)
             for t in storage.apply_detection(session, article, new, routes_for):

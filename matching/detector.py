@@ -200,8 +200,16 @@ def _read(
             confidence = (0.85 if trigger.nominal else 0.9) - (
                 0.05 if mention.how == "topic" else 0
             )
+            notes = (f"{mention.how} '{mention.text}'", *_notes(text, trigger, background))
             event = _event(
-                sentence, mention.channel, trigger, f"{trigger.kind}:{how}", confidence, dates, text
+                sentence,
+                mention.channel,
+                trigger,
+                f"{trigger.kind}:{how}",
+                confidence,
+                dates,
+                text,
+                notes,
             )
             events.setdefault((mention.channel, trigger.kind), event)
             positions.setdefault((mention.channel, trigger.kind), trigger.start)
@@ -216,8 +224,19 @@ def _read(
         # the trigger speaks of the channels named before it.
         for mention in [m for m in mentions if m.end <= trigger.start]:
             claimed.add(trigger)
+            notes = (
+                f"subject '{mention.text}' of '{trigger.word}'",
+                *_notes(text, trigger, background),
+            )
             event = _event(
-                sentence, mention.channel, trigger, f"{trigger.kind}:subject", 0.8, dates, text
+                sentence,
+                mention.channel,
+                trigger,
+                f"{trigger.kind}:subject",
+                0.8,
+                dates,
+                text,
+                notes,
             )
             events.setdefault((mention.channel, trigger.kind), event)
             positions[(mention.channel, trigger.kind)] = trigger.start
@@ -249,9 +268,17 @@ def _read(
             f"{trigger.word}: anaphor '{anaphor.group()}' -> {', '.join(channels)} ({how})"
         )
         confidence = 0.75 if how == "named" else 0.65
+        notes = (f"anaphor '{anaphor.group()}' ({how} before)", *_notes(text, trigger, background))
         for channel in channels:
             event = _event(
-                sentence, channel, trigger, f"{trigger.kind}:anaphora", confidence, dates, text
+                sentence,
+                channel,
+                trigger,
+                f"{trigger.kind}:anaphora",
+                confidence,
+                dates,
+                text,
+                notes,
             )
             events.setdefault((channel, trigger.kind), event)
             positions[(channel, trigger.kind)] = trigger.start
@@ -523,6 +550,7 @@ def _event(
     confidence: float,
     dates: Iterable[tuple[int, int, str]],
     text: str,
+    notes: tuple[str, ...] = (),
 ) -> Event:
     return Event(
         channel,
@@ -533,4 +561,22 @@ def _event(
         round(confidence, 2),
         _occurred(text, trigger, dates),
         rule,
+        notes,
     )
+
+
+def _notes(text: str, trigger: Trigger, background: set[Trigger]) -> tuple[str, ...]:
+    """Why the trigger counts: what it is, and each cue that was weighed and set aside."""
+    start, _ = _clause_bounds(text, trigger.start)
+    before = text[start : trigger.start]
+    notes = [f"trigger '{trigger.word}'" + (" (a noun)" if trigger.nominal else "")]
+    if trigger.flipped:
+        notes.append("'no longer' + a suspension word: a resumption")
+    if lx.PSEUDO_NEGATION.search(before):
+        notes.append("'not only' and the like: not a negation")
+    if lx.AGREED.search(before):
+        notes.append("an agreement or decision: a fact, not a plan")
+    if lx.REPORTING.search(before):
+        notes.append("a reporting verb: cues before it belong to the speaker")
+    notes += [f"'{t.word}' only background" for t in background]
+    return tuple(notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -72,6 +72,10 @@ class Article(SQLModel, table=True):
     page_attempts: int = 0
     history: bool = False  # older than its source's last poll: folded, never alerted
     detected_at: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+    # Tracked issues the article touches: [{"issue", "mentions", "per_thousand_words"}].
+    issues: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class Event(SQLModel, table=True):
@@ -89,6 +93,10 @@ class Event(SQLModel, table=True):
     confidence: float
     occurred: str | None = Field(default=None, max_length=10)  # "2022", "2022-08" or "2022-08-05"
     rule: str = Field(max_length=200)
+    # Why it counts: the mention, the trigger, each cue weighed and set aside.
+    cues: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class ChannelState(SQLModel, table=True):

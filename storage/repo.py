@@ -27,6 +27,7 @@ class EventLike(Protocol):
     confidence: float
     occurred: str | None
     rule: str
+    cues: Sequence[str]
 
 
 # --- sources ---------------------------------------------------------------------
@@ -284,10 +285,7 @@ def apply_detection(
     """
     baseline = baseline or article.history
     published = (article.published_at or article.fetched_at).date().isoformat()
-    stored = {
-        (e.channel, e.kind, e.sentence)
-        for e in session.exec(select(Event).where(Event.article_id == article.id))
-    }
+    stored = event_keys(session, article.id)  # type: ignore[arg-type]
     rows = [
         Event(
             article_id=article.id,  # type: ignore[arg-type]
@@ -299,6 +297,7 @@ def apply_detection(
             confidence=e.confidence,
             occurred=e.occurred,
             rule=e.rule,
+            cues=list(e.cues),
         )
         for e in events
         if (e.channel, e.event, e.sentence) not in stored

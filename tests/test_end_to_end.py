@@ -94,6 +94,18 @@ def test_cycle_alerts_each_change_once_with_evidence(
         assert states["mil_mil"]["evidence"]["url"] == site.url(
             "analysis/military-channels-restored"
         )
+        # Each article keeps the tracked issues it touches; each event its rule and cues.
+        engine = storage.open_database(db_url)
+        with Session(engine) as session:
+            pelosi = session.exec(
+                select(storage.Article).where(storage.Article.url.endswith("pelosi"))
+            ).one()
+            assert pelosi.issues[0]["issue"] == "taiwan"
+            climate = session.exec(
+                select(storage.Event).where(storage.Event.channel == "climate")
+            ).one()
+            assert climate.rule == "suspended:verb" and "trigger 'suspended'" in climate.cues
+        engine.dispose()
         # Urging and hoping are not events: the commentary changed nothing.
         assert states["human_rights"]["state"] == "unknown"
         assert states["arms_control_nonproliferation"]["state"] == "unknown"

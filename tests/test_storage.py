@@ -92,7 +92,10 @@ def test_migrations_build_exactly_the_models_schema(db_url: str) -> None:
 
 
 def event(channel: str, kind: str, occurred: str | None = None) -> Detected:
-    return Detected(channel, kind, f"{channel} was {kind}.", 0, 10, 0.9, occurred, f"{kind}:verb")
+    cues = (f"alias '{channel}'", f"trigger '{kind}'")
+    return Detected(
+        channel, kind, f"{channel} was {kind}.", 0, 10, 0.9, occurred, f"{kind}:verb", cues
+    )
 
 
 def add(session: Session, key: str, published: datetime) -> Article:
@@ -123,6 +126,11 @@ def test_detection_writes_transitions_and_their_alerts_together(db_url: str) -> 
             ("slack", "pending"),
         ]
         assert storage.articles_to_detect(session) == []
+        stored = session.exec(select(storage.Event).where(storage.Event.channel == "climate")).one()
+        assert (stored.rule, stored.cues) == (
+            "suspended:verb",
+            ["alias 'climate'", "trigger 'suspended'"],
+        )
 
         # A later article re-telling the 2022 suspension changes nothing, alerts nothing.
         later = add(session, "a2", datetime(2023, 1, 1, tzinfo=UTC))
