@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 
@@ -30,7 +30,23 @@ class Hit:
     headers: dict[str, str]
 
 
-class Site:
+class Served:
+    """A threaded HTTP server on a free port of `host`, serving while in a `with` block."""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        self._server = ThreadingHTTPServer((host, 0), handler)
+        self.base = f"http://{host}:{self._server.server_address[1]}"
+
+    def __enter__(self) -> Self:
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class Site(Served):
     """Serves files from a folder, with `{BASE}` replaced by the server's own URL and
     `{NOW}` by the current time (RFC 2822), for an entry published just now.
 
@@ -43,8 +59,7 @@ class Site:
         self.root = root
         self.aliases: dict[str, str] = {}
         self.hits: list[Hit] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._serve(self._handler())
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         site = self
@@ -93,14 +108,6 @@ class Site:
     def hits_for(self, path: str) -> list[Hit]:
         return [h for h in self.hits if h.path == path]
 
-    def __enter__(self) -> Site:
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
 
 @dataclass
 class Reply:
@@ -133,7 +140,7 @@ class Gauge:
             self.active -= 1
 
 
-class Origin:
+class Origin(Served):
     """A publisher's server whose answers each test scripts, path by path.
 
     `script(path, *replies)` answers the path's requests with the replies in turn, the
@@ -149,8 +156,7 @@ class Origin:
         self.shared = gauge or nullcontext()  # and those of every server sharing `gauge`
         self._lock = threading.Lock()
         self._closing = threading.Event()
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
-        self.base = f"http://{host}:{self._server.server_address[1]}"
+        self._serve(self._handler(), host)
 
     def script(self, path: str, *replies: Reply) -> str:
         self.scripts[path] = list(replies)
@@ -211,25 +217,20 @@ class Origin:
 
         return Handler
 
-    def __enter__(self) -> Origin:
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
     def __exit__(self, *exc: object) -> None:
-        self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self._closing.set()  # end the slow replies first, so shutdown does not wait on them
+        super().__exit__(*exc)
 
 
-class WebhookReceiver:
+class WebhookReceiver(Served):
     """Accepts Slack-style incoming-webhook POSTs; can be told to fail the next N."""
 
     def __init__(self, path: str = "/services/T000/B000/XXXXSECRETXXXX") -> None:
         self.path = path
         self.posts: list[dict[str, Any]] = []
         self.fail_next = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        self._serve(self._handler())
+        self.url = f"{self.base}{path}"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
@@ -254,14 +255,6 @@ class WebhookReceiver:
                 pass
 
         return Handler
-
-    def __enter__(self) -> WebhookReceiver:
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 def free_port() -> int:
