@@ -195,9 +195,9 @@ def monitor_cycle(
     _log(logger, report, baseline)
     _publish(engine, config, report)
     engine.dispose()
-    if report.every_source_failed:
+    if report.every_source_failing:
         return Failed(
-            message=f"every source failed ({len(report.sources)} sources): {report.summary()}"
+            message=f"every source failed ({len(report.sources)} sources failing): {report.summary()}"
         )
     return Completed(message=report.summary(), data=report)
 

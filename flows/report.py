@@ -70,9 +70,12 @@ class CycleReport:
     health: list[HealthChange] = field(default_factory=list)
 
     @property
-    def every_source_failed(self) -> bool:
-        """Every source was polled and failed (one that is not due yet has not failed)."""
-        return bool(self.sources) and all(s.status == "failed" for s in self.sources)
+    def every_source_failing(self) -> bool:
+        """No source is healthy: each failed this cycle or is backing off after failing.
+        Sources that are merely not due after good polls make a quiet cycle, not a failed one."""
+        return bool(self.sources) and all(
+            s.status == "failed" or (s.status == "waiting" and s.errors) for s in self.sources
+        )
 
     def summary(self) -> str:
         polled = [s for s in self.sources if s.status != "waiting"]

@@ -140,6 +140,12 @@ def test_offline_run_reports_each_source_in_one_line_and_fails_only_if_all_faile
         assert "cycle failed: every source failed" in result.stderr
         assert slack.posts == []  # failing for less than polling.health_alert_hours
 
+        # Straight away again: nothing is due, but every source is still failing, and
+        # the run says so rather than passing as a quiet cycle.
+        again = run_cli(["run", "--config", str(config)], tmp_path, prefect_harness, env)
+        assert again.returncode == 1, again.stdout + again.stderr
+        assert "cycle failed: every source failed (3 sources failing)" in again.stderr
+
         # One live source is enough for the cycle to count as done. The dead ones back
         # off: not due yet, so not failed this cycle; but failing for long enough now.
         config = offline_config(tmp_path, [*dead, site.url("feed.xml")])
