@@ -334,7 +334,11 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=256)
 def _clause_boundaries(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple((m.start(), m.end()) for m in lx.CLAUSE.finditer(text))
+    found = [(m.start(), m.end()) for m in lx.CLAUSE.finditer(text)]
+    # "Although it may not last, the group was relaunched": the opening clause ends at its comma.
+    if lx.SUBORDINATE_OPENING.match(text) and (comma := text.find(",")) != -1:
+        found.append((comma, comma + 1))
+    return tuple(sorted(set(found)))
 
 
 def _cues(
@@ -343,6 +347,9 @@ def _cues(
     """Every reason the trigger is not a report of fact; empty when it is one."""
     start, end = _clause_bounds(text, trigger.start)
     frames = [m.end() for m in lx.RELATIVE_START.finditer(text, start, trigger.start)]
+    # "…, which both ministries say they want to expand, was reopened": once the relative
+    # clause closes, the main clause resumes without its cues.
+    frames += [c + 1 for f in frames if (c := text.find(",", f, trigger.start)) != -1]
     # ("Officials denied reports that …" keeps its denial: a negated frame is no frame.)
     frames += [
         m.end()
@@ -355,6 +362,8 @@ def _cues(
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
     after = " ".join(text[trigger.end : end].split()[:8]) if trigger.nominal else ""
+    if lx.PRESUPPOSING.search(text, start, trigger.start):
+        after = ""  # "thanks to the reopening of the channel, officers could …": taken as given
     cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
     # ("punishes the world, not Washington").
@@ -395,6 +404,14 @@ def _cues(
         lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
+    if lx.BLOCKERS["generic"].search(text) and "generic" not in cues:
+        cues.append(
+            "generic"
+        )  # a habit told anywhere: "the pattern has held: talks are suspended …"
+    if cues == ["generic"] and len(_occurred(text, trigger, dates) or "") >= 7:
+        cues.remove(
+            "generic"
+        )  # … unless this change is dated: "In August 2022, as it always does, …"
     if not cues and published:  # dates are costly to find: only for an otherwise live trigger
         occurred = _occurred(text, trigger, dates)
         if occurred and period_start(occurred) > published:

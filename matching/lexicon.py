@@ -29,7 +29,7 @@ TRIGGERS = {
         r"|on\s+(?:hold|ice)|(?:in|into)\s+cold\s+storage"
         r"|cut(?:s|ting)?\s+(?:(?:it|them|those|these|that|this)\s+)?off|cut-off"
         r"|call(?:s|ed|ing)?\s+(?:(?:it|them)\s+)?off|bro(?:ke|ken)\s+(?:(?:it|them)\s+)?off|break(?:s|ing)?\s+off"
-        r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance"
+        r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance|abandon(?:ed|s|ing)?"
         r"|terminat(?:ed|es|e|ing)|shut\s+(?:down|off)|slamm(?:ed|ing)\s+shut|switch(?:ed|es|ing)?\s+off"
         r"|(?:went|gone|go|goes|going)\s+dark"
         r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
@@ -53,6 +53,7 @@ TRIGGERS = {
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online)"
         r"|(?:running|functioning|operating|open|meeting|working|talking)\s+again|(?:held|met|going)\s+again"
         r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
+        r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
         r"|end(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
         + _W
         + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension)"
@@ -106,7 +107,7 @@ ANAPHOR = words(
     r"|co-?operation|working\s+groups?|groups|calls|meetings|lines?|tracks?|programs|programmes)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter"
-    r"|both(?=\s+(?:were|was|have|had|are|remain|on))|them|it|they"
+    r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))|them|it|they"
 )
 FORMER, LATTER = words(r"the\s+former"), words(r"the\s+latter")
 DUAL = words(r"both|(?:the\s+)?(?:pair|two)\s+of\s+them")
@@ -119,15 +120,18 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"not|never|no\s+longer|yet\s+to|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor|neither"
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
         r"|rejected\s+(?:reports|claims)|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
-        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention)"
+        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough)"
     ),
     "modal": words(
         r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps"
     ),
     "recommendation": words(
-        r"should|must|ought\s+to|need(?:s|ed)?\s+to|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+(?:for|on)"
+        r"should|must|ought\s+to|need(?:s|ed)?\s+to|urg(?:e|es|ed|ing)|(?:calls|called|calling)\s+(?:for|on)|call\s+for"
         r"|recommend\w*|press(?:es|ed|ing)?\s+for|push(?:es|ed|ing)?\s+for|it\s+is\s+time|demand\w*"
         r"|advocat\w*|encourag\w*|appeal\w*|insist\w*|wiser|best\s+course"
+        r"|sensible|(?:first|next|best|obvious|logical)\s+step|case\s+for|(?:is|are)\s+needed|needed\s+is"
+        r"|let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
+        r"|would\s+do\s+well|makes\s+sense|most\s+useful|priority|deliverable|worth\s+\w+ing|argu(?:e|es|ed|ing|ment)"
     ),
     "hope_plan": words(
         r"hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|intend\w*"
@@ -143,7 +147,10 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
     "generic": words(
         r"track\s+record|tend(?:s|ed)?\s+to|typically|usually|often|routinely|habitually|whenever"
         r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|pattern\s+of|habit\s+of"
-        r"|sporadically|at\s+the\s+slightest|invariably|periodically"
+        r"|sporadically|at\s+the\s+slightest|invariably|periodically|repeatedly|again\s+and\s+again"
+        r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|used\s+to"
+        r"|(?:nearly\s+|almost\s+)?every\s+(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
+        r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar|the\s+usual|more\s+often\s+than\s+not"
     ),
 }
 # A decision reports a fact even in the infinitive: "agreed to resume".
@@ -191,6 +198,16 @@ OTHER_COUNTRY = words(
 MULTILATERAL = words(
     r"g-?20|g-?7|apec|asean|united\s+nations|u\.n\.|un|cop\s?\d+|cop|bonn|wto|imf|world\s+bank|nato"
     r"|six-party|conference\s+on\s+disarmament|summit\s+of|plenary|multilateral"
+)
+
+# "Thanks to the reopening of …": a preposition that takes the change as given.
+PRESUPPOSING = re.compile(
+    r"\b(?:thanks\s+to|because\s+of|owing\s+to|due\s+to|following|after|since|despite|with)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A sentence opening with a subordinate clause: its first comma closes it.
+SUBORDINATE_OPENING = re.compile(
+    r"^\W*(?:although|though|while|whereas|even\s+if|as)\b", re.IGNORECASE
 )
 
 # A relative clause has its own predicate: cues before ", which" do not reach into it.

@@ -213,6 +213,40 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "Officials who had hoped for progress said the climate talks resumed on Monday.",
             {("climate", "resumed")},
         ),
+        # a fronted "although" clause and a closed relative clause keep their cues to themselves
+        (
+            "Although it may not last, the climate working group was relaunched this week.",
+            {("climate", "resumed")},
+        ),
+        (
+            "The MMCA channel, which both navies say they want to expand, was reopened in March.",
+            {("mmca", "resumed")},
+        ),
+        (
+            "Thanks to the reopening of the MMCA channel, officers could compare notes.",
+            {("mmca", "resumed")},
+        ),
+        (
+            "Eighteen months after Beijing cut them off, the counternarcotics talks are back.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "The human rights dialogue was effectively abandoned in 2018.",
+            {("human_rights", "suspended")},
+        ),
+        (
+            "Neither the climate talks nor the MMCA talks survived: Beijing suspended both within hours.",
+            {("climate", "suspended"), ("mmca", "suspended")},
+        ),
+        (
+            "Austin and Dong held a video call on Thursday, the first talks between the two militaries since 2022.",
+            {("mil_mil", "resumed")},
+        ),
+        # a habit marker does not block a dated change
+        (
+            "In August 2022, as it always does, Beijing suspended military-to-military talks.",
+            {("mil_mil", "suspended")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -263,6 +297,13 @@ def test_reported_changes_fire(
         "The G20 finance working group was relaunched in 2021.",  # a forum of many
         "Our first recommendation: revive the arms control consultations, with missile launch notifications.",  # imperative
         "Has Beijing restored the climate talks?",  # a question with no modal
+        "Every crisis since 1996 has seen military-to-military contacts suspended.",  # generic, sentence-wide
+        "The pattern has held: military-to-military talks are suspended after arms sales.",  # generic
+        "Beijing has repeatedly frozen the climate talks to signal displeasure.",  # repeatedly
+        "A sensible first step is restoring the MMCA meetings.",  # recommendation
+        "What is needed is a resumption of the arms control consultations.",  # recommendation
+        "Let the two navies resume the MMCA talks.",  # recommendation
+        "No agreement was reached on reopening the MMCA meetings.",  # no agreement
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
