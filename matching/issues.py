@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from matching.mentions import PhraseIndex, _tokens
+from matching.mentions import PhraseIndex, tokenize
 
 
 class IssueLike(Protocol):
@@ -38,7 +38,7 @@ class IssueTagger:
 
     def tag(self, text: str, minimum: int = 1) -> list[IssueTag]:
         """Issues with at least `minimum` keyword mentions, strongest first."""
-        tokens = _tokens(text)
+        tokens = tokenize(text)
         counts = Counter(label for _, _, label in self._keywords.scan(text, tokens))
         words = max(1, sum(1 for t in tokens if t.word.isalnum()))
         tags = [

@@ -60,7 +60,7 @@ class Mention:
     how: str  # "alias" or "topic"
 
 
-class _Token(NamedTuple):
+class Token(NamedTuple):
     start: int
     end: int
     word: str  # lowercased, apostrophes normalised
@@ -86,7 +86,7 @@ class PhraseIndex:
             self._by_first[normal[0]].append((normal, label))
             self._by_first[normal[0]].sort(key=lambda item: -len(item[0]))
 
-    def scan(self, text: str, tokens: list[_Token]) -> list[tuple[int, int, str]]:
+    def scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """Non-overlapping (first token, last token, label), longest match first."""
         found = []
         i = 0
@@ -102,7 +102,7 @@ class PhraseIndex:
     def first_words(self) -> set[str]:
         return set(self._by_first)
 
-    def _match_at(self, text: str, tokens: list[_Token], i: int) -> tuple[int, int, str] | None:
+    def _match_at(self, text: str, tokens: list[Token], i: int) -> tuple[int, int, str] | None:
         for words, label in self._by_first.get(tokens[i].word, ()):
             last = i + len(words) - 1
             if last >= len(tokens):
@@ -137,10 +137,10 @@ class MentionFinder:
 
     def topics(self, text: str) -> list[str]:
         """Channels whose topics the text touches, named as channels or not."""
-        return list(dict.fromkeys(label for _, _, label in self._topics.scan(text, _tokens(text))))
+        return list(dict.fromkeys(label for _, _, label in self._topics.scan(text, tokenize(text))))
 
     def find(self, text: str) -> list[Mention]:
-        tokens = _tokens(text)
+        tokens = tokenize(text)
         aliases = [_Hit(*hit, alias=True) for hit in self._aliases.scan(text, tokens)]
         taken = {i for hit in aliases for i in range(hit.first, hit.last + 1)}
         topics = [
@@ -163,7 +163,7 @@ class MentionFinder:
         return sorted(mentions, key=lambda m: m.start)
 
 
-def _through_noun(text: str, tokens: list[_Token], hit: _Hit) -> _Hit:
+def _through_noun(text: str, tokens: list[Token], hit: _Hit) -> _Hit:
     """A topic named with the noun after it spans both: "repatriation channel"."""
     for last in range(hit.last + 1, min(hit.last + 4, len(tokens))):
         noun = DIALOGUE_NOUNS.match(text, tokens[last].start)
@@ -176,11 +176,11 @@ def _through_noun(text: str, tokens: list[_Token], hit: _Hit) -> _Hit:
 
 
 @lru_cache(maxsize=64)
-def _tokens(text: str) -> list[_Token]:
-    return [_Token(m.start(), m.end(), _norm(m.group().lower())) for m in _WORD.finditer(text)]
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), _norm(m.group().lower())) for m in _WORD.finditer(text)]
 
 
-def _linked_topics(text: str, tokens: list[_Token], hits: list[_Hit]) -> list[_Hit]:
+def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit]:
     """The topics that a dialogue noun turns into channel mentions (aliases may join a list)."""
     if not any(not h.alias for h in hits):
         return []
@@ -204,7 +204,7 @@ def _linked_topics(text: str, tokens: list[_Token], hits: list[_Hit]) -> list[_H
     return sorted((h for h in linked if not h.alias), key=lambda h: h.first)
 
 
-def _chain_before(tokens: list[_Token], hits: list[_Hit], noun_first: int) -> set[_Hit]:
+def _chain_before(tokens: list[Token], hits: list[_Hit], noun_first: int) -> set[_Hit]:
     """A topic ending at most two modifiers before the noun, and those coordinated with it."""
     for gap in range(3):
         end = noun_first - 1 - gap
@@ -218,7 +218,7 @@ def _chain_before(tokens: list[_Token], hits: list[_Hit], noun_first: int) -> se
     return set()
 
 
-def _chain_after(tokens: list[_Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:
+def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:
     """Topics after "noun (with X) on|between|against …", and those coordinated with them."""
     for offset in range(1, 4):
         i = noun_last + offset
@@ -234,7 +234,7 @@ def _chain_after(tokens: list[_Token], hits: list[_Hit], noun_last: int) -> set[
     return set()
 
 
-def _coordinated(tokens: list[_Token], hits: list[_Hit], hit: _Hit, backwards: bool) -> set[_Hit]:
+def _coordinated(tokens: list[Token], hits: list[_Hit], hit: _Hit, backwards: bool) -> set[_Hit]:
     """Topics joined to `hit` by "and", "or" and commas, walking one way."""
     found = set()
     current = hit

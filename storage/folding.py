@@ -35,7 +35,6 @@ class Folded(Generic[Ref]):
     since: str | None
     evidence: Ref | None
     previous: str  # the state before this fold
-    previous_since: str | None
 
     @property
     def changed(self) -> bool:
@@ -68,4 +67,4 @@ def fold(
             # A newer report of the state an earlier article set refreshes the evidence;
             # within one article the sentence that made the change stays its evidence.
             current_evidence = report.evidence
-    return Folded(current, current_since, current_evidence, state, since)
+    return Folded(current, current_since, current_evidence, state)
