@@ -40,7 +40,7 @@ from channelwatch.config import Config, Schedule, load_config
 from channelwatch.settings import Settings
 from flows.collect import Collected, collect
 from flows.report import CycleReport, DeliveryReport, TransitionReport, board_markdown
-from matching import Detector
+from matching import Detector, Event
 from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
@@ -58,6 +58,37 @@ def collect_sources(
     return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
 
 
+def read_article(
+    session: Session,
+    article: storage.Article,
+    detector: Detector,
+    tagger: IssueTagger,
+    routes_for: dict[str, list[str]],
+    baseline: bool,
+) -> tuple[list[Event], list[TransitionReport]]:
+    """Detect one stored article, tag its issues, fold its events, and commit: the events,
+    states and outbox of one article land together (events stored before are skipped)."""
+    published = article.published_at.date() if article.published_at else None
+    events = detector.detect(article.text, published)
+    article.issues = [asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)]
+    transitions = []
+    for t in storage.apply_detection(session, article, events, routes_for, baseline=baseline):
+        evidence = session.get_one(storage.Event, t.event_id)
+        transitions.append(
+            TransitionReport(
+                t.channel,
+                t.from_state,
+                t.to_state,
+                t.since,
+                evidence.sentence,
+                article.url,
+                alerted=not t.baseline,
+            )
+        )
+    session.commit()
+    return events, transitions
+
+
 @task(name="detect", cache_policy=NO_CACHE)
 def detect_articles(
     engine: Engine, config: Config, routing: Routing, baseline: bool
@@ -69,29 +100,12 @@ def detect_articles(
     report = CycleReport()
     with Session(engine) as session:
         for article in storage.articles_to_detect(session):
-            published = article.published_at.date() if article.published_at else None
-            events = detector.detect(article.text, published)
-            article.issues = [
-                asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)
-            ]
+            events, transitions = read_article(
+                session, article, detector, tagger, routes_for, baseline
+            )
             report.articles += 1
             report.events += [{"article": article.url, **asdict(e)} for e in events]
-            for t in storage.apply_detection(
-                session, article, events, routes_for, baseline=baseline
-            ):
-                evidence = session.get(storage.Event, t.event_id)
-                report.transitions.append(
-                    TransitionReport(
-                        t.channel,
-                        t.from_state,
-                        t.to_state,
-                        t.since,
-                        evidence.sentence,  # type: ignore[union-attr]
-                        article.url,
-                        alerted=not t.baseline,
-                    )
-                )
-            session.commit()  # one article, one transaction: its events, states and outbox
+            report.transitions += transitions
     return report
 
 

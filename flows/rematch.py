@@ -8,7 +8,6 @@ nothing already alerted is sent again.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 from prefect import flow, get_run_logger, task
@@ -22,7 +21,7 @@ import storage
 from alerts import Routing, Senders, plan_routes
 from channelwatch.config import Config, load_config
 from channelwatch.settings import Settings
-from flows.monitor import deliver_alerts
+from flows.monitor import deliver_alerts, read_article
 from flows.report import TransitionReport
 from matching import Detector
 from matching.issues import IssueTagger
@@ -32,7 +31,7 @@ from matching.issues import IssueTagger
 def rematch_stored(
     engine: Engine, config: Config, routing: Routing, since: date | None
 ) -> tuple[int, int, list[TransitionReport]]:
-    """(articles read, new events, state changes) for articles published since `since`."""
+    """(articles read, events found, state changes) for articles published since `since`."""
     detector = Detector(config.channels)
     tagger = IssueTagger(config.issues)
     routes_for = routing.for_channels(config)
@@ -40,30 +39,10 @@ def rematch_stored(
     read, found, changes = 0, 0, []
     with Session(engine) as session:
         for article in storage.articles_since(session, start):
-            read += 1
-            published = article.published_at.date() if article.published_at else None
-            article.issues = [
-                asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)
-            ]
-            known = storage.event_keys(session, article.id)  # type: ignore[arg-type]
-            new = [
-                e
-                for e in detector.detect(article.text, published)
-                if (e.channel, e.event, e.sentence) not in known
-            ]
-            if not new:
-                session.add(article)
-                session.commit()
-                continue
-            found += len(new)
-            for t in storage.apply_detection(session, article, new, routes_for):
-                evidence = session.get(storage.Event, t.event_id)
-                changes.append(
-                    TransitionReport(
-                        t.channel, t.from_state, t.to_state, t.since, evidence.sentence, article.url
-                    )
-                )  # type: ignore[union-attr]
-            session.commit()
+            events, transitions = read_article(
+                session, article, detector, tagger, routes_for, baseline=False
+            )
+            read, found, changes = read + 1, found + len(events), changes + transitions
     return read, found, changes
 
 
@@ -76,7 +55,7 @@ def rematch_flow(config_path: str | None = None, since: date | None = None) -> S
     routing = plan_routes(config, settings)
     read, found, changes = rematch_stored(engine, config, routing, since)
     for change in changes:
-        logger.info("ALERT " + change.line())
+        logger.info(("ALERT " if change.alerted else "history: ") + change.line())
     with feeds.make_client() as client:
         deliveries = deliver_alerts(
             engine, config, routing, Senders.from_settings(settings, client)
@@ -87,6 +66,6 @@ def rematch_flow(config_path: str | None = None, since: date | None = None) -> S
                 f"alert for {delivery.channel} via {delivery.route} not delivered: {delivery.error}"
             )
     engine.dispose()
-    message = f"{read} stored articles re-read, {found} new events, {len(changes)} state changes, {sum(d.delivered for d in deliveries)} alerts delivered"
+    message = f"{read} stored articles re-read, {found} events found, {len(changes)} state changes, {sum(d.delivered for d in deliveries)} alerts delivered"
     logger.info(message)
     return Completed(message=message)
