@@ -1,18 +1,38 @@
-"""Alerts: rendering transitions into messages and sending them down routes."""
+"""Alerts: rendering changes into messages, sending them down routes, delivering the outbox."""
 
-from alerts.message import HealthNotice, Message, Notice, render, render_health, slack_escape
+from alerts.delivery import DeliveryReport, deliver
+from alerts.message import (
+    Change,
+    HealthNotice,
+    Message,
+    Quote,
+    render,
+    render_health,
+    slack_escape,
+)
 from alerts.routes import LiveRoute, Routing, Senders, plan_routes
-from alerts.transports import DeliveryError, SmtpServer, post_slack, send_apprise, send_email
+from alerts.transports import (
+    DeliveryError,
+    RateLimited,
+    SmtpServer,
+    post_slack,
+    send_apprise,
+    send_email,
+)
 
 __all__ = [
+    "Change",
     "DeliveryError",
+    "DeliveryReport",
     "HealthNotice",
     "LiveRoute",
     "Message",
-    "Notice",
+    "Quote",
+    "RateLimited",
     "Routing",
     "Senders",
     "SmtpServer",
+    "deliver",
     "plan_routes",
     "post_slack",
     "render",

@@ -22,6 +22,14 @@ class DeliveryError(Exception):
     """A message was not delivered; the text says why, without secrets."""
 
 
+class RateLimited(DeliveryError):
+    """The service asked us to wait `retry_after` seconds; the message was not accepted."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class SmtpServer:
     host: str
@@ -38,7 +46,9 @@ def send_email(server: SmtpServer, recipients: Sequence[str], message: Message) 
     email["Subject"] = message.subject
     email["From"] = server.sender
     email["To"] = ", ".join(recipients)
-    email["Message-ID"] = make_msgid(domain="channelwatch")
+    email["Message-ID"] = (
+        f"<{message.ref}@channelwatch>" if message.ref else make_msgid(domain="channelwatch")
+    )
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
     try:
@@ -63,6 +73,9 @@ def post_slack(client: httpx.Client, webhook_url: str, message: Message) -> None
     except httpx.HTTPError as exc:
         reason = _without(str(exc) or type(exc).__name__, webhook_url)
         raise DeliveryError(f"Slack webhook unreachable ({type(exc).__name__}: {reason})") from None
+    if response.status_code == 429:
+        wait = _seconds(response.headers.get("Retry-After"))
+        raise RateLimited(f"Slack webhook is rate limited (retry after {wait:g} s)", wait)
     if response.status_code >= 300:
         body = _without(response.text[:200], webhook_url)
         raise DeliveryError(f"Slack webhook answered HTTP {response.status_code}: {body}")
@@ -76,6 +89,14 @@ def send_apprise(url: str, message: Message) -> None:
         raise DeliveryError("the Apprise URL of this route is not valid")
     if not notifier.notify(title=message.subject, body=message.text):
         raise DeliveryError("the Apprise service did not accept the notification")
+
+
+def _seconds(retry_after: str | None) -> float:
+    """Retry-After in seconds (Slack sends a number); a minute when absent or unreadable."""
+    try:
+        return max(0.0, float(retry_after or "60"))
+    except ValueError:
+        return 60.0
 
 
 def _without(text: str, secret: str | None) -> str:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
+import re
 import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from sqlmodel import col, select
 
 from channelwatch.config import Config, ConfigError, load_config
 from channelwatch.settings import Settings
@@ -94,10 +98,55 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(command=cmd_eval)
 
+    past = commands.add_parser(
+        "history", help="every state change, oldest first, with its evidence and corrections"
+    )
+    past.add_argument("channel", nargs="?", help="only this channel (its id)")
+    past.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    form = past.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV")
+    form.add_argument("--atom", action="store_true", help="print the Atom feed of transitions")
+    past.set_defaults(command=cmd_history)
+
+    correct = commands.add_parser(
+        "correct",
+        help="correct a state change: reject it, confirm it, or set its date; "
+        "every route told of it gets a correction notice",
+    )
+    correct.add_argument("transition", type=int, help="the transition's id (see `history`)")
+    action = correct.add_mutually_exclusive_group(required=True)
+    action.add_argument("--reject", action="store_true", help="it did not happen")
+    action.add_argument("--confirm", action="store_true", help="it did happen")
+    action.add_argument("--date", metavar="DATE", type=_iso_date, help="it happened on DATE")
+    correct.add_argument("--note", help="why, for the audit trail and the notice")
+    correct.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    correct.set_defaults(command=cmd_correct)
+
+    alerts = commands.add_parser("alerts", help="alerts that are not delivered yet")
+    alerts_commands = alerts.add_subparsers(required=True, metavar="ACTION")
+    pending = alerts_commands.add_parser("list", help="alerts waiting, failing or given up")
+    pending.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    pending.set_defaults(command=cmd_alerts_list)
+    retry = alerts_commands.add_parser("retry", help="send alerts that were given up on again, now")
+    retry.add_argument("ids", nargs="*", type=int, help="only these alerts (default: all failed)")
+    retry.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
+    retry.set_defaults(command=cmd_alerts_retry)
+
     check = commands.add_parser("check", help="validate the configuration")
     check.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
     check.set_defaults(command=cmd_check)
     return parser
+
+
+def _iso_date(value: str) -> str:
+    """A date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD."""
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"
+        )
+    date.fromisoformat((value + "-01-01")[:10])  # a real month and day
+    return value
 
 
 def _config(args: argparse.Namespace, settings: Settings) -> tuple[str, Config]:
@@ -170,6 +219,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         board = storage.channel_board(session, [c.id for c in config.channels])
         rows = [_status_row(row, config) for row in board]
         sources = storage.source_states(session, {s.id: s.url for s in config.sources})
+        troubled = session.exec(
+            select(storage.Alert)
+            .where(
+                (storage.Alert.status == "failed")
+                | ((storage.Alert.status == "pending") & (storage.Alert.attempts > 0))
+            )
+            .order_by(col(storage.Alert.id))
+        ).all()
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -182,6 +239,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     width = max(len(s.source_id) for s in sources)
     for state in sources:
         print(f"{state.source_id:<{width}}  {_health(state)}")
+    if troubled:
+        print("\nAlerts not delivered (`channelwatch alerts retry` sends those given up on again):")
+        for alert in troubled:
+            print(_alert_line(alert))
     return 0
 
 
@@ -222,6 +283,179 @@ def _status_row(row: Any, config: Config) -> dict[str, Any]:
         "since": row.since,
         "evidence": evidence,
     }
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    import storage
+    from alerts.history import CSV_FIELDS, atom_feed, csv_row, history_rows
+
+    settings = Settings()
+    _, config = _config(args, settings)
+    if args.channel and args.channel not in {c.id for c in config.channels}:
+        print(
+            f"channelwatch: unknown channel {args.channel!r}; `channelwatch status` lists them",
+            file=sys.stderr,
+        )
+        return 2
+    engine = storage.open_database(settings.db_url)
+    with Session(engine) as session:
+        rows = history_rows(storage.history(session, args.channel), config)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(csv_row(row) for row in rows)
+    elif args.atom:
+        sys.stdout.write(atom_feed(rows))
+    else:
+        for row in rows:
+            flags = [] if row["status"] == "confirmed" else [row["status"]]
+            flags += (["unstable"] if row["unstable"] else []) + (
+                [] if row["alerted"] else ["not alerted"]
+            )
+            evidence = row["evidence"][0] if row["evidence"] else {}
+            print(
+                f"#{row['id']:<4} {row['recorded'][:16]}  {row['name']}: {row['from']} -> {row['to']}"
+                f" since {row['since'] or '?'}"
+                + (f" [{', '.join(flags)}]" if flags else "")
+                + f"; {row['publishers']} publisher(s), {len(row['evidence'])} report(s)"
+            )
+            if evidence:
+                print(f"      “{evidence['sentence']}” {evidence['url']}")
+            for c in row["corrections"]:
+                print(
+                    f"      corrected by {c['by']} at {c['at'][:16]}: {c['action']} {c['before']} -> {c['after']}"
+                )
+    engine.dispose()
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    import getpass
+
+    from sqlmodel import Session
+
+    import storage
+
+    settings = Settings()
+    _, config = _config(args, settings)
+    action = "reject" if args.reject else "confirm" if args.confirm else "date"
+    engine = storage.open_database(settings.db_url)
+    with Session(engine) as session:
+        try:
+            correction = storage.correct_transition(
+                session,
+                args.transition,
+                action,
+                by=getpass.getuser(),
+                when=args.date,
+                note=args.note,
+            )
+        except storage.CorrectionError as exc:
+            print(f"channelwatch: {exc}", file=sys.stderr)
+            return 2
+        session.commit()
+        told = session.exec(
+            select(storage.Alert.route).where(storage.Alert.correction_id == correction.id)
+        ).all()
+        print(
+            f"transition {args.transition}: {action} recorded ({correction.before} -> {correction.after}); "
+            + (
+                f"correction notice queued for {', '.join(told)}"
+                if told
+                else "no route had been told of it"
+            )
+        )
+    return _deliver_now(config, settings, engine)
+
+
+def cmd_alerts_list(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    import storage
+
+    settings = Settings()
+    _config(args, settings)
+    engine = storage.open_database(settings.db_url)
+    with Session(engine) as session:
+        waiting = session.exec(
+            select(storage.Alert)
+            .where(col(storage.Alert.status).in_(("pending", "failed")))
+            .order_by(col(storage.Alert.id))
+        ).all()
+        for alert in waiting:
+            print(_alert_line(alert))
+    if not waiting:
+        print("every alert has been delivered")
+    engine.dispose()
+    return 0
+
+
+def _alert_line(alert: Any) -> str:
+    about = (
+        f"transition {alert.transition_id}"
+        if alert.transition_id
+        else alert.source_id or alert.kind
+    )
+    state = (
+        "GIVEN UP"
+        if alert.status == "failed"
+        else "held (quiet hours)"
+        if alert.held
+        else "waiting"
+    )
+    when = (
+        f", next try {alert.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        if alert.next_attempt_at and alert.status == "pending"
+        else ""
+    )
+    error = f": {alert.last_error}" if alert.last_error else ""
+    return f"alert {alert.id} ({alert.kind}, {about}) to {alert.route}: {state} after {alert.attempts} tries{when}{error}"
+
+
+def cmd_alerts_retry(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    import storage
+
+    settings = Settings()
+    _, config = _config(args, settings)
+    engine = storage.open_database(settings.db_url)
+    with Session(engine) as session:
+        again = storage.outbox.retry_failed(session, args.ids)
+        session.commit()
+    if not again:
+        print("channelwatch: no failed alert to retry" + (f" among {args.ids}" if args.ids else ""))
+        engine.dispose()
+        return 0
+    print(f"channelwatch: {len(again)} failed alerts queued again")
+    return _deliver_now(config, settings, engine)
+
+
+def _deliver_now(config: Config, settings: Settings, engine: Any) -> int:
+    """Deliver what is due now, outside a cycle (a correction, a retry); say how it went."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    import feeds
+    from alerts import Senders, deliver, plan_routes
+    from alerts.history import publish_atom
+
+    routing = plan_routes(config, settings)
+    with feeds.make_client() as client, Session(engine) as session:
+        reports = deliver(
+            session, config, routing, Senders.from_settings(settings, client), now=datetime.now(UTC)
+        )
+        publish_atom(session, config)
+    engine.dispose()
+    for report in reports:
+        outcome = "delivered" if report.delivered else f"{report.outcome}: {report.error}"
+        print(f"{report.route}: {report.channel}: {outcome}")
+    return 0 if all(r.delivered for r in reports) else 1
 
 
 def cmd_detect(args: argparse.Namespace) -> int:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -100,6 +102,40 @@ class Channel(_Strict):
     topics: list[str] = Field(default_factory=list)
 
 
+class _Clock(_Strict):
+    """A time zone for the times of day it holds."""
+
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "is not a time zone; write an IANA name such as 'UTC' or 'America/New_York'"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class QuietHours(_Clock):
+    """Alerts wait from `start` to `end` (local time) and then go out as one digest."""
+
+    start: time
+    end: time
+
+
+class DailyDigest(_Clock):
+    """Once a day at `at` (local time): the day's state changes and new articles per issue."""
+
+    at: time
+
+
 class Route(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     transport: Literal["email", "slack", "apprise"]
@@ -107,15 +143,37 @@ class Route(_Strict):
     issues: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
     to: list[str] | None = None  # email only: recipients instead of CHANNELWATCH_EMAIL_TO
     url: str | None = None  # apprise only: the Apprise URL of the service
+    quiet_hours: QuietHours | None = None
+    daily_digest: DailyDigest | None = None
 
     def wants(self, channel: Channel) -> bool:
         return ("*" in self.channels or channel.id in self.channels) and (
             "*" in self.issues or channel.issue in self.issues
         )
 
+    def wants_issue(self, issue: str) -> bool:
+        return "*" in self.issues or issue in self.issues
+
+
+class Confirmation(_Strict):
+    """When a reported change is confirmed rather than provisional: one report at least
+    this sure, or reports from at least this many independent publishers."""
+
+    min_confidence: float = Field(0.85, ge=0, le=1)
+    min_publishers: int = Field(2, ge=1, le=20)
+
 
 class Alerts(_Strict):
     routes: list[Route] = Field(default_factory=list)
+    confirmation: Confirmation = Field(default_factory=Confirmation)
+    # A later report of the same change (same channel, same state, dated within this many
+    # days of it) is corroboration, not news.
+    corroboration_days: int = Field(14, ge=0, le=365)
+    # A reversal within this many days of a change is one "unstable" notice, not an alert.
+    flap_days: int = Field(7, ge=0, le=365)
+    max_attempts: int = Field(8, ge=1, le=50)  # sends tried before an alert is marked failed
+    retry_minutes: float = Field(5, gt=0, le=24 * 60)  # the first wait; it doubles
+    atom_file: str | None = "data/transitions.atom"  # every transition, one entry each
 
 
 class Config(_Strict):

@@ -24,22 +24,12 @@ from sqlmodel import Session
 
 import feeds
 import storage
-from alerts import (
-    DeliveryError,
-    HealthNotice,
-    LiveRoute,
-    Message,
-    Notice,
-    Routing,
-    Senders,
-    plan_routes,
-    render,
-    render_health,
-)
+from alerts import DeliveryReport, Routing, Senders, deliver, plan_routes
+from alerts.history import publish_atom
 from channelwatch.config import Config, Schedule, load_config
 from channelwatch.settings import Settings
 from flows.collect import Collected, collect
-from flows.report import CycleReport, DeliveryReport, TransitionReport, board_markdown
+from flows.report import CycleReport, TransitionReport, board_markdown
 from matching import Detector, Event
 from matching.issues import IssueTagger
 
@@ -58,6 +48,16 @@ def collect_sources(
     return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
 
 
+def alert_policy(config: Config) -> storage.Policy:
+    alerts = config.alerts
+    return storage.Policy(
+        min_confidence=alerts.confirmation.min_confidence,
+        min_publishers=alerts.confirmation.min_publishers,
+        corroboration_days=alerts.corroboration_days,
+        flap_days=alerts.flap_days,
+    )
+
+
 def read_article(
     session: Session,
     article: storage.Article,
@@ -65,6 +65,7 @@ def read_article(
     tagger: IssueTagger,
     routes_for: dict[str, list[str]],
     baseline: bool,
+    policy: storage.Policy,
 ) -> tuple[list[Event], list[TransitionReport]]:
     """Detect one stored article, tag its issues, fold its events, and commit: the events,
     states and outbox of one article land together (events stored before are skipped)."""
@@ -72,7 +73,10 @@ def read_article(
     events = detector.detect(article.text, published)
     article.issues = [asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)]
     transitions = []
-    for t in storage.apply_detection(session, article, events, routes_for, baseline=baseline):
+    changes = storage.apply_detection(
+        session, article, events, routes_for, baseline=baseline, policy=policy
+    )
+    for t in changes:
         evidence = session.get_one(storage.Event, t.event_id)
         transitions.append(
             TransitionReport(
@@ -83,6 +87,7 @@ def read_article(
                 evidence.sentence,
                 article.url,
                 alerted=not t.baseline,
+                status="unstable" if t.unstable else t.status,
             )
         )
     session.commit()
@@ -97,11 +102,12 @@ def detect_articles(
     detector = Detector(config.channels)
     tagger = IssueTagger(config.issues)
     routes_for = routing.for_channels(config)
+    policy = alert_policy(config)
     report = CycleReport()
     with Session(engine) as session:
         for article in storage.articles_to_detect(session):
             events, transitions = read_article(
-                session, article, detector, tagger, routes_for, baseline
+                session, article, detector, tagger, routes_for, baseline, policy
             )
             report.articles += 1
             report.events += [{"article": article.url, **asdict(e)} for e in events]
@@ -113,68 +119,11 @@ def detect_articles(
 def deliver_alerts(
     engine: Engine, config: Config, routing: Routing, senders: Senders
 ) -> list[DeliveryReport]:
-    """Send every pending alert; each is marked sent as soon as its route accepts it."""
-    sources = {s.id: s for s in config.sources}
-    names = {c.id: c.name for c in config.channels}
-    outcomes = []
+    """Send every due alert; each is marked sent as soon as its route accepts it."""
     with Session(engine) as session:
-        for pending in storage.pending_alerts(session):
-            route = routing.get(pending.alert.route)
-            if route is None:
-                continue  # the route is switched off now; the alert waits for it
-            source = sources.get(pending.article.source_id)
-            notice = Notice(
-                channel_name=names.get(pending.transition.channel, pending.transition.channel),
-                from_state=pending.transition.from_state,
-                to_state=pending.transition.to_state,
-                since=pending.transition.since,
-                sentence=pending.event.sentence,
-                article_title=pending.article.title,
-                article_url=pending.article.url,
-                publisher=source.name if source else pending.article.source_id,
-                published=pending.article.published_at,
-                run_url=flow_run.ui_url,
-            )
-            outcomes.append(
-                _send(
-                    session,
-                    senders,
-                    route,
-                    pending.alert,
-                    render(notice),
-                    pending.transition.channel,
-                )
-            )
-        for alert in storage.pending_health_alerts(session):
-            route = routing.get(alert.route)
-            source = sources.get(alert.source_id or "")
-            if route is None or source is None:
-                continue  # the route is off, or the source left the config
-            notice = HealthNotice(
-                alert.kind, source.name, source.url, alert.detail or "", flow_run.ui_url
-            )
-            outcomes.append(
-                _send(session, senders, route, alert, render_health(notice), f"feed {source.id}")
-            )
-    return outcomes
-
-
-def _send(
-    session: Session,
-    senders: Senders,
-    route: LiveRoute,
-    alert: storage.Alert,
-    message: Message,
-    subject: str,
-) -> DeliveryReport:
-    try:
-        senders.send(route, message)
-        error = None
-    except DeliveryError as exc:
-        error = str(exc)
-    storage.record_delivery(session, alert, error)
-    session.commit()
-    return DeliveryReport(route.name, subject, error is None, error)
+        return deliver(
+            session, config, routing, senders, now=datetime.now(UTC), run_url=flow_run.ui_url
+        )
 
 
 def _run_name() -> str:
@@ -206,6 +155,8 @@ def monitor_cycle(
         report = detect_articles(engine, config, routing, baseline)
         report.sources, report.health = collected.sources, collected.health
         report.deliveries = deliver_alerts(engine, config, routing, senders)
+    with Session(engine) as session:
+        publish_atom(session, config)
     _log(logger, report, baseline)
     _publish(engine, config, report)
     engine.dispose()

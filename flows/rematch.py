@@ -21,7 +21,7 @@ import storage
 from alerts import Routing, Senders, plan_routes
 from channelwatch.config import Config, load_config
 from channelwatch.settings import Settings
-from flows.monitor import deliver_alerts, read_article
+from flows.monitor import alert_policy, deliver_alerts, read_article
 from flows.report import TransitionReport
 from matching import Detector
 from matching.issues import IssueTagger
@@ -35,12 +35,13 @@ def rematch_stored(
     detector = Detector(config.channels)
     tagger = IssueTagger(config.issues)
     routes_for = routing.for_channels(config)
+    policy = alert_policy(config)
     start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
     read, found, changes = 0, 0, []
     with Session(engine) as session:
         for article in storage.articles_since(session, start):
             events, transitions = read_article(
-                session, article, detector, tagger, routes_for, baseline=False
+                session, article, detector, tagger, routes_for, False, policy
             )
             read, found, changes = read + 1, found + len(events), changes + transitions
     return read, found, changes

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from alerts import DeliveryReport
 from storage import BoardRow, HealthChange
 
 
@@ -46,18 +47,12 @@ class TransitionReport:
     sentence: str
     url: str
     alerted: bool = True  # not for a baseline run, nor for a history article
+    status: str = "confirmed"  # provisional, confirmed, or unstable (a quick reversal)
 
     def line(self) -> str:
         since = f" since {self.since}" if self.since else ""
-        return f"{self.channel}: {self.from_state} -> {self.to_state}{since} — “{self.sentence}” {self.url}"
-
-
-@dataclass(frozen=True)
-class DeliveryReport:
-    route: str
-    channel: str
-    delivered: bool
-    error: str | None = None
+        status = "" if self.status == "confirmed" else f" ({self.status})"
+        return f"{self.channel}: {self.from_state} -> {self.to_state}{since}{status} — “{self.sentence}” {self.url}"
 
 
 @dataclass
@@ -87,7 +82,7 @@ class CycleReport:
             + (f" ({waiting} not due)" if waiting else "")
             + f", {self.articles} new articles, "
             f"{len(self.events)} events, {len(self.transitions)} state changes, "
-            f"{sent}/{len(self.deliveries)} alerts delivered"
+            f"{sent}/{len(self.deliveries)} alert messages delivered"
         )
 
     def source_rows(self) -> list[dict[str, object]]:

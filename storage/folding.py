@@ -9,7 +9,9 @@ article fold into one net change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 from matching.dates import period_start
@@ -68,3 +70,62 @@ def fold(
             # within one article the sentence that made the change stays its evidence.
             current_evidence = report.evidence
     return Folded(current, current_since, current_evidence, state)
+
+
+# --- what backs a change -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How reports become alerts: the confirmation rule, and the windows (in days of the
+    events' own dates) for corroboration and for flapping. 0 switches a window off."""
+
+    min_confidence: float = 0.85
+    min_publishers: int = 2
+    corroboration_days: int = 14
+    flap_days: int = 7
+
+    def status(self, confidence: float, publishers: int) -> str:
+        sure = confidence >= self.min_confidence or publishers >= self.min_publishers
+        return "confirmed" if sure else "provisional"
+
+
+def period_end(when: str) -> date:
+    """The last day a partial ISO date can mean: "2022-08" -> 2022-08-31."""
+    start = period_start(when)
+    parts = when.count("-")
+    if parts == 2:
+        return start
+    if parts == 1:
+        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return date(start.year, 12, 31)
+
+
+def days_apart(a: str, b: str) -> int:
+    """Days between the periods two partial dates can mean; 0 when they overlap
+    ("2022-08" and "2022-08-05" are 0 days apart)."""
+    if period_end(a) < period_start(b):
+        return (period_start(b) - period_end(a)).days
+    if period_end(b) < period_start(a):
+        return (period_start(a) - period_end(b)).days
+    return 0
+
+
+def within(a: str | None, b: str | None, days: int) -> bool:
+    return bool(days) and a is not None and b is not None and days_apart(a, b) <= days
+
+
+def combined(backing: Iterable[tuple[str, float]]) -> tuple[float, int]:
+    """(confidence, independent publishers) of reports given as (publisher, confidence).
+
+    Each publisher counts once, with its surest report; independent reports each leave
+    less room for doubt: 1 - Π(1 - c).
+    """
+    best: dict[str, float] = {}
+    for publisher, confidence in backing:
+        best[publisher] = max(confidence, best.get(publisher, 0.0))
+    doubt = 1.0
+    for confidence in best.values():
+        doubt *= 1.0 - confidence
+    return round(1.0 - doubt, 4), len(best)

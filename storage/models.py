@@ -112,35 +112,98 @@ class ChannelState(SQLModel, table=True):
 
 
 class Transition(SQLModel, table=True):
-    """A change of a channel's state, written in the same transaction as its alerts."""
+    """A change of a channel's state, written in the same transaction as its alerts.
+
+    `status` is what the confirmation rule (or an analyst) made of it: provisional until
+    sure enough or corroborated by enough publishers, then confirmed; rejected by an
+    analyst's correction. `unstable` marks a reversal of a change made only days before.
+    """
 
     __tablename__ = "transition"
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(index=True, max_length=100)
     from_state: str = Field(max_length=20)
+    from_since: str | None = Field(default=None, max_length=10)
     to_state: str = Field(max_length=20)
     since: str | None = Field(default=None, max_length=10)
     event_id: int = Field(foreign_key="event.id")
     article_id: int = Field(foreign_key="article.id")
     baseline: bool = False  # recorded without alerts (`run --baseline`, or a history article)
+    status: str = Field(default="confirmed", max_length=20)  # provisional, confirmed, rejected
+    confidence: float = 0.0  # of all its evidence together
+    publishers: int = 1  # independent publishers behind it
+    unstable: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Evidence(SQLModel, table=True):
+    """A report behind a transition: the one that made it, then every corroboration."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("transition_id", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    transition_id: int = Field(foreign_key="transition.id", index=True)
+    event_id: int = Field(foreign_key="event.id")
+    article_id: int = Field(foreign_key="article.id")
+    source_id: str = Field(max_length=100)  # the publisher, for independence
+    confidence: float
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Correction(SQLModel, table=True):
+    """An analyst's correction of a transition: the audit trail of `channelwatch correct`."""
+
+    __tablename__ = "correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    transition_id: int = Field(foreign_key="transition.id", index=True)
+    action: str = Field(max_length=20)  # reject, confirm, date
+    before: str | None = Field(default=None, max_length=100)
+    after: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=1000)
+    by: str = Field(max_length=100)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Alert(SQLModel, table=True):
-    """The outbox: one row per route and state change (or feed outage), marked sent once delivered."""
+    """The outbox: one row per route and thing to tell, kept until its route accepts it.
+
+    `key` says what is told to which route (a transition, its confirmation, a correction,
+    a digest, a feed outage), so the same thing can never be queued twice. A failed send
+    is tried again from `next_attempt_at`, backing off, until the last try marks it failed.
+    """
 
     __tablename__ = "alert"
-    __table_args__ = (UniqueConstraint("transition_id", "route"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(default="channel", max_length=20)  # channel, feed_failing, feed_recovered
+    key: str = Field(max_length=300, unique=True, index=True)
+    # channel, confirmed, unstable, correction, digest, feed_failing, feed_recovered
+    kind: str = Field(default="channel", max_length=20)
     transition_id: int | None = Field(default=None, foreign_key="transition.id", index=True)
+    correction_id: int | None = Field(default=None, foreign_key="correction.id")
     source_id: str | None = Field(default=None, max_length=100)  # feed-health alerts
-    detail: str | None = Field(default=None, max_length=1000)  # feed-health alerts: what happened
+    detail: str | None = Field(default=None, max_length=1000)  # what happened, or a digest's span
     route: str = Field(max_length=100)
     status: str = Field(default="pending", index=True, max_length=20)  # pending, sent, failed
     attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    held: bool = False  # held back by the route's quiet hours: goes out in their digest
     last_error: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Delivery(SQLModel, table=True):
+    """The delivery log: every attempt to send an alert, and how it went."""
+
+    __tablename__ = "delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    transition_id: int | None = Field(default=None, index=True)
+    route: str = Field(max_length=100)
+    outcome: str = Field(max_length=20)  # delivered, failed, deferred
+    detail: str | None = Field(default=None, max_length=1000)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,11 +9,20 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import func, or_
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage.folding import Report, fold
-from storage.models import Alert, Article, ChannelState, Event, SourceState, Transition, utcnow
+from storage import outbox
+from storage.folding import STATE_AFTER, Policy, Report, combined, fold, within
+from storage.models import (
+    Article,
+    ChannelState,
+    Correction,
+    Event,
+    Evidence,
+    SourceState,
+    Transition,
+    utcnow,
+)
 
 
 class EventLike(Protocol):
@@ -28,6 +37,9 @@ class EventLike(Protocol):
     occurred: str | None
     rule: str
     cues: Sequence[str]
+
+
+DEFAULT_POLICY = Policy()
 
 
 # --- sources ---------------------------------------------------------------------
@@ -107,10 +119,16 @@ def raise_health_alerts(
         changes.append(change)
         state.outage_alerted = change.kind == "feed_failing"
         session.add(state)
-        session.add_all(
-            Alert(kind=change.kind, source_id=state.source_id, detail=change.detail, route=route)
-            for route in routes
-        )
+        outage = state.failing_since or state.last_success_at or now
+        for route in routes:
+            outbox.queue_alert(
+                session,
+                f"{change.kind}:{state.source_id}:{outage:%Y%m%dT%H%M%S}:{route}",
+                route,
+                kind=change.kind,
+                source_id=state.source_id,
+                detail=change.detail,
+            )
     return changes
 
 
@@ -131,16 +149,6 @@ def _health_change(
         detail = f"polled successfully again at {state.last_success_at:%Y-%m-%d %H:%M} UTC"
         return HealthChange(state.source_id, "feed_recovered", detail)
     return None
-
-
-def pending_health_alerts(session: Session) -> list[Alert]:
-    return list(
-        session.exec(
-            select(Alert)
-            .where(Alert.status == "pending", Alert.kind != "channel")
-            .order_by(col(Alert.id))
-        )
-    )
 
 
 # --- entries -------------------------------------------------------------------------
@@ -275,6 +283,7 @@ def apply_detection(
     routes_for: Mapping[str, Sequence[str]],
     *,
     baseline: bool = False,
+    policy: Policy = DEFAULT_POLICY,
 ) -> list[Transition]:
     """Store an article's events, fold them into channel states, and write the outbox.
 
@@ -309,14 +318,11 @@ def apply_detection(
         by_channel[row.channel].append(row)
     transitions = []
     for channel, channel_events in by_channel.items():
-        transition = _fold_channel(session, article, channel, channel_events, published, baseline)
+        reports = [Report(e.kind, e.occurred or published, e, e.confidence) for e in channel_events]
+        routes = routes_for.get(channel, ())
+        transition = _fold_channel(session, article, channel, reports, routes, baseline, policy)
         if transition is not None:
             transitions.append(transition)
-            if not baseline:
-                session.add_all(
-                    Alert(transition_id=transition.id, route=route)
-                    for route in routes_for.get(channel, ())
-                )  # type: ignore[arg-type]
     article.detected_at = utcnow()
     session.add(article)
     return transitions
@@ -326,71 +332,222 @@ def _fold_channel(
     session: Session,
     article: Article,
     channel: str,
-    events: list[Event],
-    published: str,
+    reports: list[Report[Event]],
+    routes: Sequence[str],
     baseline: bool,
+    policy: Policy,
 ) -> Transition | None:
     state = session.exec(
         select(ChannelState).where(ChannelState.channel == channel).with_for_update()
     ).first()
     current = state.state if state else "unknown"
-    reports = [Report(e.kind, e.occurred or published, e, e.confidence) for e in events]
+    since = state.since if state else None
     evidence = session.get(Event, state.event_id) if state and state.event_id else None
-    folded = fold(current, state.since if state else None, reports, evidence)
-    if folded.evidence is evidence:
-        return None  # every report was history
-    state = state or ChannelState(channel=channel, state=current)
-    state.state, state.since, state.updated_at = folded.state, folded.since, utcnow()
-    state.event_id = folded.evidence.id if folded.evidence else None
-    session.add(state)
+    folded = fold(current, since, reports, evidence)
+    latest = latest_transition(session, channel)
     if not folded.changed:
+        if latest is not None and latest.to_state == current:
+            _corroborate(session, latest, article, reports, policy)
+        if folded.evidence is not evidence and state is not None:
+            state.event_id, state.updated_at = folded.evidence.id, utcnow()  # type: ignore[union-attr]
+            session.add(state)
         return None
+    made_by: Event = folded.evidence  # type: ignore[assignment]
+    state = state or ChannelState(channel=channel, state=current)
+    state.state, state.since, state.event_id = folded.state, folded.since, made_by.id
+    state.updated_at = utcnow()
+    session.add(state)
     transition = Transition(
         channel=channel,
         from_state=folded.previous,
+        from_since=since,
         to_state=folded.state,
         since=folded.since,
-        event_id=folded.evidence.id,  # type: ignore[union-attr,arg-type]
+        event_id=made_by.id,  # type: ignore[arg-type]
         article_id=article.id,  # type: ignore[arg-type]
         baseline=baseline,
+        confidence=made_by.confidence,
+        status=policy.status(made_by.confidence, 1),
+        # A reversal of a change dated only days before: the channel is flapping.
+        unstable=latest is not None
+        and latest.to_state == folded.previous
+        and within(latest.since, folded.since, policy.flap_days),
     )
     session.add(transition)
     session.flush()
+    session.add(_evidence(transition, made_by, article))
+    if not baseline:
+        _queue_change(session, transition, latest, routes)
     return transition
 
 
-# --- alerts ----------------------------------------------------------------------------
+def _queue_change(
+    session: Session, transition: Transition, latest: Transition | None, routes: Sequence[str]
+) -> None:
+    """A change is alerted; a reversal of a recent change is one "unstable" notice that
+    stands for the alerts of both, and further reversals add nothing."""
+    if not transition.unstable:
+        outbox.queue_change_alerts(session, "channel", transition, routes)
+    elif latest is not None and not latest.unstable:
+        outbox.supersede_pending(
+            session, latest.id, f"unstable notice on transition {transition.id}"
+        )  # type: ignore[arg-type]
+        outbox.queue_change_alerts(session, "unstable", transition, routes)
+
+
+def _evidence(transition: Transition, event: Event, article: Article) -> Evidence:
+    return Evidence(
+        transition_id=transition.id,  # type: ignore[arg-type]
+        event_id=event.id,  # type: ignore[arg-type]
+        article_id=article.id,  # type: ignore[arg-type]
+        source_id=article.source_id,
+        confidence=event.confidence,
+    )
+
+
+def _corroborate(
+    session: Session,
+    transition: Transition,
+    article: Article,
+    reports: list[Report[Event]],
+    policy: Policy,
+) -> None:
+    """A later report of the same change attaches to it as evidence, without a new alert.
+    Once the evidence satisfies the confirmation rule, the routes already told of a
+    provisional change are told it is confirmed (routes not yet told get it confirmed)."""
+    same = [
+        r
+        for r in reports
+        if STATE_AFTER[r.kind] == transition.to_state
+        and within(r.when, transition.since, policy.corroboration_days)
+    ]
+    backed_by = session.exec(
+        select(Evidence.article_id).where(Evidence.transition_id == transition.id)
+    ).all()
+    if not same or article.id in backed_by or transition.status == "rejected":
+        return
+    surest = max(same, key=lambda r: r.confidence).evidence
+    session.add(_evidence(transition, surest, article))
+    session.flush()
+    rows = session.exec(
+        select(Evidence.source_id, Evidence.confidence).where(
+            Evidence.transition_id == transition.id
+        )
+    ).all()
+    transition.confidence, transition.publishers = combined(rows)
+    if transition.status == "provisional":
+        transition.status = policy.status(transition.confidence, transition.publishers)
+        if transition.status == "confirmed" and not transition.baseline:
+            told = outbox.routes_told(session, transition.id)  # type: ignore[arg-type]
+            outbox.queue_change_alerts(session, "confirmed", transition, told)
+    session.add(transition)
+
+
+def latest_transition(session: Session, channel: str) -> Transition | None:
+    """The channel's newest transition that an analyst has not rejected."""
+    return session.exec(
+        select(Transition)
+        .where(Transition.channel == channel, Transition.status != "rejected")
+        .order_by(col(Transition.id).desc())
+    ).first()
+
+
+# --- corrections -----------------------------------------------------------------------
+
+
+class CorrectionError(Exception):
+    """A correction that cannot be made; the text says why."""
+
+
+def correct_transition(
+    session: Session,
+    transition_id: int,
+    action: str,
+    *,
+    by: str,
+    when: str | None = None,
+    note: str | None = None,
+) -> Correction:
+    """An analyst's correction: reject a change, confirm it, or set its date.
+
+    The channel's state is recomputed from the transitions that stand, the correction
+    is kept as an audit row, and every route that received the original alert is sent
+    a correction notice. The caller commits.
+    """
+    transition = session.get(Transition, transition_id)
+    if transition is None:
+        raise CorrectionError(f"no transition {transition_id}; `channelwatch history` lists them")
+    before, after = _corrected(transition, action, when)
+    correction = Correction(
+        transition_id=transition_id, action=action, before=before, after=after, note=note, by=by
+    )
+    session.add_all([transition, correction])
+    session.flush()
+    _restate(session, transition.channel)
+    told = outbox.routes_told(session, transition_id)
+    outbox.queue_change_alerts(session, "correction", transition, told, correction_id=correction.id)
+    return correction
+
+
+def _corrected(
+    transition: Transition, action: str, when: str | None
+) -> tuple[str | None, str | None]:
+    if action == "reject":
+        if transition.status == "rejected":
+            raise CorrectionError(f"transition {transition.id} is rejected already")
+        before, transition.status = transition.status, "rejected"
+        return before, "rejected"
+    if action == "confirm":
+        if transition.status == "confirmed":
+            raise CorrectionError(f"transition {transition.id} is confirmed already")
+        before, transition.status = transition.status, "confirmed"
+        return before, "confirmed"
+    if action == "date" and when:
+        before, transition.since = transition.since, when
+        return before, when
+    raise CorrectionError(f"unknown correction {action!r}: use reject, confirm or date")
+
+
+def _restate(session: Session, channel: str) -> None:
+    """The channel's state as the transitions that stand make it."""
+    latest = latest_transition(session, channel)
+    state = session.get(ChannelState, channel)
+    if latest is None:
+        if state is not None:
+            session.delete(state)
+        return
+    state = state or ChannelState(channel=channel, state=latest.to_state)
+    state.state, state.since, state.event_id = latest.to_state, latest.since, latest.event_id
+    state.updated_at = utcnow()
+    session.add(state)
+
+
+# --- history ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PendingAlert:
-    alert: Alert
+class HistoryRow:
     transition: Transition
-    event: Event
-    article: Article
+    backing: list[outbox.Backing]
+    corrections: list[Correction]
 
 
-def pending_alerts(session: Session) -> list[PendingAlert]:
-    rows = session.exec(
-        sa_select(Alert, Transition, Event, Article)
-        .join(Transition, Alert.transition_id == Transition.id)  # type: ignore[arg-type]
-        .join(Event, Transition.event_id == Event.id)  # type: ignore[arg-type]
-        .join(Article, Transition.article_id == Article.id)  # type: ignore[arg-type]
-        .where(Alert.status == "pending")
-        .order_by(Alert.id)  # type: ignore[arg-type]
-    ).all()
-    return [PendingAlert(*row) for row in rows]
-
-
-def record_delivery(
-    session: Session, alert: Alert, error: str | None, at: datetime | None = None
-) -> None:
-    alert.attempts += 1
-    if error is None:
-        alert.status, alert.sent_at, alert.last_error = "sent", at or utcnow(), None
-    else:
-        alert.last_error = error[:1000]
-    session.add(alert)
+def history(session: Session, channel: str | None = None) -> list[HistoryRow]:
+    """Every transition, oldest first, with its evidence and corrections."""
+    query = select(Transition).order_by(col(Transition.id))
+    if channel:
+        query = query.where(Transition.channel == channel)
+    rows = []
+    for transition in session.exec(query):
+        corrections = session.exec(
+            select(Correction)
+            .where(Correction.transition_id == transition.id)
+            .order_by(col(Correction.id))
+        ).all()
+        rows.append(
+            HistoryRow(transition, outbox.backing(session, transition.id), list(corrections))  # type: ignore[arg-type]
+        )
+    return rows
 
 
 # --- the board ------------------------------------------------------------------------------

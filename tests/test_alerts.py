@@ -9,9 +9,10 @@ import httpx
 import pytest
 
 from alerts import (
+    Change,
     DeliveryError,
     HealthNotice,
-    Notice,
+    Quote,
     SmtpServer,
     plan_routes,
     post_slack,
@@ -26,24 +27,34 @@ from tests.servers import REPO_CONFIG, WebhookReceiver, body_text, free_port, sm
 HOSTILE = "Beijing suspended climate talks <!channel> <script>alert(1)</script> <http://evil.example|click> & more"
 
 
-def notice(sentence: str = "China suspended its climate talks with the United States.") -> Notice:
-    return Notice(
-        channel_name="Climate change talks",
-        from_state="active",
-        to_state="suspended",
-        since="2022-08-05",
+def change(sentence: str = "China suspended its climate talks with the United States.") -> Change:
+    quote = Quote(
         sentence=sentence,
-        article_title="Beijing Retaliates",
-        article_url="https://think.example/analysis/beijing",
+        title="Beijing Retaliates",
+        url="https://think.example/analysis/beijing",
         publisher="Pacific Policy Institute",
         published=datetime(2022, 8, 5, tzinfo=UTC),
     )
+    return Change(
+        channel_name="Climate change talks",
+        from_state="active",
+        from_since="2021-04-15",
+        to_state="suspended",
+        since="2022-08-05",
+        quotes=(quote,),
+    )
+
+
+def notice(
+    sentence: str = "China suspended its climate talks with the United States.",
+) -> list[Change]:
+    return [change(sentence)]
 
 
 def test_message_names_the_change_and_quotes_the_evidence_with_its_link() -> None:
     message = render(notice())
     assert message.subject == "[channelwatch] Climate change talks SUSPENDED"
-    assert "since 2022-08-05 (previously active)" in message.text
+    assert "since 2022-08-05 (previously active since 2021-04-15)" in message.text
     assert "China suspended its climate talks with the United States." in message.text
     assert "https://think.example/analysis/beijing" in message.text
     assert "Pacific Policy Institute, 2022-08-05" in message.text
@@ -106,7 +117,7 @@ def test_slack_webhook_receives_block_kit_and_failures_hide_the_url() -> None:
         with pytest.raises(DeliveryError) as caught:
             post_slack(client, receiver.url, render(notice()))
     [post] = receiver.posts
-    assert [b["type"] for b in post["blocks"]] == ["header", "section", "context", "actions"]
+    assert [b["type"] for b in post["blocks"]] == ["header", "section", "actions"]
     assert post["blocks"][-1]["elements"][0]["url"] == "https://think.example/analysis/beijing"
     assert "HTTP 500" in str(caught.value)
     assert receiver.path not in str(caught.value)

@@ -160,5 +160,5 @@ def test_offline_run_reports_each_source_in_one_line_and_fails_only_if_all_faile
         assert sorted(h for h in headers if "FAILING" in h) == [
             f"Feed Source {i} FAILING" for i in range(3)
         ]
-        assert len(headers) == 6  # and the three state changes
+        assert len(headers) == 5  # and the three state changes, in one message per article
     assert slack.path not in output  # the webhook URL is a secret

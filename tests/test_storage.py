@@ -163,24 +163,51 @@ def test_baseline_records_transitions_without_alerts(db_url: str) -> None:
         assert session.exec(select(Transition)).one().to_state == "suspended"
 
 
-def test_delivery_is_recorded_and_leaves_the_outbox(db_url: str) -> None:
+def test_each_attempt_is_logged_and_a_failure_backs_off_until_given_up(db_url: str) -> None:
     engine = storage.open_database(db_url)
+    retry = storage.RetryPolicy(max_attempts=3, first_wait=timedelta(minutes=5))
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     with Session(engine) as session:
         article = add(session, "c1", datetime(2022, 8, 5, tzinfo=UTC))
         storage.apply_detection(
             session, article, [event("climate", "suspended")], {"climate": ["email", "slack"]}
         )
         session.commit()
-        email, slack = storage.pending_alerts(session)
-        assert (
-            email.event.sentence == "climate was suspended." and email.article.url == "https://x/c1"
-        )
-        storage.record_delivery(session, email.alert, None)
-        storage.record_delivery(session, slack.alert, "Slack webhook answered HTTP 500")
+        [email] = storage.outbox.due_alerts(session, "email", now)
+        [slack] = storage.outbox.due_alerts(session, "slack", now)
+        assert [
+            (b.event.sentence, b.article.url) for b in storage.backing(session, email.transition_id)
+        ] == [("climate was suspended.", "https://x/c1")]
+        storage.outbox.record_attempt(session, [email], None, now=now, retry=retry)
+        storage.outbox.record_attempt(session, [slack], "HTTP 500", now=now, retry=retry)
         session.commit()
-        [still] = storage.pending_alerts(session)
-        assert still.alert.route == "slack" and still.alert.attempts == 1
-        assert still.alert.last_error == "Slack webhook answered HTTP 500"
+        assert storage.outbox.due_alerts(session, "email", now) == []
+        # Not due again until its wait is over: 5 minutes, then 10.
+        assert storage.outbox.due_alerts(session, "slack", now + timedelta(minutes=4)) == []
+        [again] = storage.outbox.due_alerts(session, "slack", now + timedelta(minutes=5))
+        storage.outbox.record_attempt(
+            session, [again], "HTTP 500", now=now + timedelta(minutes=5), retry=retry
+        )
+        assert again.next_attempt_at == now + timedelta(minutes=15)
+        storage.outbox.record_attempt(
+            session, [again], "HTTP 502", now=now + timedelta(minutes=15), retry=retry
+        )
+        session.commit()
+        assert (again.status, again.attempts, again.last_error) == ("failed", 3, "HTTP 502")
+        assert storage.outbox.due_alerts(session, "slack", now + timedelta(days=9)) == []
+        log = session.exec(select(storage.Delivery).order_by(storage.Delivery.id)).all()
+        assert [(d.route, d.outcome) for d in log] == [
+            ("email", "delivered"),
+            ("slack", "failed"),
+            ("slack", "failed"),
+            ("slack", "failed"),
+        ]
+        assert (
+            log[-1].detail == "HTTP 502 (last try)" and log[-1].transition_id == slack.transition_id
+        )
+        # An operator sends it again: a fresh set of tries, due at once.
+        assert storage.outbox.retry_failed(session) == [again]
+        assert storage.outbox.due_alerts(session, "slack", now + timedelta(days=9)) == [again]
 
 
 def test_poll_state_keeps_validators_and_counts_errors(db_url: str) -> None:
@@ -269,11 +296,13 @@ def test_feed_health_alerts_once_per_outage_and_once_on_recovery(db_url: str) ->
     assert poll(start + 3 * day, None) == ["feed_recovered"]
     assert poll(start + 4 * day, None) == []
     with Session(engine) as session:
-        [alert, _] = storage.pending_health_alerts(session)[:2]
-        assert (alert.kind, alert.source_id, alert.route) == ("feed_failing", "s", "email")
+        email = storage.outbox.due_alerts(session, "email", start + 5 * day)
+        assert [(a.kind, a.source_id) for a in email] == [
+            ("feed_failing", "s"),
+            ("feed_recovered", "s"),
+        ]
         assert (
-            alert.detail
-            and "failing since 2026-11-01 00:00 UTC (3 failed polls in a row)" in alert.detail
+            email[0].detail
+            and "failing since 2026-11-01 00:00 UTC (3 failed polls in a row)" in email[0].detail
         )
-        assert len(storage.pending_health_alerts(session)) == 4
-        assert storage.pending_alerts(session) == []  # the channel outbox is unaffected
+        assert len(storage.outbox.due_alerts(session, "slack", start + 5 * day)) == 2
