@@ -10,6 +10,7 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -42,7 +43,9 @@ class SmtpServer:
 
 
 def send_email(server: SmtpServer, recipients: Sequence[str], message: Message) -> None:
-    email = EmailMessage()
+    # Long subjects would otherwise be folded before their first word, which some
+    # mail clients show as a leading blank; RFC 5322 allows lines of up to 998.
+    email = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     email["Subject"] = message.subject
     email["From"] = server.sender
     email["To"] = ", ".join(recipients)

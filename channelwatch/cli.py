@@ -128,7 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     pending = alerts_commands.add_parser("list", help="alerts waiting, failing or given up")
     pending.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
     pending.set_defaults(command=cmd_alerts_list)
-    retry = alerts_commands.add_parser("retry", help="send alerts that were given up on again, now")
+    retry = alerts_commands.add_parser(
+        "retry", help="send what is due now, and the alerts given up on, again"
+    )
     retry.add_argument("ids", nargs="*", type=int, help="only these alerts (default: all failed)")
     retry.add_argument("--config", help="path to sources.yaml (default: CHANNELWATCH_CONFIG)")
     retry.set_defaults(command=cmd_alerts_retry)
@@ -427,11 +429,10 @@ def cmd_alerts_retry(args: argparse.Namespace) -> int:
     with Session(engine) as session:
         again = storage.outbox.retry_failed(session, args.ids)
         session.commit()
-    if not again:
-        print("channelwatch: no failed alert to retry" + (f" among {args.ids}" if args.ids else ""))
-        engine.dispose()
-        return 0
-    print(f"channelwatch: {len(again)} failed alerts queued again")
+    if again:
+        print(f"channelwatch: {len(again)} alerts given up on are queued again")
+    elif args.ids:
+        print(f"channelwatch: none of {args.ids} was given up on")
     return _deliver_now(config, settings, engine)
 
 
@@ -452,6 +453,8 @@ def _deliver_now(config: Config, settings: Settings, engine: Any) -> int:
         )
         publish_atom(session, config)
     engine.dispose()
+    if not reports:
+        print("channelwatch: no alert is due")
     for report in reports:
         outcome = "delivered" if report.delivered else f"{report.outcome}: {report.error}"
         print(f"{report.route}: {report.channel}: {outcome}")

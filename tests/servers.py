@@ -6,7 +6,7 @@ import hashlib
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -223,12 +223,20 @@ class Origin(Served):
 
 
 class WebhookReceiver(Served):
-    """Accepts Slack-style incoming-webhook POSTs; can be told to fail the next N."""
+    """Accepts Slack-style incoming-webhook POSTs, as Slack does: 200 "ok" once accepted.
+
+    A test can make it fail the next N posts (`fail_next`), answer with scripted replies
+    first (`replies`, e.g. a 429 with Retry-After), or run `interrupt` on each post before
+    answering: when that returns True the post is dropped unanswered and not accepted,
+    as when the sender dies mid-request.
+    """
 
     def __init__(self, path: str = "/services/T000/B000/XXXXSECRETXXXX") -> None:
         self.path = path
         self.posts: list[dict[str, Any]] = []
         self.fail_next = 0
+        self.replies: list[tuple[int, dict[str, str]]] = []
+        self.interrupt: Callable[[], bool] | None = None
         self._serve(self._handler())
         self.url = f"{self.base}{path}"
 
@@ -238,8 +246,15 @@ class WebhookReceiver(Served):
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                headers: dict[str, str] = {}
+                if receiver.interrupt is not None and receiver.interrupt():
+                    self.close_connection = True
+                    return
                 if self.path != receiver.path:
                     status, answer = 404, b"no_service"
+                elif receiver.replies:
+                    status, headers = receiver.replies.pop(0)
+                    answer = b"rate_limited" if status == 429 else b"error"
                 elif receiver.fail_next > 0:
                     receiver.fail_next -= 1
                     status, answer = 500, b"internal_error"
@@ -247,6 +262,8 @@ class WebhookReceiver(Served):
                     receiver.posts.append(json.loads(body))
                     status, answer = 200, b"ok"
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
@@ -266,18 +283,28 @@ def free_port() -> int:
 @dataclass
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
+    # Run before accepting each message; True drops the connection unanswered.
+    interrupt: Callable[[], bool] | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.interrupt is not None and self.interrupt():
+            session.transport.close()
+            return "421 closing"
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
-    """A real SMTP server (aiosmtpd) on a free loopback port, collecting messages."""
+def smtp_server(
+    port: int | None = None, **smtp_options: Any
+) -> Iterator[tuple[Controller, Mailbox]]:
+    """A real SMTP server (aiosmtpd) on a loopback port, collecting messages.
+
+    `smtp_options` go to aiosmtpd's SMTP: tls_context, require_starttls, authenticator…
+    """
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port(), **smtp_options)
     controller.start()
     try:
         yield controller, mailbox
