@@ -1,6 +1,6 @@
 """Alerts: rendering changes into messages, sending them down routes, delivering the outbox."""
 
-from alerts.delivery import DeliveryReport, deliver
+from alerts.delivery import DeliveryReport, deliver, describe_alert
 from alerts.message import (
     Change,
     HealthNotice,
@@ -33,6 +33,7 @@ __all__ = [
     "Senders",
     "SmtpServer",
     "deliver",
+    "describe_alert",
     "plan_routes",
     "post_slack",
     "render",

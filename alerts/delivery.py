@@ -37,8 +37,8 @@ class DeliveryReport:
 
 
 @dataclass
-class Delivery:
-    """What one delivery pass needs: the catalog, the routes and how to reach them."""
+class Dispatch:
+    """One delivery pass, with what it needs: the catalog, the routes and how to reach them."""
 
     session: Session
     config: Config
@@ -130,7 +130,10 @@ class Delivery:
         messages = []
         for group in groups.values():
             title = f"Held during quiet hours: {len(group)} alerts" if flush else None
-            told = [self._change(alert) for alert in group]
+            told = [
+                self._change(alert.transition_id, alert.kind, alert.correction_id)
+                for alert in group
+            ]
             messages.append((group, self._stamp(render(told, self.run_url, title=title), group)))
         for alert in alerts:
             if alert.kind == "digest":
@@ -157,11 +160,13 @@ class Delivery:
 
     # --- what each alert tells -----------------------------------------------------------
 
-    def _change(self, alert: storage.Alert) -> Change:
-        transition = self.session.get_one(storage.Transition, alert.transition_id)
+    def _change(
+        self, transition_id: int | None, kind: str = "channel", correction_id: int | None = None
+    ) -> Change:
+        transition = self.session.get_one(storage.Transition, transition_id)
         quotes = self._quotes(transition)
         note = None
-        if alert.kind == "unstable":
+        if kind == "unstable":
             before = self._previous(transition)
             if before is not None:
                 quotes = self._quotes(before) + quotes
@@ -172,13 +177,13 @@ class Delivery:
                     f"{self.config.alerts.flap_days} days are not alerted; `channelwatch "
                     "status` always shows the latest state."
                 )
-        elif alert.kind == "confirmed":
+        elif kind == "confirmed":
             note = (
                 f"Now confirmed: {transition.publishers} publishers, combined confidence "
                 f"{transition.confidence:.2f}."
             )
-        elif alert.kind == "correction":
-            note = self._correction_note(alert, transition)
+        elif kind == "correction":
+            note = self._correction_note(correction_id, transition)
         return Change(
             channel_name=self._channel_name(transition.channel),
             from_state=transition.from_state,
@@ -188,7 +193,7 @@ class Delivery:
             quotes=quotes,
             status=transition.status,
             publishers=transition.publishers,
-            kind=alert.kind,
+            kind=kind,
             note=note,
         )
 
@@ -217,8 +222,8 @@ class Delivery:
             .order_by(col(storage.Transition.id).desc())
         ).first()
 
-    def _correction_note(self, alert: storage.Alert, transition: storage.Transition) -> str:
-        correction = self.session.get_one(storage.Correction, alert.correction_id)
+    def _correction_note(self, correction_id: int | None, transition: storage.Transition) -> str:
+        correction = self.session.get_one(storage.Correction, correction_id)
         why = f" ({correction.note})" if correction.note else ""
         if correction.action == "reject":
             state = self.session.get(storage.ChannelState, transition.channel)
@@ -279,7 +284,7 @@ class Delivery:
         ).all()
         channels = {c.id: c for c in self.config.channels}
         changes = [
-            self._change(storage.Alert(key="", route=route.name, transition_id=t.id))
+            self._change(t.id)
             for t in transitions
             if t.channel in channels and route.wants(channels[t.channel])
         ]
@@ -314,6 +319,29 @@ class Delivery:
                         )
                     )
         return by_issue
+
+
+def describe_alert(alert: storage.Alert) -> str:
+    """An undelivered alert in a line, for `status`, `alerts list` and the run log."""
+    about = (
+        f"transition {alert.transition_id}"
+        if alert.transition_id
+        else alert.source_id or alert.kind
+    )
+    state = (
+        "GIVEN UP"
+        if alert.status == "failed"
+        else "held (quiet hours)"
+        if alert.held
+        else "waiting"
+    )
+    when = (
+        f", next try {alert.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        if alert.next_attempt_at and alert.status == "pending"
+        else ""
+    )
+    error = f": {alert.last_error}" if alert.last_error else ""
+    return f"alert {alert.id} ({alert.kind}, {about}) to {alert.route}: {state} after {alert.attempts} tries{when}{error}"
 
 
 def _quiet_until(route: Route, now: datetime) -> datetime | None:
@@ -352,4 +380,4 @@ def deliver(
         max_attempts=config.alerts.max_attempts,
         first_wait=timedelta(minutes=config.alerts.retry_minutes),
     )
-    return Delivery(session, config, routing, senders, retry, run_url).run(now)
+    return Dispatch(session, config, routing, senders, retry, run_url).run(now)

@@ -242,9 +242,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     for state in sources:
         print(f"{state.source_id:<{width}}  {_health(state)}")
     if troubled:
+        from alerts import describe_alert
+
         print("\nAlerts not delivered (`channelwatch alerts retry` sends those given up on again):")
         for alert in troubled:
-            print(_alert_line(alert))
+            print(describe_alert(alert))
     return 0
 
 
@@ -378,6 +380,7 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     import storage
+    from alerts import describe_alert
 
     settings = Settings()
     _config(args, settings)
@@ -389,33 +392,11 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
             .order_by(col(storage.Alert.id))
         ).all()
         for alert in waiting:
-            print(_alert_line(alert))
+            print(describe_alert(alert))
     if not waiting:
         print("every alert has been delivered")
     engine.dispose()
     return 0
-
-
-def _alert_line(alert: Any) -> str:
-    about = (
-        f"transition {alert.transition_id}"
-        if alert.transition_id
-        else alert.source_id or alert.kind
-    )
-    state = (
-        "GIVEN UP"
-        if alert.status == "failed"
-        else "held (quiet hours)"
-        if alert.held
-        else "waiting"
-    )
-    when = (
-        f", next try {alert.next_attempt_at:%Y-%m-%d %H:%M} UTC"
-        if alert.next_attempt_at and alert.status == "pending"
-        else ""
-    )
-    error = f": {alert.last_error}" if alert.last_error else ""
-    return f"alert {alert.id} ({alert.kind}, {about}) to {alert.route}: {state} after {alert.attempts} tries{when}{error}"
 
 
 def cmd_alerts_retry(args: argparse.Namespace) -> int:

@@ -123,17 +123,31 @@ class _Clock(_Strict):
         return ZoneInfo(self.timezone)
 
 
+def _quoted_time(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted 22:00 as the number 1320, which would pass as a time
+    # 22 minutes after midnight.
+    if isinstance(value, int):
+        raise ValueError(
+            'write the time in quotes, as "22:00" (unquoted, YAML reads it as a number)'
+        )
+    return value
+
+
 class QuietHours(_Clock):
     """Alerts wait from `start` to `end` (local time) and then go out as one digest."""
 
     start: time
     end: time
 
+    _quoted = field_validator("start", "end", mode="before")(_quoted_time)
+
 
 class DailyDigest(_Clock):
     """Once a day at `at` (local time): the day's state changes and new articles per issue."""
 
     at: time
+
+    _quoted = field_validator("at", mode="before")(_quoted_time)
 
 
 class Route(_Strict):

@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 import feeds
 import storage
-from alerts import DeliveryReport, Routing, Senders, deliver, plan_routes
+from alerts import DeliveryReport, Routing, Senders, deliver, describe_alert, plan_routes
 from alerts.history import publish_atom
 from channelwatch.config import Config, Schedule, load_config
 from channelwatch.settings import Settings
@@ -156,6 +156,7 @@ def monitor_cycle(
         report.sources, report.health = collected.sources, collected.health
         report.deliveries = deliver_alerts(engine, config, routing, senders)
     with Session(engine) as session:
+        report.given_up = [describe_alert(a) for a in storage.outbox.failed_alerts(session)]
         publish_atom(session, config)
     _log(logger, report, baseline)
     _publish(engine, config, report)
@@ -180,8 +181,10 @@ def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[n
     for delivery in report.deliveries:
         if not delivery.delivered:
             logger.warning(
-                f"alert for {delivery.channel} via {delivery.route} not delivered: {delivery.error}"
+                f"alert for {delivery.channel} via {delivery.route} not delivered ({delivery.outcome}): {delivery.error}"
             )
+    for line in report.given_up:
+        logger.warning(line + " — `channelwatch alerts retry` sends it again")
     logger.info(report.summary())
 
 

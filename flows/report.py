@@ -63,6 +63,7 @@ class CycleReport:
     transitions: list[TransitionReport] = field(default_factory=list)
     deliveries: list[DeliveryReport] = field(default_factory=list)
     health: list[HealthChange] = field(default_factory=list)
+    given_up: list[str] = field(default_factory=list)  # alerts no route took after every try
 
     @property
     def every_source_failing(self) -> bool:

@@ -70,6 +70,7 @@ class Newsroom:
         self.engine = storage.open_database(db_url)
         self.config, self.settings = config, settings
         self.routing = plan_routes(config, settings)
+
     def read(self, published: str, *events: tuple[str, str, str], confidence: float = 0.9) -> None:
         """An article telling `events` as (channel, kind, sentence)."""
         with Session(self.engine) as session:
@@ -509,3 +510,33 @@ def test_sigkill_mid_delivery_then_a_rerun_delivers_every_alert_exactly_once(
     assert len(emails) == len(set(emails)) == 3
     assert len(posts) == len(set(posts)) == 3
     assert all(a.status == "sent" for a in room.alerts())
+
+
+def test_an_apprise_route_gets_only_the_channels_it_asks_for(db_url: str) -> None:
+    with WebhookReceiver(path="/hook") as hook:
+        url = hook.base.replace("http://", "json://") + "/hook"
+        routes = [{"name": "ops", "transport": "apprise", "url": url, "channels": ["mil_mil"]}]
+        room = Newsroom(db_url, catalog(routes=routes), settings())
+        room.read("2022-08-05", *COUNTERMEASURES)
+        [report] = room.deliver()
+    assert report.delivered and report.channel == "mil_mil"
+    [post] = hook.posts
+    assert post["title"] == "[channelwatch] Military-to-military communications SUSPENDED"
+    assert "Beijing cancelled the theater commanders talks" in post["message"]
+    assert "Climate" not in post["message"]
+
+
+def test_route_timing_mistakes_are_named_with_their_fix() -> None:
+    from channelwatch.config import ConfigError
+
+    data = yaml.safe_load(REPO_CONFIG.read_text())
+    route = data["alerts"]["routes"][0]
+    route["daily_digest"] = {"at": "25:00"}
+    route["quiet_hours"] = {"start": "22:00", "end": "07:00", "timezone": "Mars/Olympus"}
+    text = yaml.safe_dump(data).replace("start: '22:00'", "start: 22:00")  # as a user types it
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    problems = "\n".join(caught.value.problems)
+    assert 'alerts.routes[0].quiet_hours.start: write the time in quotes, as "22:00"' in problems
+    assert "alerts.routes[0].quiet_hours.timezone: is not a time zone" in problems
+    assert "alerts.routes[0].daily_digest.at:" in problems and "hour value" in problems

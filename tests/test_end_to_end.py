@@ -156,6 +156,9 @@ def test_cycle_alerts_each_change_once_with_evidence(
         states = status(capsys)
         assert states["climate"]["state"] == "active"
         assert states["climate"]["since"] == last_tuesday()
+        # Every change is an entry of the Atom file the cycle keeps, newest first.
+        atom = (workdir / "data" / "transitions.atom").read_text()
+        assert atom.count("<entry>") == 4 and atom.index("RESUMED since") < atom.index("SUSPENDED")
 
 
 def test_baseline_records_states_without_alerting(
