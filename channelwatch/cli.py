@@ -159,6 +159,15 @@ def _config(args: argparse.Namespace, settings: Settings) -> tuple[str, Config]:
     return path, load_config(path)
 
 
+def _database(args: argparse.Namespace) -> tuple[Settings, Config, Any]:
+    """The settings, the catalog, and the database brought up to date (an Engine)."""
+    import storage
+
+    settings = Settings()
+    _, config = _config(args, settings)
+    return settings, config, storage.open_database(settings.db_url)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from alerts import plan_routes
 
@@ -217,9 +226,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     import storage
 
-    settings = Settings()
-    _, config = _config(args, settings)
-    engine = storage.open_database(settings.db_url)
+    settings, config, engine = _database(args)
     with Session(engine) as session:
         board = storage.channel_board(session, [c.id for c in config.channels])
         rows = [_status_row(row, config) for row in board]
@@ -298,15 +305,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     import storage
     from alerts.history import CSV_FIELDS, atom_feed, csv_row, history_rows
 
-    settings = Settings()
-    _, config = _config(args, settings)
+    _, config, engine = _database(args)
     if args.channel and args.channel not in {c.id for c in config.channels}:
         print(
             f"channelwatch: unknown channel {args.channel!r}; `channelwatch status` lists them",
             file=sys.stderr,
         )
         return 2
-    engine = storage.open_database(settings.db_url)
     with Session(engine) as session:
         rows = history_rows(storage.history(session, args.channel), config)
     if args.json:
@@ -347,10 +352,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
     import storage
 
-    settings = Settings()
-    _, config = _config(args, settings)
+    settings, config, engine = _database(args)
     action = "reject" if args.reject else "confirm" if args.confirm else "date"
-    engine = storage.open_database(settings.db_url)
     with Session(engine) as session:
         try:
             correction = storage.correct_transition(
@@ -385,9 +388,7 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
     import storage
     from alerts import describe_alert
 
-    settings = Settings()
-    _config(args, settings)
-    engine = storage.open_database(settings.db_url)
+    _, _, engine = _database(args)
     with Session(engine) as session:
         waiting = session.exec(
             select(storage.Alert)
@@ -407,9 +408,7 @@ def cmd_alerts_retry(args: argparse.Namespace) -> int:
 
     import storage
 
-    settings = Settings()
-    _, config = _config(args, settings)
-    engine = storage.open_database(settings.db_url)
+    settings, config, engine = _database(args)
     with Session(engine) as session:
         again = storage.outbox.retry_failed(session, args.ids)
         session.commit()
