@@ -9,6 +9,7 @@ is waited out briefly or deferred, never counted as a failure nor sent twice.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from channelwatch.config import Config, Route
 from storage.outbox import CHANGE_KINDS
 
 MAX_INLINE_WAIT = 30.0  # seconds of Retry-After worth waiting within a cycle
+MAX_CHANGES = 40  # per message: a Slack message holds 50 blocks, one per change
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,25 @@ class Dispatch:
     sleep: Callable[[float], None] = time.sleep
 
     def run(self, now: datetime) -> list[DeliveryReport]:
-        reports: list[DeliveryReport] = []
+        reports = self._give_up_orphans(now)
         for route in self.routing.live:
             self._queue_daily_digest(route.route, now)
             self.session.commit()
             reports += self._route(route, now)
+        return reports
+
+    def _give_up_orphans(self, now: datetime) -> list[DeliveryReport]:
+        """Alerts for a route that is gone or switched off would wait forever, unseen:
+        they are given up on, visibly, and `alerts retry` sends them once it is back."""
+        live = [r.name for r in self.routing.live]
+        reports = []
+        for alert in storage.outbox.orphaned(self.session, live):
+            why = f"route '{alert.route}' is not live (removed from the config, or its transport is not set up)"
+            storage.outbox.give_up(self.session, [alert], why, now)
+            reports.append(
+                DeliveryReport(alert.route, self._label([alert]), False, why, "given up")
+            )
+        self.session.commit()
         return reports
 
     # --- one route -----------------------------------------------------------------
@@ -62,15 +78,12 @@ class Dispatch:
         due = storage.outbox.due_alerts(self.session, route.name, now)
         quiet_until = _quiet_until(route.route, now)
         if quiet_until is not None:
-            if due:
-                why = f"quiet hours until {quiet_until:%Y-%m-%d %H:%M %Z}"
-                storage.outbox.hold(self.session, due, why, now)
-                self.session.commit()
-            return [
-                DeliveryReport(route.name, self._label([a]), False, "quiet hours", "held")
-                for a in due
-            ]
-        held = storage.outbox.held_alerts(self.session, route.name)
+            fresh = [a for a in due if not a.held]
+            why = f"quiet hours until {quiet_until:%Y-%m-%d %H:%M %Z}"
+            storage.outbox.hold(self.session, fresh, why, now)
+            self.session.commit()
+            return [DeliveryReport(route.name, self._label([a]), False, why, "held") for a in fresh]
+        held = storage.outbox.held_alerts(self.session, route.name, now)
         alerts = list({a.id: a for a in [*held, *due]}.values())
         reports = []
         for group, message in self._messages(route, alerts, flush=bool(held)):
@@ -91,12 +104,17 @@ class Dispatch:
             )
             self.session.commit()
             return DeliveryReport(route.name, label, False, str(exc), "deferred")
-        except DeliveryError as exc:
-            storage.outbox.record_attempt(self.session, alerts, str(exc), now=now, retry=self.retry)
+        except Exception as exc:  # one bad message must not stop the others
+            error = (
+                str(exc)
+                if isinstance(exc, DeliveryError)
+                else f"{type(exc).__name__} while sending"
+            )
+            storage.outbox.record_attempt(self.session, alerts, error, now=now, retry=self.retry)
             self.session.commit()
             gave_up = any(a.status == "failed" for a in alerts)
             return DeliveryReport(
-                route.name, label, False, str(exc), "given up" if gave_up else "failed"
+                route.name, label, False, error, "given up" if gave_up else "failed"
             )
         storage.outbox.record_attempt(self.session, alerts, None, now=now, retry=self.retry)
         self.session.commit()
@@ -128,7 +146,10 @@ class Dispatch:
             )
             groups.setdefault(together, []).append(alert)
         messages = []
-        for group in groups.values():
+        chunks = [
+            g[i : i + MAX_CHANGES] for g in groups.values() for i in range(0, len(g), MAX_CHANGES)
+        ]
+        for group in chunks:
             title = f"Held during quiet hours: {len(group)} alerts" if flush else None
             told = [
                 self._change(alert.transition_id, alert.kind, alert.correction_id)
@@ -144,7 +165,10 @@ class Dispatch:
 
     @staticmethod
     def _stamp(message: Message, alerts: Sequence[storage.Alert]) -> Message:
-        ref = "alerts-" + "-".join(str(a.id) for a in alerts)
+        """Name the message by the alerts it carries: the same on a resend, and with the
+        alerts' creation times in it, not the same as another install's alert 1."""
+        told = "|".join(f"{a.key}@{a.created_at.isoformat()}" for a in alerts)
+        ref = hashlib.sha256(told.encode()).hexdigest()[:32]
         return Message(message.subject, message.text, message.html, message.slack, ref)
 
     def _label(self, alerts: Sequence[storage.Alert]) -> str:
@@ -165,7 +189,7 @@ class Dispatch:
     ) -> Change:
         transition = self.session.get_one(storage.Transition, transition_id)
         quotes = self._quotes(transition)
-        note = None
+        note, correction = None, None
         if kind == "unstable":
             before = self._previous(transition)
             if before is not None:
@@ -183,7 +207,8 @@ class Dispatch:
                 f"{transition.confidence:.2f}."
             )
         elif kind == "correction":
-            note = self._correction_note(correction_id, transition)
+            correction = self.session.get_one(storage.Correction, correction_id)
+            note = self._correction_note(correction, transition)
         return Change(
             channel_name=self._channel_name(transition.channel),
             from_state=transition.from_state,
@@ -195,6 +220,7 @@ class Dispatch:
             publishers=transition.publishers,
             kind=kind,
             note=note,
+            correction=correction.action if correction else None,
         )
 
     def _quotes(self, transition: storage.Transition) -> tuple[Quote, ...]:
@@ -222,8 +248,9 @@ class Dispatch:
             .order_by(col(storage.Transition.id).desc())
         ).first()
 
-    def _correction_note(self, correction_id: int | None, transition: storage.Transition) -> str:
-        correction = self.session.get_one(storage.Correction, correction_id)
+    def _correction_note(
+        self, correction: storage.Correction, transition: storage.Transition
+    ) -> str:
         why = f" ({correction.note})" if correction.note else ""
         if correction.action == "reject":
             state = self.session.get(storage.ChannelState, transition.channel)

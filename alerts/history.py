@@ -49,7 +49,7 @@ def history_rows(rows: list[HistoryRow], config: Config) -> list[dict[str, Any]]
             "since": row.transition.since,
             "status": row.transition.status,
             "unstable": row.transition.unstable,
-            "alerted": not row.transition.baseline,
+            "alerted": row.told,
             "publishers": row.transition.publishers,
             "confidence": row.transition.confidence,
             "evidence": [
@@ -84,6 +84,7 @@ def csv_row(row: dict[str, Any]) -> dict[str, Any]:
     first = row["evidence"][0] if row["evidence"] else {}
     return {
         **{k: row[k] for k in CSV_FIELDS if k in row},
+        "alerted": "; ".join(row["alerted"]),
         "sentence": first.get("sentence"),
         "url": first.get("url"),
     }
@@ -96,6 +97,7 @@ def atom_feed(rows: list[dict[str, Any]], now: datetime | None = None) -> str:
     _text(feed, "title", "channelwatch: US–China dialogue channels")
     _text(feed, "id", "tag:channelwatch,2026:transitions")
     _text(feed, "updated", _stamp(now or utcnow()))
+    _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", "channelwatch")
     for row in reversed(rows):
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         word = {"active": "RESUMED", "suspended": "SUSPENDED"}.get(row["to"], row["to"].upper())

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 HEADLINE = {"suspended": "SUSPENDED", "active": "RESUMED", "unknown": "UNKNOWN"}
+CORRECTED = {"reject": "report rejected", "confirm": "report confirmed", "date": "date corrected"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Change:
     publishers: int = 1
     kind: str = "channel"
     note: str | None = None
+    correction: str | None = None  # for a correction: reject, confirm or date
 
     @property
     def word(self) -> str:
@@ -58,7 +60,8 @@ class Change:
         if self.kind == "confirmed":
             return f"{self.channel_name} {self.word} — confirmed"
         if self.kind == "correction":
-            return f"Correction: {self.channel_name} {self.word}"
+            what = CORRECTED.get(self.correction or "", "corrected")
+            return f"Correction: {self.channel_name} {self.word} — {what}"
         unsure = " (unconfirmed)" if self.status == "provisional" else ""
         return f"{self.channel_name} {self.word}{unsure}"
 
@@ -171,11 +174,13 @@ def slack_escape(text: str) -> str:
 
 
 def _slack_link(url: str, label: str) -> str:
-    # Inside <url|label> a "|" would end the label early: article titles lose theirs.
-    return f"<{slack_escape(url)}|{slack_escape(label.replace('|', '/'))}>"
+    # Inside <url|label> a "|" ends the URL: titles lose theirs, URLs get it encoded.
+    return f"<{slack_escape(url.replace('|', '%7C'))}|{slack_escape(label.replace('|', '/'))}>"
 
 
 SLACK_TEXT_LIMIT = 2900  # a section's text may hold 3,000 characters
+SLACK_CHANGES = 40  # sections for changes; a message holds 50 blocks in all
+SLACK_ISSUES = 5  # sections for a digest's new articles
 
 
 def _slack(
@@ -188,17 +193,22 @@ def _slack(
         {"type": "header", "text": {"type": "plain_text", "text": heading[:150]}}
     ]
     buttons: dict[str, dict[str, Any]] = {}
-    for change in changes:
+    shown = changes if len(changes) <= SLACK_CHANGES else changes[: SLACK_CHANGES - 1]
+    for change in shown:
         lines = [slack_escape(change.status_line)]
         if change.note:
             lines.append(slack_escape(change.note))
         for quote in change.quotes:
             quoted = "\n".join(f"> {line}" for line in slack_escape(quote.sentence).splitlines())
             lines += [quoted, _slack_link(quote.url, quote.source)]
-            buttons.setdefault(quote.url, _button("Read the article", quote.url))
+            if quote.url.startswith(("http://", "https://")):  # Slack refuses other buttons
+                buttons.setdefault(quote.url, _button("Read the article", quote.url))
         text = "\n".join(lines)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _fit(text)}})
-    for issue, quotes in articles.items():
+    if len(shown) < len(changes):
+        more = f"…and {len(changes) - len(shown)} more changes: see the email, or `channelwatch history`."
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": more}})
+    for issue, quotes in list(articles.items())[:SLACK_ISSUES]:
         lines = [f"*New articles on {slack_escape(issue)}*"]
         lines += [f"• {_slack_link(q.url, q.source)}" for q in quotes]
         blocks.append(
@@ -215,7 +225,16 @@ def _slack(
 
 
 def _fit(text: str) -> str:
-    return text if len(text) <= SLACK_TEXT_LIMIT else text[: SLACK_TEXT_LIMIT - 1] + "…"
+    """Whole lines up to a section's limit, so no link or escape is cut in half."""
+    if len(text) <= SLACK_TEXT_LIMIT:
+        return text
+    kept: list[str] = []
+    for line in text.splitlines():
+        if sum(len(k) + 1 for k in kept) + len(line) > SLACK_TEXT_LIMIT - 40:
+            break
+        kept.append(line)
+    dropped = len(text.splitlines()) - len(kept)
+    return "\n".join(kept) + f"\n…and {dropped} more lines (the email has them all)"
 
 
 def _button(label: str, url: str) -> dict[str, Any]:

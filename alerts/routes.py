@@ -87,7 +87,7 @@ class Senders:
 
     client: httpx.Client
     smtp: SmtpServer | None = None
-    slack_webhook_url: str | None = None
+    slack_webhook_url: str | None = field(default=None, repr=False)  # a secret: never printed
 
     @classmethod
     def from_settings(cls, settings: Settings, client: httpx.Client) -> Senders:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -37,7 +37,7 @@ class SmtpServer:
     port: int
     sender: str
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # a secret: never printed
     starttls: bool = False
     timeout: float = 30.0
 
@@ -49,9 +49,8 @@ def send_email(server: SmtpServer, recipients: Sequence[str], message: Message) 
     email["Subject"] = message.subject
     email["From"] = server.sender
     email["To"] = ", ".join(recipients)
-    email["Message-ID"] = (
-        f"<{message.ref}@channelwatch>" if message.ref else make_msgid(domain="channelwatch")
-    )
+    domain = server.sender.rpartition("@")[2] or "channelwatch"
+    email["Message-ID"] = f"<{message.ref}@{domain}>" if message.ref else make_msgid(domain=domain)
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
     try:
@@ -97,9 +96,10 @@ def send_apprise(url: str, message: Message) -> None:
 def _seconds(retry_after: str | None) -> float:
     """Retry-After in seconds (Slack sends a number); a minute when absent or unreadable."""
     try:
-        return max(0.0, float(retry_after or "60"))
+        wait = float(retry_after or "60")
     except ValueError:
         return 60.0
+    return min(max(0.0, wait), 24 * 3600.0) if wait == wait else 60.0  # NaN is no wait
 
 
 def _without(text: str, secret: str | None) -> str:

@@ -441,7 +441,7 @@ def _deliver_now(config: Config, settings: Settings, engine: Any) -> int:
     for report in reports:
         outcome = "delivered" if report.delivered else f"{report.outcome}: {report.error}"
         print(f"{report.route}: {report.channel}: {outcome}")
-    return 0 if all(r.delivered for r in reports) else 1
+    return 0 if all(r.delivered or r.outcome in ("held", "deferred") for r in reports) else 1
 
 
 def cmd_detect(args: argparse.Namespace) -> int:

@@ -16,7 +16,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 SLUG = r"^[a-z0-9][a-z0-9_]*$"
 
@@ -140,6 +147,12 @@ class QuietHours(_Clock):
     end: time
 
     _quoted = field_validator("start", "end", mode="before")(_quoted_time)
+
+    @model_validator(mode="after")
+    def _some_hours(self) -> QuietHours:
+        if self.start == self.end:
+            raise ValueError("start and end are the same time: quiet hours would never end")
+        return self
 
 
 class DailyDigest(_Clock):

@@ -157,7 +157,10 @@ def monitor_cycle(
         report.deliveries = deliver_alerts(engine, config, routing, senders)
     with Session(engine) as session:
         report.given_up = [describe_alert(a) for a in storage.outbox.failed_alerts(session)]
-        publish_atom(session, config)
+        try:
+            publish_atom(session, config)
+        except OSError as exc:  # the feed file is a convenience; the cycle's work is done
+            logger.warning(f"the Atom file {config.alerts.atom_file} was not written: {exc}")
     _log(logger, report, baseline)
     _publish(engine, config, report)
     engine.dispose()

@@ -85,9 +85,18 @@ class Policy:
     corroboration_days: int = 14
     flap_days: int = 7
 
-    def status(self, confidence: float, publishers: int) -> str:
-        sure = confidence >= self.min_confidence or publishers >= self.min_publishers
+    def status(self, surest: float, publishers: int) -> str:
+        """Confirmed when one report is sure enough, or enough publishers report it."""
+        sure = surest >= self.min_confidence or publishers >= self.min_publishers
         return "confirmed" if sure else "provisional"
+
+    def flapping(self, before: str | None, after: str | None) -> bool:
+        """A reversal within the flap window; only dates known to the day can tell
+        (a change "in 2022" and one "in March 2022" may be months apart)."""
+        to_the_day = (
+            before is not None and after is not None and before.count("-") == after.count("-") == 2
+        )
+        return to_the_day and within(before, after, self.flap_days)
 
 
 def period_end(when: str) -> date:

@@ -54,7 +54,7 @@ def routes_told(session: Session, transition_id: int) -> list[str]:
         .where(
             Alert.transition_id == transition_id,
             Alert.status == "sent",
-            col(Alert.kind).in_(("channel", "unstable", "confirmed")),
+            col(Alert.kind).in_(CHANGE_KINDS),
         )
         .order_by(col(Alert.id))
     )
@@ -62,11 +62,16 @@ def routes_told(session: Session, transition_id: int) -> list[str]:
 
 
 def supersede_pending(session: Session, transition_id: int, by: str) -> None:
-    """Alerts about a change not yet sent, made moot by a newer notice (`by`)."""
+    """Alerts about a change not yet sent (waiting, or given up on), made moot by a newer
+    notice or a correction (`by`): they are never sent."""
     for alert in session.exec(
-        select(Alert).where(Alert.transition_id == transition_id, Alert.status == "pending")
+        select(Alert).where(
+            Alert.transition_id == transition_id,
+            col(Alert.status).in_(("pending", "failed")),
+            Alert.kind != "correction",
+        )
     ):
-        alert.status, alert.last_error = "superseded", f"superseded by {by}"
+        alert.status, alert.held, alert.last_error = "superseded", False, f"superseded by {by}"
         session.add(alert)
 
 
@@ -82,14 +87,9 @@ def due_alerts(session: Session, route: str, now: datetime) -> list[Alert]:
     )
 
 
-def held_alerts(session: Session, route: str) -> list[Alert]:
-    return list(
-        session.exec(
-            select(Alert)
-            .where(Alert.route == route, Alert.status == "pending", Alert.held)
-            .order_by(col(Alert.id))
-        )
-    )
+def held_alerts(session: Session, route: str, now: datetime) -> list[Alert]:
+    """The route's alerts held by quiet hours that may go out now."""
+    return [a for a in due_alerts(session, route, now) if a.held]
 
 
 def log_delivery(
@@ -164,6 +164,24 @@ def hold(session: Session, alerts: Sequence[Alert], why: str, now: datetime) -> 
             log_delivery(session, alert, "deferred", why, now)
         alert.held = True
         session.add(alert)
+
+
+def give_up(session: Session, alerts: Sequence[Alert], why: str, now: datetime) -> None:
+    for alert in alerts:
+        alert.status, alert.held, alert.last_error = "failed", False, why[:1000]
+        log_delivery(session, alert, "failed", why, now)
+        session.add(alert)
+
+
+def orphaned(session: Session, live_routes: Sequence[str]) -> list[Alert]:
+    """Alerts waiting for a route that is not among the live ones."""
+    return list(
+        session.exec(
+            select(Alert)
+            .where(Alert.status == "pending", col(Alert.route).not_in(live_routes))
+            .order_by(col(Alert.id))
+        )
+    )
 
 
 def failed_alerts(session: Session) -> list[Alert]:

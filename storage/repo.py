@@ -12,7 +12,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from storage import outbox
-from storage.folding import STATE_AFTER, Policy, Report, combined, fold, within
+from storage.folding import STATE_AFTER, Folded, Policy, Report, combined, fold, within
 from storage.models import (
     Article,
     ChannelState,
@@ -345,11 +345,14 @@ def _fold_channel(
     evidence = session.get(Event, state.event_id) if state and state.event_id else None
     folded = fold(current, since, reports, evidence)
     latest = latest_transition(session, channel)
+    if folded.changed and _rejected_before(session, channel, folded, article, policy):
+        return None
     if not folded.changed:
         if latest is not None and latest.to_state == current:
             _corroborate(session, latest, article, reports, policy)
         if folded.evidence is not evidence and state is not None:
-            state.event_id, state.updated_at = folded.evidence.id, utcnow()  # type: ignore[union-attr]
+            state.event_id, state.since = folded.evidence.id, folded.since  # type: ignore[union-attr]
+            state.updated_at = utcnow()
             session.add(state)
         return None
     made_by: Event = folded.evidence  # type: ignore[assignment]
@@ -371,7 +374,7 @@ def _fold_channel(
         # A reversal of a change dated only days before: the channel is flapping.
         unstable=latest is not None
         and latest.to_state == folded.previous
-        and within(latest.since, folded.since, policy.flap_days),
+        and policy.flapping(latest.since, folded.since),
     )
     session.add(transition)
     session.flush()
@@ -436,11 +439,40 @@ def _corroborate(
     ).all()
     transition.confidence, transition.publishers = combined(rows)
     if transition.status == "provisional":
-        transition.status = policy.status(transition.confidence, transition.publishers)
+        surest = max(confidence for _, confidence in rows)
+        transition.status = policy.status(surest, transition.publishers)
         if transition.status == "confirmed" and not transition.baseline:
             told = outbox.routes_told(session, transition.id)  # type: ignore[arg-type]
             outbox.queue_change_alerts(session, "confirmed", transition, told)
     session.add(transition)
+
+
+def _rejected_before(
+    session: Session, channel: str, folded: Folded[Event], article: Article, policy: Policy
+) -> bool:
+    """A change an analyst rejected, reported again (same state, dated within the
+    corroboration window): the rejection stands, and the report is kept as its evidence."""
+    rejected = session.exec(
+        select(Transition)
+        .where(
+            Transition.channel == channel,
+            Transition.status == "rejected",
+            Transition.to_state == folded.state,
+        )
+        .order_by(col(Transition.id).desc())
+    ).all()
+    for transition in rejected:
+        if within(transition.since, folded.since, policy.corroboration_days):
+            known = session.exec(
+                select(Evidence.id).where(
+                    Evidence.transition_id == transition.id,
+                    Evidence.article_id == article.id,
+                )
+            ).first()
+            if known is None:
+                session.add(_evidence(transition, folded.evidence, article))  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def latest_transition(session: Session, channel: str) -> Transition | None:
@@ -483,6 +515,8 @@ def correct_transition(
     )
     session.add_all([transition, correction])
     session.flush()
+    if action == "reject":  # what has not gone out about it never will
+        outbox.supersede_pending(session, transition_id, f"correction {correction.id}")
     _restate(session, transition.channel)
     told = outbox.routes_told(session, transition_id)
     outbox.queue_change_alerts(session, "correction", transition, told, correction_id=correction.id)
@@ -530,6 +564,7 @@ class HistoryRow:
     transition: Transition
     backing: list[outbox.Backing]
     corrections: list[Correction]
+    told: list[str]  # the routes an alert about it reached
 
 
 def history(session: Session, channel: str | None = None) -> list[HistoryRow]:
@@ -544,8 +579,9 @@ def history(session: Session, channel: str | None = None) -> list[HistoryRow]:
             .where(Correction.transition_id == transition.id)
             .order_by(col(Correction.id))
         ).all()
+        told = outbox.routes_told(session, transition.id)  # type: ignore[arg-type]
         rows.append(
-            HistoryRow(transition, outbox.backing(session, transition.id), list(corrections))  # type: ignore[arg-type]
+            HistoryRow(transition, outbox.backing(session, transition.id), list(corrections), told)  # type: ignore[arg-type]
         )
     return rows
 

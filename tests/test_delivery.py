@@ -373,7 +373,7 @@ def test_daily_digest_lists_the_days_changes_and_new_articles_once_a_day(db_url:
     assert subjects == [
         "[channelwatch] Climate change talks and working group SUSPENDED",
         f"[channelwatch] Daily digest {hour_ago:%Y-%m-%d}: 0 state changes, 0 new articles",
-        f"[channelwatch] Daily digest {tomorrow:%Y-%m-%d}: 1 state changes, 1 new articles",
+        f"[channelwatch] Daily digest {tomorrow - dt.timedelta(hours=1):%Y-%m-%d}: 1 state changes, 1 new articles",
     ]
     text = body_text(mailbox.messages[-1])
     assert "Climate change talks and working group SUSPENDED since 2022-08-05" in text
@@ -416,7 +416,7 @@ def test_a_correction_reaches_every_route_told_and_history_keeps_it(
         correction = mailbox.messages[-1]
         assert (
             correction["Subject"]
-            == "[channelwatch] Correction: Climate change talks and working group RESUMED"
+            == "[channelwatch] Correction: Climate change talks and working group RESUMED — report rejected"
         )
         assert "rejected this reported change (a rumour)" in body_text(correction)
         assert "now suspended since 2022-08-05" in body_text(correction)
@@ -540,3 +540,46 @@ def test_route_timing_mistakes_are_named_with_their_fix() -> None:
     assert 'alerts.routes[0].quiet_hours.start: write the time in quotes, as "22:00"' in problems
     assert "alerts.routes[0].quiet_hours.timezone: is not a time zone" in problems
     assert "alerts.routes[0].daily_digest.at:" in problems and "hour value" in problems
+
+
+def test_more_changes_than_a_slack_message_holds_go_out_in_several(db_url: str) -> None:
+    """A quiet-hours flush after a busy night: every change is shown in some message."""
+    quiet = {"start": "00:00", "end": "06:00", "timezone": "UTC"}
+    config = catalog(routes=[{"name": "desk", "transport": "slack", "quiet_hours": quiet}])
+    night = dt.datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    channels = [c.id for c in config.channels]
+    with WebhookReceiver() as slack:
+        room = Newsroom(db_url, config, settings(slack_url=slack.url))
+        for day in range(45):  # 45 changes: each channel suspended, then resumed, and on
+            channel = channels[day % len(channels)]
+            kind = "suspended" if (day // len(channels)) % 2 == 0 else "resumed"
+            when = dt.date(2020, 1, 1) + dt.timedelta(days=30 * day)
+            room.read(when.isoformat(), (channel, kind, f"China {kind} the {channel} channel."))
+        room.deliver(night)
+        reports = room.deliver(night + dt.timedelta(hours=4))
+    assert [r.delivered for r in reports] == [True, True]
+    assert all(len(post["blocks"]) <= 50 for post in slack.posts)
+    shown = "".join(json.dumps(post) for post in slack.posts)
+    assert shown.count("(previously") == 45
+    assert {a.status for a in room.alerts()} == {"sent"}
+
+
+def test_alerts_for_a_route_that_is_gone_are_given_up_visibly(db_url: str) -> None:
+    with WebhookReceiver() as slack:
+        room = Newsroom(db_url, catalog(), settings(slack_url=slack.url))
+        room.read("2022-08-05", *COUNTERMEASURES[:1])
+        room.settings = settings()  # the webhook URL is no longer set
+        room.routing = plan_routes(room.config, room.settings)
+        [report] = room.deliver()
+    assert (report.route, report.outcome) == ("slack", "given up")
+    assert "route 'slack' is not live" in (report.error or "")
+    assert [a.status for a in room.alerts()] == ["failed"]
+
+
+def test_quiet_hours_that_never_end_are_refused() -> None:
+    from channelwatch.config import ConfigError
+
+    quiet = {"start": "08:00", "end": "08:00"}
+    with pytest.raises(ConfigError) as caught:
+        catalog(routes=[{"name": "desk", "transport": "slack", "quiet_hours": quiet}])
+    assert "quiet hours would never end" in "\n".join(caught.value.problems)

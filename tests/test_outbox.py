@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
 import storage
@@ -230,6 +230,43 @@ def test_a_rejected_change_restores_the_state_and_tells_only_the_routes_told(
             storage.correct_transition(session, wrong.id, "reject", by="analyst")
 
 
+def test_rejecting_a_change_not_yet_sent_cancels_it_and_its_repeats_stay_quiet(
+    db_url: str,
+) -> None:
+    engine = storage.open_database(db_url)
+    with Session(engine) as session:
+        desk = Desk(session)
+        desk.read("usip", "2022-08-05", report("climate", "suspended"))
+        desk.deliver_all()
+        [rumour] = desk.read("csis", "2023-11-15", report("climate", "resumed"))
+        storage.correct_transition(session, rumour.id, "reject", by="analyst")
+        session.commit()
+        # No route had it yet: it is never sent, and no correction is owed to anyone.
+        assert desk.alerts(transition_id=rumour.id) == [
+            ("channel", "email", "superseded"),
+            ("channel", "slack", "superseded"),
+        ]
+        # Another outlet repeats the rumour: the rejection stands, the report is kept.
+        assert desk.read("cfr", "2023-11-16", report("climate", "resumed")) == []
+        assert len(storage.backing(session, rumour.id)) == 2
+        assert session.get_one(ChannelState, "climate").state == "suspended"
+        # A resumption reported months later is news.
+        [real] = desk.read("rand", "2024-03-01", report("climate", "resumed"))
+        assert real.status == "confirmed"
+
+
+def test_dates_known_only_to_the_year_or_month_never_make_a_flap(db_url: str) -> None:
+    engine = storage.open_database(db_url)
+    with Session(engine) as session:
+        desk = Desk(session)
+        desk.read("usip", "2022-12-01", report("climate", "suspended", occurred="2022"))
+        [resumed] = desk.read(
+            "csis", "2022-12-02", report("climate", "resumed", occurred="2022-11-30")
+        )
+        assert not resumed.unstable
+        assert [a[0] for a in desk.alerts(transition_id=resumed.id)] == ["channel", "channel"]
+
+
 def test_a_corrected_date_moves_the_state_and_is_audited(db_url: str) -> None:
     engine = storage.open_database(db_url)
     with Session(engine) as session:
@@ -290,8 +327,8 @@ def test_the_outbox_upgrade_keeps_every_alert_and_backs_every_change(db_url: str
     with Session(engine) as session:
         alerts = session.exec(select(Alert).order_by(Alert.id)).all()
         assert [(a.key, a.status) for a in alerts] == [
-            ("channel:1:email", "sent"),
-            ("channel:1:slack", "pending"),
+            ("channel:1::email", "sent"),
+            ("channel:1::slack", "pending"),
         ]
         [backing] = storage.backing(session, 1)
         assert backing.event.id == 1 and session.get_one(Transition, 1).confidence == 0.9
@@ -299,4 +336,11 @@ def test_the_outbox_upgrade_keeps_every_alert_and_backs_every_change(db_url: str
         assert storage.outbox.queue_alert(session, "x:1:email", "email", kind="digest") is not None
         session.commit()
         assert session.exec(select(Alert.id).where(Alert.key == "x:1:email")).one() == 3
+    if engine.dialect.name == "postgresql":  # the rebuilt table owns the usual names
+        assert inspect(engine).get_pk_constraint("alert")["name"] == "alert_pkey"
+        with engine.connect() as db:
+            assert (
+                db.execute(text("SELECT pg_get_serial_sequence('alert', 'id')")).scalar()
+                == "public.alert_id_seq"
+            )
     engine.dispose()

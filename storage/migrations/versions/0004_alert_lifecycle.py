@@ -77,6 +77,9 @@ def upgrade() -> None:
     op.drop_index("ix_alert_status", table_name="alert")
     op.drop_index("ix_alert_transition_id", table_name="alert")
     op.rename_table("alert", "alert_0003")
+    if op.get_bind().dialect.name == "postgresql":  # index and sequence names are schema-wide
+        op.execute("ALTER INDEX alert_pkey RENAME TO alert_0003_pkey")
+        op.execute("ALTER SEQUENCE alert_id_seq RENAME TO alert_0003_id_seq")
     op.create_table(
         "alert",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -101,12 +104,16 @@ def upgrade() -> None:
     op.create_index("ix_alert_key", "alert", ["key"], unique=True)
     op.create_index("ix_alert_status", "alert", ["status"], unique=False)
     op.create_index("ix_alert_transition_id", "alert", ["transition_id"], unique=False)
+    # Keys as the outbox writes them: channel:<transition>::<route> (no correction),
+    # and a health alert's own id where its outage start is not known.
     op.execute(
         "INSERT INTO alert (id, key, kind, transition_id, source_id, detail, route, status,"
         " attempts, held, last_error, created_at, sent_at)"
-        " SELECT id, kind || ':' || COALESCE(CAST(transition_id AS VARCHAR), source_id || ':'"
-        " || CAST(id AS VARCHAR)) || ':' || route, kind, transition_id, source_id, detail, route,"
-        " status, attempts, false, last_error, created_at, sent_at FROM alert_0003"
+        " SELECT id, CASE WHEN transition_id IS NOT NULL"
+        " THEN kind || ':' || CAST(transition_id AS VARCHAR) || '::' || route"
+        " ELSE kind || ':' || source_id || ':' || CAST(id AS VARCHAR) || ':' || route END,"
+        " kind, transition_id, source_id, detail, route, status, attempts, false, last_error,"
+        " created_at, sent_at FROM alert_0003"
     )
     op.drop_table("alert_0003")
     if op.get_bind().dialect.name == "postgresql":
