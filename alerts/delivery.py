@@ -191,7 +191,7 @@ class Dispatch:
         quotes = self._quotes(transition)
         note, correction = None, None
         if kind == "unstable":
-            before = self._previous(transition)
+            before = storage.latest_transition(self.session, transition.channel, transition.id)
             if before is not None:
                 quotes = self._quotes(before) + quotes
                 note = (
@@ -236,17 +236,6 @@ class Dispatch:
             for b in storage.backing(self.session, transition.id)  # type: ignore[arg-type]
         ]
         return tuple(dict.fromkeys(quotes))
-
-    def _previous(self, transition: storage.Transition) -> storage.Transition | None:
-        return self.session.exec(
-            select(storage.Transition)
-            .where(
-                storage.Transition.channel == transition.channel,
-                col(storage.Transition.id) < transition.id,
-                storage.Transition.status != "rejected",
-            )
-            .order_by(col(storage.Transition.id).desc())
-        ).first()
 
     def _correction_note(
         self, correction: storage.Correction, transition: storage.Transition

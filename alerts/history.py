@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 from sqlmodel import Session
 
+from alerts.message import HEADLINE
 from channelwatch.config import Config
 from storage import HistoryRow, history, utcnow
 
@@ -100,7 +101,7 @@ def atom_feed(rows: list[dict[str, Any]], now: datetime | None = None) -> str:
     _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", "channelwatch")
     for row in reversed(rows):
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        word = {"active": "RESUMED", "suspended": "SUSPENDED"}.get(row["to"], row["to"].upper())
+        word = HEADLINE.get(row["to"], row["to"].upper())
         flags = [row["status"]] if row["status"] != "confirmed" else []
         flags += ["unstable"] if row["unstable"] else []
         since = f" since {row['since']}" if row["since"] else ""

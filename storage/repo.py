@@ -475,13 +475,15 @@ def _rejected_before(
     return False
 
 
-def latest_transition(session: Session, channel: str) -> Transition | None:
-    """The channel's newest transition that an analyst has not rejected."""
-    return session.exec(
-        select(Transition)
-        .where(Transition.channel == channel, Transition.status != "rejected")
-        .order_by(col(Transition.id).desc())
-    ).first()
+def latest_transition(
+    session: Session, channel: str, before: int | None = None
+) -> Transition | None:
+    """The channel's newest transition (before transition `before`, if given) that an
+    analyst has not rejected."""
+    query = select(Transition).where(Transition.channel == channel, Transition.status != "rejected")
+    if before is not None:
+        query = query.where(col(Transition.id) < before)
+    return session.exec(query.order_by(col(Transition.id).desc())).first()
 
 
 # --- corrections -----------------------------------------------------------------------

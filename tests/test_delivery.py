@@ -583,3 +583,59 @@ def test_quiet_hours_that_never_end_are_refused() -> None:
     with pytest.raises(ConfigError) as caught:
         catalog(routes=[{"name": "desk", "transport": "slack", "quiet_hours": quiet}])
     assert "quiet hours would never end" in "\n".join(caught.value.problems)
+
+
+def test_unconfirmed_then_confirmed_and_unstable_notices_read_as_they_should(db_url: str) -> None:
+    with smtp_server() as (smtp, mailbox):
+        room = Newsroom(db_url, catalog(), settings(smtp.port))
+        # An anaphoric, unsure report: provisional, then a second publisher confirms it.
+        room.read(
+            "2023-11-15",
+            ("mil_mil", "resumed", "Those talks resumed on Wednesday."),
+            confidence=0.65,
+        )
+        room.deliver()
+        with Session(room.engine) as session:
+            second = Article(
+                source_id="cfr",
+                entry_key="cfr-1",
+                url="https://cfr.example/1",
+                title="Talks are back",
+                published_at=dt.datetime(2023, 11, 16, tzinfo=UTC),
+            )
+            session.add(second)
+            session.flush()
+            sentence = "The two militaries resumed their dialogue this week."
+            storage.apply_detection(
+                session,
+                second,
+                [Detected("mil_mil", "resumed", sentence, 0, 9, 0.7, None, "resumed:verb", ())],
+                room.routing.for_channels(room.config),
+            )
+            session.commit()
+        room.deliver(NOW + dt.timedelta(minutes=1))
+        # Reversed three days later: one UNSTABLE notice quoting both reports.
+        room.read(
+            "2023-11-19", ("mil_mil", "suspended", "Beijing suspended the military talks again.")
+        )
+        room.deliver(NOW + dt.timedelta(minutes=2))
+    first, confirmed, unstable = mailbox.messages
+    assert (
+        first["Subject"]
+        == "[channelwatch] Military-to-military communications RESUMED (unconfirmed)"
+    )
+    assert "one report so far, not yet corroborated" in body_text(first)
+    assert (
+        confirmed["Subject"]
+        == "[channelwatch] Military-to-military communications RESUMED — confirmed"
+    )
+    text = body_text(confirmed)
+    assert "Now confirmed: 2 publishers" in text and "The two militaries resumed" in text
+    assert unstable["Subject"] == (
+        "[channelwatch] Military-to-military communications UNSTABLE (now SUSPENDED)"
+    )
+    text = body_text(unstable)
+    assert "reported resumed since 2023-11-15 only days before it was reported suspended" in text
+    assert (
+        "Those talks resumed on Wednesday." in text and "suspended the military talks again" in text
+    )
