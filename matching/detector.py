@@ -53,16 +53,19 @@ class Trigger:
 
 
 _DETERMINER = re.compile(r"\b(?:a|an|any|the|its|their|this|that|his|her|our)\s+$", re.IGNORECASE)
+_ARTICLE = re.compile(r"\b(?:a|an|any|the)\s+$", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.!?:;\"“‘(]|\s[-–—])\s*$")
 
 
 def _is_nominal(text: str, start: int, word: str) -> bool:
     """A noun trigger, a participle used as an adjective, or a gerund as the subject."""
     before = text[max(0, start - 12) : start]
+    head = word.split()[0].lower()  # "Bringing the talks back": the phrase's first word
     return bool(
         lx.NOMINAL.search(word)
-        or (word.lower().endswith(("ing", "ed")) and _DETERMINER.search(before))
-        or (word.lower().endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+        or (head.endswith(("ing", "ed")) and _DETERMINER.search(before))
+        or (" " not in word and _ARTICLE.search(before))  # "a freeze", "the halt"
+        or (head.endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
     )
 
 
@@ -190,9 +193,10 @@ def _read(
         if trigger is None:
             continue
         claimed.add(trigger)
-        if mention.how == "topic" and lx.MULTILATERAL.search(
-            text, *_clause_bounds(text, mention.start)
-        ):
+        if (
+            mention.how == "topic"
+            and lx.MULTILATERAL.search(text, *_clause_bounds(text, mention.start))
+        ) or _FORUM_BEFORE.search(text, 0, mention.start):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
         if trigger in live:
@@ -374,6 +378,9 @@ def _cues(
         and kind not in cues
         and rx.search(after)
         and (kind != "negation" or _VERBAL_NEGATION.search(after))
+        # … and a plan must be the noun's predicate ("is planned"), not what the change
+        # did ("the freeze … has hampered efforts to trace …").
+        and (kind != "hope_plan" or _PLAN_PREDICATE.search(after))
     ]
     if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
         cues.append("generic")
@@ -404,6 +411,8 @@ def _cues(
         lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
+    if lx.ROUTINE.search(text):
+        cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
     if lx.BLOCKERS["generic"].search(text) and "generic" not in cues:
         cues.append(
             "generic"
@@ -421,6 +430,10 @@ def _cues(
 
 _VERBAL_NEGATION = re.compile(
     r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b",
+    re.IGNORECASE,
+)
+_PLAN_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+\s+)?" + lx.BLOCKERS["hope_plan"].pattern,
     re.IGNORECASE,
 )
 # "continues to be suspended", "remain to be restored"? no: a state, not a plan.
@@ -518,6 +531,8 @@ def _governing(
     )
 
 
+# A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
+_FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)
 # What may follow a trigger that takes no object: "is running again, with …", "thawed at".
 _INTRANSITIVE = re.compile(
     r"\s*(?:[,.;:—–)]|$|(?:in|on|at|after|before|this|last|with|since|for|from|by|again|earlier|later"

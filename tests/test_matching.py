@@ -247,6 +247,30 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "In August 2022, as it always does, Beijing suspended military-to-military talks.",
             {("mil_mil", "suspended")},
         ),
+        (  # walked away
+            "Beijing walked away from the arms control talks on Tuesday.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (  # pulled the plug
+            "China has pulled the plug on counternarcotics cooperation.",
+            {("counternarcotics", "suspended")},
+        ),
+        (  # stopped talking
+            "Beijing stopped talking to Washington about mutual legal assistance.",
+            {("criminal_legal_assistance", "suspended")},
+        ),
+        (  # first X in N years
+            "The MMCA working group held its first meeting in three years on Monday.",
+            {("mmca", "resumed")},
+        ),
+        (  # consultations on these issues
+            "Officials raised climate change and human rights with Beijing. Consultations on these issues resumed in May.",
+            {("climate", "resumed"), ("human_rights", "resumed")},
+        ),
+        (  # plan predicate
+            "The suspension of climate talks has hampered efforts to cut methane.",
+            {("climate", "suspended")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -304,6 +328,47 @@ def test_reported_changes_fire(
         "What is needed is a resumption of the arms control consultations.",  # recommendation
         "Let the two navies resume the MMCA talks.",  # recommendation
         "No agreement was reached on reopening the MMCA meetings.",  # no agreement
+        "The climate working group met again on Tuesday.",  # met again removed
+        "China has in no way halted climate cooperation.",  # in no way
+        "The DPCT have hardly been restored.",  # hardly
+        "Beijing rejected the idea of restarting the MMCA talks.",  # reject the idea
+        "Restoring the MMCA talks is in the interest of both navies.",  # in the interest of
+        "What the region needs is a restored MMCA.",  # what X needs
+        "Restarting the arms control talks is overdue.",  # overdue
+        "Restarting the human rights dialogue deserves serious thought.",  # deserves
+        "Reopening the climate dialogue is the natural starting point.",  # natural starting point
+        "An early restoration of counternarcotics cooperation benefits everyone, the spokesperson said.",  # an early
+        "Officials see real value in restoring the MMCA talks.",  # see value in
+        "Beijing has shown interest in restoring the DPCT.",  # interest in
+        "Both sides favour restarting the MMCA talks.",  # favour
+        "The Pentagon requested a resumption of theater commander talks.",  # request
+        "The two envoys discussed reviving the climate working group.",  # discussed / talks about
+        "The ministries held talks about reopening law enforcement cooperation.",  # discussed / talks about
+        "Time after time, Beijing has halted climate talks.",  # time after time
+        "China has suspended the MMCA talks more than once.",  # more than once
+        "Beijing has cut off military talks four times since 2001.",  # N times
+        "Sooner or later, an arms sale brings a freeze in military contacts.",  # sooner or later
+        "Each round of sanctions brought a suspension of counternarcotics cooperation.",  # each round
+        "Climate cooperation rises and falls with the relationship, reviving when ties warm.",  # rises and falls
+        "Law enforcement cooperation resumes in good years.",  # in good years
+        "Suspending the climate talks was a predictable response to the visit.",  # predictable
+        "The DPCT have been suspended and restored in cycles.",  # in cycles
+        "Beijing has a record of freezing military contacts.",  # record of
+        "In Chinese practice, suspending the MMCA talks sends a signal.",  # Chinese practice
+        "Beijing restores the talks slowly after a freeze, as the MMCA shows.",  # as X shows
+        "The arms control talks resumed on Wednesday for their second day.",  # routine: nth day
+        "The DPCT reconvened after lunch.",  # routine: after a break
+        "The MMCA talks resumed after a coffee break.",  # routine: after a break
+        "The human rights talks resumed after the delegations broke for the night.",  # routine: broke for
+        "The climate working group reconvened this week as planned.",  # routine: as planned
+        "The EU restarted its human rights dialogue with China.",  # other country: EU
+        "Canada restored its law enforcement cooperation with China.",  # other country: Canada
+        "New Zealand relaunched its military dialogue with China.",  # other country: NZ
+        "France suspended its climate dialogue with China.",  # other country: France
+        "Bringing the MMCA talks back would calm the seas.",  # gerund phrase head
+        "A freeze in climate talks would hurt both sides.",  # article nominal
+        "The UN climate talks resumed on Monday.",  # forum before
+        "The counternarcotics working group resumed work for the third day.",  # routine cue
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
