@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 
 from matching import lexicon as lx
 from matching.dates import find_dates, period_start
@@ -124,6 +124,7 @@ class Detector:
                 mentions[i] = self._finder.find(sentences[i].text) if named else []
             return mentions[i]
 
+        @cache
         def antecedents_of(i: int) -> tuple[list[str], str]:
             before = [j for j in (i - 2, i - 1) if j >= 0]
             return _antecedents(
@@ -136,10 +137,16 @@ class Detector:
             if not triggers[i] and not everything:
                 traces.append(SentenceTrace(sentence))
                 continue
+            # Antecedents are looked up only if an anaphor is left to resolve: most
+            # sentences hold an "it" or a "the talks", few need it resolved.
             anaphoric = bool(lx.ANAPHOR.search(sentence.text))
-            antecedents = antecedents_of(i) if anaphoric else ([], "")
+            antecedents = partial(antecedents_of, i) if anaphoric else _NO_ANTECEDENTS
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces
+
+
+def _NO_ANTECEDENTS() -> tuple[list[str], str]:
+    return [], ""
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -167,12 +174,12 @@ def _read(
     triggers: list[Trigger],
     mentions: list[Mention],
     published: date | None,
-    antecedents: tuple[list[str], str],
+    antecedents: Callable[[], tuple[list[str], str]],
 ) -> SentenceTrace:
     text = sentence.text
     trace = SentenceTrace(sentence, mentions=[(m.channel, m.text) for m in mentions])
     trace.triggers = [f"{t.kind}:{t.word}" for t in triggers]
-    if not triggers or not (mentions or antecedents[0]):
+    if not triggers or not (mentions or antecedents()[0]):
         return trace  # nothing here for a trigger to be about
     dates = _LazyDates(text, published)
     verdicts = {t: _cues(text, t, dates, published) for t in triggers}
@@ -259,7 +266,7 @@ def _read(
         anaphor = min(candidates, key=lambda a: abs(a.start() - trigger.start))
         # An anaphor points first at channels named earlier in its own sentence.
         local = _named_first([m for m in mentions if m.end <= anaphor.start()])
-        channels, how = (local, "named") if local else antecedents
+        channels, how = (local, "named") if local else antecedents()
         if lx.FORMER.fullmatch(anaphor.group()):
             channels = channels[:1]
         elif lx.LATTER.fullmatch(anaphor.group()):
