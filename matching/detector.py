@@ -372,7 +372,9 @@ def _cues(
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
-    after = " ".join(text[trigger.end : end].split()[:8]) if trigger.nominal else ""
+    # (A reporting aside, ", the general said,", is not part of that phrase.)
+    after = _ASIDE.sub(" ", text[trigger.end : end]) if trigger.nominal else ""
+    after = " ".join(after.split()[:8])
     if lx.PRESUPPOSING.search(text, start, trigger.start):
         after = ""  # "thanks to the reopening of the channel, officers could …": taken as given
     cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
@@ -399,12 +401,15 @@ def _cues(
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
     if "hope_plan" in cues and agreed and not {"negation", "modal", "conditional"} & set(cues):
         cues.remove("hope_plan")
+    # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
-        _INFINITIVE.search(before)
+        (_INFINITIVE.search(before) or _GET_DONE.search(before))
         and not re.search(lx.AGREED.pattern + _AGREED_TO, before, re.IGNORECASE)
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
+    if trigger.nominal and _FOR_A.search(before):
+        cues.append("purpose")  # "angling for a restart of", "terms for a resumption": an aim
     if lx.BASE_FORM.match(trigger.word) and re.fullmatch(
         r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE
     ):
@@ -439,6 +444,12 @@ _VERBAL_NEGATION = re.compile(
     r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b",
     re.IGNORECASE,
 )
+_FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_ASIDE = re.compile(
+    r",\s+(?:[\w.'’-]+\s+){1,4}(?:said|says|argued|argues|wrote|added|noted|warned)\s*,",
+    re.IGNORECASE,
+)
+_GET_DONE = re.compile(r"\b(?:get|gets|getting)\s+(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
 _PLAN_PREDICATE = re.compile(
     r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+\s+)?" + lx.BLOCKERS["hope_plan"].pattern,
     re.IGNORECASE,

@@ -271,6 +271,18 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The suspension of climate talks has hampered efforts to cut methane.",
             {("climate", "suspended")},
         ),
+        (  # slammed the door
+            "Beijing slammed the door on arms control consultations.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (  # back under way
+            "Climate talks are back under way, the envoys said.",
+            {("climate", "resumed")},
+        ),
+        (  # an indefinite noun can report a fact
+            "Beijing announced a suspension of climate talks on Friday.",
+            {("climate", "suspended")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -369,6 +381,35 @@ def test_reported_changes_fire(
         "A freeze in climate talks would hurt both sides.",  # article nominal
         "The UN climate talks resumed on Monday.",  # forum before
         "The counternarcotics working group resumed work for the third day.",  # routine cue
+        "The MMCA talks resume next Tuesday in Hawaii.",  # next weekday
+        "The ministry dismissed reports that the MMCA talks had been restored.",  # dismissed reports
+        "No one has cancelled the climate talks, officials said.",  # no one
+        "Nobody restored the MMCA talks.",  # nobody
+        "The arms sale risks a freeze in military talks.",  # risks
+        "Officials said it was high time both sides restored the MMCA talks.",  # high time
+        "The goal of the visit is the restoration of climate cooperation.",  # goal
+        "The envoys arrived intent on restarting the climate talks.",  # intent on
+        "Treasury is eyeing the relaunch of the economic dialogue.",  # eyeing
+        "Officials have pencilled in the resumption of the MMCA talks.",  # pencilled in
+        "Assuming the MMCA talks are restored, incidents should fall.",  # assuming
+        "Suppose China halted climate cooperation tomorrow.",  # suppose
+        "Imagine Beijing restored the military talks overnight.",  # imagine
+        "Military talks resume in good times.",  # in good times
+        "It is a truism that China freezes climate cooperation to punish Washington.",  # truism
+        "Suspending the climate talks is the equivalent of a diplomatic protest.",  # equivalent of
+        "The MMCA talks have lurched from suspension to revival.",  # lurch
+        "Beijing halts military talks at the first hint of trouble.",  # first hint / sign
+        "China freezes climate talks at the first sign of friction.",  # first hint / sign
+        "Washington and Tokyo restored their climate dialogue.",  # Tokyo
+        "Seoul restarted its military dialogue with Beijing.",  # Seoul
+        "Mexico and China relaunched their counternarcotics cooperation.",  # Mexico
+        "Indonesia and China resumed their law enforcement cooperation.",  # Indonesia
+        "The DPCT resumed the next morning.",  # next morning
+        "The climate talks resumed on the second morning.",  # second morning
+        "The MMCA talks reconvened after the first day's plenary.",  # first day's
+        "Our priority: getting the MMCA talks restarted.",  # get X done
+        "The envoy is angling for a restart of the MMCA talks.",  # for a
+        "Restoration of the defense policy coordination talks, the admiral said, would calm the region.",  # aside
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
@@ -449,6 +490,8 @@ def test_event_carries_its_sentence_span_and_occurred_date(detector: Detector) -
         ("on Aug. 5", "2023-08-05"),
         ("on December 5", "2022-12-05"),  # after the published date, so last year
         ("last November", "2022-11"),  # "last" means before this month
+        ("next Tuesday", "2023-11-21"),  # the first Tuesday after the published Monday
+        ("next Monday", "2023-11-27"),  # a week on, not the published day itself
         ("in November", "2023-11"),
         ("earlier this month", "2023-11"),
         ("last month", "2023-10"),
