@@ -53,7 +53,7 @@ class Trigger:
 
 
 _DETERMINER = re.compile(r"\b(?:a|an|any|the|its|their|this|that|his|her|our)\s+$", re.IGNORECASE)
-_ARTICLE = re.compile(r"\b(?:a|an|any|the)\s+$", re.IGNORECASE)
+_ARTICLE = re.compile(r"\b(?:a|an|any|the|[\w-]+['’]s)\s+$", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.!?:;\"“‘(]|\s[-–—])\s*$")
 
 
@@ -64,7 +64,7 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
     return bool(
         lx.NOMINAL.search(word)
         or (head.endswith(("ing", "ed")) and _DETERMINER.search(before))
-        or (" " not in word and _ARTICLE.search(before))  # "a freeze", "the halt"
+        or (" " not in word and not head.endswith(("ing", "ed")) and _ARTICLE.search(before))
         or (head.endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
     )
 
@@ -408,6 +408,12 @@ def _cues(
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
+    if _GERUND.fullmatch(trigger.word) and _GERUND_OBJECT.search(text, 0, trigger.start):
+        cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
+    if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end):
+        cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
+    if _LEAD_IN.search(text, 0, start):
+        cues.append("hope_plan")  # "Washington's ask: the restoration of …"
     if trigger.nominal and _FOR_A.search(before):
         cues.append("purpose")  # "angling for a restart of", "terms for a resumption": an aim
     if lx.BASE_FORM.match(trigger.word) and re.fullmatch(
@@ -419,7 +425,7 @@ def _cues(
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
-    if lx.OTHER_COUNTRY.search(clause) and not (
+    if (lx.OTHER_COUNTRY.search(clause) or _OTHER_PAIR.search(text)) and not (
         lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
@@ -443,6 +449,40 @@ def _cues(
 _VERBAL_NEGATION = re.compile(
     r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b",
     re.IGNORECASE,
+)
+# A gerund that is the object of a verb or a preposition names an act, it does not
+# report one: "suggested reviving", "little to lose by restarting", "China suspending".
+# After "and", a comma, a start verb or a presupposing preposition it still reports one.
+_GERUND_OBJECT = re.compile(
+    r"(?<![,;:])\s(?!(?:and|or|then|after|since|following|despite|with|began|begun|started|start|starts|also|quietly|formally|officially|effectively|thereby|while|when|before|upon|on|in|not\s+only|am|is|are|was|were|be|been|being|the|a|an|any|its|their|this|that|his|her|our)\s+$)[\w'’-]+\s+$",
+    re.IGNORECASE,
+)
+# China with a party that is not the U.S.: "Brazil and China".
+_OTHER_PAIR = re.compile(r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b")
+# "reactivated after a four-year freeze": a span of time told as background.
+_AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_GERUND = re.compile(r"(?!bring)[a-z-]+ing", re.IGNORECASE)  # one word: "reviving", not "bring"
+# When a present-tense change is set: "on Monday", "in May", "on the 12th".
+_WHEN = re.compile(
+    r"\b(?:on|in|next)\s+(?:the\s+\d{1,2}(?:st|nd|rd|th)\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+
+
+def _is_present_simple(trigger: Trigger, before: str) -> bool:
+    """ "reconvenes", or "restart" after a plural subject ("the talks restart")."""
+    word = trigger.word.lower()
+    if " " in word or trigger.nominal:
+        return False
+    if word.endswith("s") and not word.endswith("ss"):
+        return True
+    return bool(lx.BASE_FORM.match(word) and re.search(r"\ws\s+$", before))
+
+
+# A label before a colon that makes what follows an aim: "Washington's ask: the restoration of …".
+_LEAD_IN = re.compile(
+    r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
 )
 _FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _ASIDE = re.compile(
@@ -502,7 +542,7 @@ def _is_background(
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background
-    if lx.RELATIVE_BEFORE.search(before):
+    if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before):
         return True
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):

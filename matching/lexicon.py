@@ -122,7 +122,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"not|never|no\s+longer|yet\s+to|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor|neither"
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
         r"|(?:reject|dismiss)(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:idea|proposals?|calls?|requests?|offers?|reports|claims)"
-        r"|in\s+no\s+way|hardly|no\s+one|nobody|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
+        r"|in\s+no\s+way|hardly|no\s+one|nobody|none\s+of|refrain\w*|h[eo]ld\s+off|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
         r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough)"
     ),
     "modal": words(
@@ -135,16 +135,16 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|sensible|(?:first|next|best|obvious|logical)\s+step|case\s+for|(?:is|are)\s+needed|needed\s+is"
         r"|let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
         r"|in\s+the\s+(?:mutual\s+)?interests?\s+of|what\s+(?:[\w'’-]+\s+){1,4}?needs?|overdue|deserv(?:e|es|ed|ing)|high\s+time"
-        r"|(?:obvious|natural)\s+(?:place|starting\s+point)|an\s+(?:early|speedy|prompt)\s*$|(?:see|sees|saw)\s+(?:\w+\s+)?value\s+in"
+        r"|(?:obvious|natural)\s+(?:place|starting\s+point)|(?:a|an)\s+(?:early|speedy|prompt|quick|swift)\s*$|the\s+sooner|smart|(?:see|sees|saw)\s+(?:\w+\s+)?value\s+in"
         r"|would\s+do\s+well|makes\s+sense|most\s+useful|priority|deliverable|worth\s+\w+ing|argu(?:e|es|ed|ing|ment)"
     ),
     "hope_plan": words(
         r"hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|intend\w*"
-        r"|want(?:s|ed|ing)?|expect\w*|set\s+to|efforts?\s+to|propos\w*|prepar\w+\s+to"
+        r"|want(?:s|ed|ing)?|expect\w*|set\s+(?:to|for)|pursu\w*|efforts?\s+to|propos\w*|prepar\w+\s+to"
         r"|look(?:s|ed|ing)?\s+forward|wish\w*|eager|tr(?:y|ies|ying|ied)\s+to|attempt\w*|willing"
         r"|ready\s+to|consider\w*|explor\w*|scheduled|slated|due\s+to|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
         r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
-        r"|(?:discuss(?:es|ed|ing)?|talks?\s+(?:about|on))\s*$"
+        r"|(?:talks|discussions)\s+on\s*$"
     ),
     "conditional": words(
         r"if|unless|whether|in\s+case|provided\s+that|until|lest|assuming|suppos(?:e|ing)|imagin(?:e|ing)"
@@ -159,15 +159,16 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar|the\s+usual|more\s+often\s+than\s+not"
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
-        r"|at\s+the\s+first\s+(?:hint|sign)|predictabl\w*"
-        r"|in\s+cycles|record\s+of|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
+        r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
+        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card)|predictabl\w*"
+        r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
     ),
 }
 # A session of a running channel picking up again after a day or a break: routine, not news.
 ROUTINE = words(
     r"(?:the|its|their)\s+(?:second|third|fourth|final|last|next)\s+(?:day|morning)|(?:first|second|opening)\s+day's"
     r"|after\s+(?:a\s+)?(?:lunch|recess|(?:morning|lunch|coffee|short)\s+break)"
-    r"|broke\s+for\s+(?:the\s+night|lunch)|as\s+(?:planned|scheduled|usual)"
+    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|as\s+(?:planned|scheduled|usual)"
 )
 # A decision reports a fact even in the infinitive: "agreed to resume".
 AGREED = words(
@@ -208,12 +209,13 @@ CN_SIDE = words(
 OTHER_COUNTRY = words(
     r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
     r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
-    r"|britain|british|european\s+union|eu|canada|new\s+zealand|france|tokyo|seoul|mexico|indonesia"
+    r"|britain|british|european\s+union|eu|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
 )
 # A forum of many: a session there resuming is not a bilateral channel resuming.
 MULTILATERAL = words(
     r"g-?20|g-?7|apec|asean|united\s+nations|u\.n\.|un|cop\s?\d+|cop|bonn|wto|imf|world\s+bank|nato"
     r"|six-party|conference\s+on\s+disarmament|summit\s+of|plenary|multilateral"
+    r"|east\s+asia\s+summit|imo|financial\s+stability\s+board|human\s+rights\s+council"
 )
 
 # "Thanks to the reopening of …": a preposition that takes the change as given.

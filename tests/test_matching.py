@@ -283,6 +283,26 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "Beijing announced a suspension of climate talks on Friday.",
             {("climate", "suspended")},
         ),
+        (  # after a N-year freeze
+            "The MMCA talks were restored after a two-year freeze.",
+            {("mmca", "resumed")},
+        ),
+        (  # a gerund after a comma still reports
+            "Biden and Xi met on Wednesday, restoring military-to-military communications.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # a gerund after a start verb still reports
+            "Beijing began restoring the MMCA talks in January.",
+            {("mmca", "resumed")},
+        ),
+        (  # a gerund after 'is' still reports
+            "Counternarcotics cooperation is resuming this week, officials said.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # a headline's present tense, with no date, still reports
+            "China freezes arms control talks with US over Taiwan arms sales",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -343,7 +363,7 @@ def test_reported_changes_fire(
         "The climate working group met again on Tuesday.",  # met again removed
         "China has in no way halted climate cooperation.",  # in no way
         "The DPCT have hardly been restored.",  # hardly
-        "Beijing rejected the idea of restarting the MMCA talks.",  # reject the idea
+        "Beijing rejected the idea of a restart of the MMCA talks.",  # reject the idea
         "Restoring the MMCA talks is in the interest of both navies.",  # in the interest of
         "What the region needs is a restored MMCA.",  # what X needs
         "Restarting the arms control talks is overdue.",  # overdue
@@ -352,10 +372,10 @@ def test_reported_changes_fire(
         "An early restoration of counternarcotics cooperation benefits everyone, the spokesperson said.",  # an early
         "Officials see real value in restoring the MMCA talks.",  # see value in
         "Beijing has shown interest in restoring the DPCT.",  # interest in
-        "Both sides favour restarting the MMCA talks.",  # favour
+        "Both sides favour the restoration of the MMCA talks.",  # favour
         "The Pentagon requested a resumption of theater commander talks.",  # request
-        "The two envoys discussed reviving the climate working group.",  # discussed / talks about
-        "The ministries held talks about reopening law enforcement cooperation.",  # discussed / talks about
+        "The two envoys discussed reviving the climate working group.",  # a gerund as an object
+        "The ministries held talks about reopening law enforcement cooperation.",  # a gerund as an object
         "Time after time, Beijing has halted climate talks.",  # time after time
         "China has suspended the MMCA talks more than once.",  # more than once
         "Beijing has cut off military talks four times since 2001.",  # N times
@@ -365,7 +385,7 @@ def test_reported_changes_fire(
         "Law enforcement cooperation resumes in good years.",  # in good years
         "Suspending the climate talks was a predictable response to the visit.",  # predictable
         "The DPCT have been suspended and restored in cycles.",  # in cycles
-        "Beijing has a record of freezing military contacts.",  # record of
+        "Beijing has a record of freezing military contacts.",  # a gerund as an object
         "In Chinese practice, suspending the MMCA talks sends a signal.",  # Chinese practice
         "Beijing restores the talks slowly after a freeze, as the MMCA shows.",  # as X shows
         "The arms control talks resumed on Wednesday for their second day.",  # routine: nth day
@@ -381,7 +401,7 @@ def test_reported_changes_fire(
         "A freeze in climate talks would hurt both sides.",  # article nominal
         "The UN climate talks resumed on Monday.",  # forum before
         "The counternarcotics working group resumed work for the third day.",  # routine cue
-        "The MMCA talks resume next Tuesday in Hawaii.",  # next weekday
+        "The MMCA talks resume next Tuesday in Hawaii.",  # a present-tense change on a set day
         "The ministry dismissed reports that the MMCA talks had been restored.",  # dismissed reports
         "No one has cancelled the climate talks, officials said.",  # no one
         "Nobody restored the MMCA talks.",  # nobody
@@ -402,14 +422,45 @@ def test_reported_changes_fire(
         "China freezes climate talks at the first sign of friction.",  # first hint / sign
         "Washington and Tokyo restored their climate dialogue.",  # Tokyo
         "Seoul restarted its military dialogue with Beijing.",  # Seoul
-        "Mexico and China relaunched their counternarcotics cooperation.",  # Mexico
-        "Indonesia and China resumed their law enforcement cooperation.",  # Indonesia
+        "Mexico and China relaunched their counternarcotics cooperation.",  # another pair, named before China
+        "Indonesia and China resumed their law enforcement cooperation.",  # another pair, named before China
         "The DPCT resumed the next morning.",  # next morning
         "The climate talks resumed on the second morning.",  # second morning
         "The MMCA talks reconvened after the first day's plenary.",  # first day's
-        "Our priority: getting the MMCA talks restarted.",  # get X done
+        "Our priority: getting the MMCA talks restarted.",  # a lead-in
+        "Kerry's job now is getting the climate talks restarted.",  # get X done
         "The envoy is angling for a restart of the MMCA talks.",  # for a
         "Restoration of the defense policy coordination talks, the admiral said, would calm the region.",  # aside
+        "Beijing's freeze of the climate talks would hurt everyone.",  # possessive noun
+        "Analysts proposed nothing but reviving the climate talks.",  # gerund object
+        "Washington has floated reopening the MMCA channel.",  # gerund object
+        "Officials dread China cancelling the MMCA talks.",  # gerund object
+        "The MMCA working group reconvenes in Honolulu on Thursday.",  # present simple + when
+        "The climate talks restart in March.",  # present simple + when
+        "The Pentagon's ask: the resumption of the MMCA talks.",  # colon lead-in
+        "Kenya and China resumed their climate dialogue.",  # other pair X and China
+        "None of the climate talks has been restored.",  # none of
+        "China refrained from a suspension of climate talks.",  # refrain
+        "Washington held off on the restoration of the MMCA talks.",  # held off
+        "Officials back a quick restoration of the MMCA talks.",  # a quick
+        "The sooner climate cooperation is restored, the better.",  # the sooner
+        "Restoring the MMCA talks is a smart bet.",  # smart
+        "The relaunch of the economic dialogue is set for the autumn.",  # set for
+        "The Pentagon is pursuing the restoration of military talks.",  # pursue
+        "The ministries are in discussions on restoring the MMCA talks.",  # discussions on
+        "Most years, Beijing halts the climate talks.",  # most years
+        "China has suspended the MMCA talks at least once.",  # at least once
+        "Military talks are frequently suspended.",  # frequently
+        "Officers are accustomed to the suspension of the MMCA talks.",  # accustomed
+        "Beijing uses the suspension of climate talks as a lever.",  # as a tool
+        "The DPCT reconvened after the weekend.",  # after the weekend
+        "The climate talks resumed for a final session.",  # final session
+        "Thailand restored its military talks with China.",  # Thailand
+        "Italy suspended its climate cooperation with China.",  # Italy
+        "The East Asia Summit's maritime dialogue resumed.",  # East Asia Summit
+        "The IMO restarted talks on shipping emissions.",  # IMO
+        "The Financial Stability Board resumed talks on financial regulation.",  # FSB
+        "The Human Rights Council's human rights dialogue resumed.",  # HRC
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
