@@ -372,11 +372,14 @@ def _cues(
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
-    # (A reporting aside, ", the general said,", is not part of that phrase.)
-    after = _ASIDE.sub(" ", text[trigger.end : end]) if trigger.nominal else ""
+    after = text[trigger.end : end] if trigger.nominal else ""
+    # A long channel name can push a hedge out of those words: read the predicate from its
+    # verb too ("the resumption of the defense policy coordination talks … would be …").
+    verb = _PREDICATE_START.search(after)
+    predicate = " ".join(after[verb.start() :].split()[:8]) if verb else ""
     after = " ".join(after.split()[:8])
     if lx.PRESUPPOSING.search(text, start, trigger.start):
-        after = ""  # "thanks to the reopening of the channel, officers could …": taken as given
+        after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
     cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
     # ("punishes the world, not Washington").
@@ -385,14 +388,16 @@ def _cues(
         for kind, rx in lx.BLOCKERS.items()
         if after
         and kind not in cues
-        and rx.search(after)
+        and (rx.search(after) or (kind != "negation" and rx.search(predicate)))
         and (kind != "negation" or _VERBAL_NEGATION.search(after))
         # … and a plan must be the noun's predicate ("is planned"), not what the change
         # did ("the freeze … has hampered efforts to trace …").
-        and (kind != "hope_plan" or _PLAN_PREDICATE.search(after))
+        and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
     ]
     if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
         cues.append("generic")
+    if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
+        cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
     agreed = lx.AGREED.search(before)
@@ -485,10 +490,12 @@ _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
 )
 _FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
-_ASIDE = re.compile(
-    r",\s+(?:[\w.'’-]+\s+){1,4}(?:said|says|argued|argues|wrote|added|noted|warned)\s*,",
+_PREDICATE_START = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|would|will|could|should|must|can|may|might)\b",
     re.IGNORECASE,
 )
+# Many changes at once are a habit, not a report: "suspensions of …", "revivals of …".
+_PLURAL_CHANGE = re.compile(r"\w+(?:ions|als|ments)", re.IGNORECASE)
 _GET_DONE = re.compile(r"\b(?:get|gets|getting)\s+(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
 _PLAN_PREDICATE = re.compile(
     r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+\s+)?" + lx.BLOCKERS["hope_plan"].pattern,
@@ -500,7 +507,7 @@ _STATE_TO_BE = re.compile(
 )
 # "to resume", "is to be reopened", "to get … going again"; after "agreed (…) to" a fact.
 _INFINITIVE = re.compile(
-    r"\bto\s+(?:be\s+|have\s+been\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
+    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
 )
 _AGREED_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
 

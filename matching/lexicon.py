@@ -38,7 +38,7 @@ TRIGGERS = {
         + _W
         + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension)\b)"
         r"|end(?:ed|s)?\s+(?:abruptly|suddenly)"
-        r"|cut(?=\s+(?:\w+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications|cooperation|ties)\b)"
+        r"|cut(?=\s+(?:[\w-]+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications?|cooperation|ties)\b)"
     ),
     RESUMED: words(
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
@@ -140,7 +140,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
     ),
     "hope_plan": words(
         r"hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|intend\w*"
-        r"|want(?:s|ed|ing)?|expect\w*|set\s+(?:to|for)|pursu\w*|efforts?\s+to|propos\w*|prepar\w+\s+to"
+        r"|want(?:s|ed|ing)?|weigh(?:s|ed|ing)?|expect\w*|set\s+(?:to|for)|pursu\w*|efforts?\s+to|propos\w*|prepar\w+\s+to"
         r"|look(?:s|ed|ing)?\s+forward|wish\w*|eager|tr(?:y|ies|ying|ied)\s+to|attempt\w*|willing"
         r"|ready\s+to|consider\w*|explor\w*|scheduled|slated|due\s+to|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
         r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
@@ -155,7 +155,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|pattern\s+of|habit\s+of"
         r"|sporadically|at\s+the\s+slightest|invariably|periodically|repeatedly|again\s+and\s+again"
         r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|used\s+to"
-        r"|(?:nearly\s+|almost\s+)?every\s+(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
+        r"|(?:nearly\s+|almost\s+)?every\s+(?:new\s+)?(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
         r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar|the\s+usual|more\s+often\s+than\s+not"
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
@@ -168,7 +168,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
 ROUTINE = words(
     r"(?:the|its|their)\s+(?:second|third|fourth|final|last|next)\s+(?:day|morning)|(?:first|second|opening)\s+day's"
     r"|after\s+(?:a\s+)?(?:lunch|recess|(?:morning|lunch|coffee|short)\s+break)"
-    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|as\s+(?:planned|scheduled|usual)"
+    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|on\s+day\s+(?:two|three|four|\d)|(?:their|its)\s+(?:discussions?|deliberations|agenda)|as\s+(?:planned|scheduled|usual)"
 )
 # A decision reports a fact even in the infinitive: "agreed to resume".
 AGREED = words(
@@ -209,7 +209,7 @@ CN_SIDE = words(
 OTHER_COUNTRY = words(
     r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
     r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
-    r"|britain|british|european\s+union|eu|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
+    r"|britain|british|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
 )
 # A forum of many: a session there resuming is not a bilateral channel resuming.
 MULTILATERAL = words(

@@ -303,6 +303,18 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "China freezes arms control talks with US over Taiwan arms sales",
             {("arms_control_nonproliferation", "suspended")},
         ),
+        (  # cut: singular
+            "Beijing cut military communication with Washington.",
+            {("mil_mil", "suspended")},
+        ),
+        (  # cut: hyphenated
+            "Beijing cut all mil-to-mil talks.",
+            {("mil_mil", "suspended")},
+        ),
+        (  # a noun's predicate denies something else, not the change
+            "The establishment of the economic working group last year has not ended disputes over subsidies.",
+            {("economic_financial", "resumed")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -430,7 +442,7 @@ def test_reported_changes_fire(
         "Our priority: getting the MMCA talks restarted.",  # a lead-in
         "Kerry's job now is getting the climate talks restarted.",  # get X done
         "The envoy is angling for a restart of the MMCA talks.",  # for a
-        "Restoration of the defense policy coordination talks, the admiral said, would calm the region.",  # aside
+        "Restoration of the defense policy coordination talks, the admiral said, would calm the region.",  # a reporting aside before the predicate
         "Beijing's freeze of the climate talks would hurt everyone.",  # possessive noun
         "Analysts proposed nothing but reviving the climate talks.",  # gerund object
         "Washington has floated reopening the MMCA channel.",  # gerund object
@@ -461,6 +473,14 @@ def test_reported_changes_fire(
         "The IMO restarted talks on shipping emissions.",  # IMO
         "The Financial Stability Board resumed talks on financial regulation.",  # FSB
         "The Human Rights Council's human rights dialogue resumed.",  # HRC
+        "Beijing is weighing the restoration of the MMCA talks.",  # weigh
+        "It is pointless to keep the climate talks suspended.",  # to keep
+        "Suspensions of the MMCA talks send a signal.",  # plural change
+        "The restoration of the defense policy coordination talks at the deputy level would reassure allies.",  # predicate window
+        "The MMCA talks resumed on day two.",  # day two
+        "The climate working group resumed its deliberations on Tuesday.",  # their deliberations
+        "Every new crisis brings a suspension of the climate talks.",  # every new crisis
+        "The UK restored its climate dialogue with China.",  # UK
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
