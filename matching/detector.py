@@ -140,12 +140,12 @@ class Detector:
             # Antecedents are looked up only if an anaphor is left to resolve: most
             # sentences hold an "it" or a "the talks", few need it resolved.
             anaphoric = bool(lx.ANAPHOR.search(sentence.text))
-            antecedents = partial(antecedents_of, i) if anaphoric else _NO_ANTECEDENTS
+            antecedents = partial(antecedents_of, i) if anaphoric else _no_antecedents
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces
 
 
-def _NO_ANTECEDENTS() -> tuple[list[str], str]:
+def _no_antecedents() -> tuple[list[str], str]:
     return [], ""
 
 
@@ -457,7 +457,8 @@ _VERBAL_NEGATION = re.compile(
 )
 # A gerund that is the object of a verb or a preposition names an act, it does not
 # report one: "suggested reviving", "little to lose by restarting", "China suspending".
-# After "and", a comma, a start verb or a presupposing preposition it still reports one.
+# After "and", a comma, a start verb, a presupposing preposition, a form of "be" ("is
+# resuming") or a determiner ("the reopening") it still reports one.
 _GERUND_OBJECT = re.compile(
     r"(?<![,;:])\s(?!(?:and|or|then|after|since|following|despite|with|began|begun|started|start|starts|also|quietly|formally|officially|effectively|thereby|while|when|before|upon|on|in|not\s+only|am|is|are|was|were|be|been|being|the|a|an|any|its|their|this|that|his|her|our)\s+$)[\w'’-]+\s+$",
     re.IGNORECASE,
@@ -476,7 +477,7 @@ _WHEN = re.compile(
 
 
 def _is_present_simple(trigger: Trigger, before: str) -> bool:
-    """ "reconvenes", or "restart" after a plural subject ("the talks restart")."""
+    """A present-tense verb: "reconvenes", or "restart" after a plural subject."""
     word = trigger.word.lower()
     if " " in word or trigger.nominal:
         return False
