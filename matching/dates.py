@@ -47,6 +47,7 @@ _PATTERNS = [
     ("this_month", re.compile(r"\b(?:earlier|later)\s+this\s+month\b|\bthis\s+month\b", re.I)),
     ("last_month_rel", re.compile(r"\blast\s+month\b", re.I)),
     ("next", re.compile(r"\bnext\s+(?P<unit>week|month|year)\b", re.I)),
+    ("next_weekday", re.compile(r"\bnext\s+(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
     ("this_week", re.compile(r"\b(?:this|last)\s+week\b|\btoday\b|\byesterday\b", re.I)),
     ("weekday", re.compile(r"\b(?:on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
     ("this_year", re.compile(r"\b(?:earlier\s+)?this\s+year\b", re.I)),
@@ -111,6 +112,9 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> str | N
         return f"{published.year + 1:04d}"
     if kind == "this_week":
         return published.isoformat()
+    if kind == "next_weekday":  # "next Monday": the first one after the published day
+        ahead = (WEEKDAYS.index(groups["weekday"].lower()) - published.weekday() - 1) % 7 + 1
+        return (published + timedelta(days=ahead)).isoformat()
     if kind == "weekday":
         back = (published.weekday() - WEEKDAYS.index(groups["weekday"].lower())) % 7
         return (published - timedelta(days=back)).isoformat()

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 
 from matching import lexicon as lx
 from matching.dates import find_dates, period_start
@@ -53,16 +53,19 @@ class Trigger:
 
 
 _DETERMINER = re.compile(r"\b(?:a|an|any|the|its|their|this|that|his|her|our)\s+$", re.IGNORECASE)
+_ARTICLE = re.compile(r"\b(?:a|an|any|the|[\w-]+['’]s)\s+$", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.!?:;\"“‘(]|\s[-–—])\s*$")
 
 
 def _is_nominal(text: str, start: int, word: str) -> bool:
     """A noun trigger, a participle used as an adjective, or a gerund as the subject."""
     before = text[max(0, start - 12) : start]
+    head = word.split()[0].lower()  # "Bringing the talks back": the phrase's first word
     return bool(
         lx.NOMINAL.search(word)
-        or (word.lower().endswith(("ing", "ed")) and _DETERMINER.search(before))
-        or (word.lower().endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+        or (head.endswith(("ing", "ed")) and _DETERMINER.search(before))
+        or (" " not in word and not head.endswith(("ing", "ed")) and _ARTICLE.search(before))
+        or (head.endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
     )
 
 
@@ -121,6 +124,7 @@ class Detector:
                 mentions[i] = self._finder.find(sentences[i].text) if named else []
             return mentions[i]
 
+        @cache
         def antecedents_of(i: int) -> tuple[list[str], str]:
             before = [j for j in (i - 2, i - 1) if j >= 0]
             return _antecedents(
@@ -133,10 +137,16 @@ class Detector:
             if not triggers[i] and not everything:
                 traces.append(SentenceTrace(sentence))
                 continue
+            # Antecedents are looked up only if an anaphor is left to resolve: most
+            # sentences hold an "it" or a "the talks", few need it resolved.
             anaphoric = bool(lx.ANAPHOR.search(sentence.text))
-            antecedents = antecedents_of(i) if anaphoric else ([], "")
+            antecedents = partial(antecedents_of, i) if anaphoric else _no_antecedents
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces
+
+
+def _no_antecedents() -> tuple[list[str], str]:
+    return [], ""
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -164,12 +174,12 @@ def _read(
     triggers: list[Trigger],
     mentions: list[Mention],
     published: date | None,
-    antecedents: tuple[list[str], str],
+    antecedents: Callable[[], tuple[list[str], str]],
 ) -> SentenceTrace:
     text = sentence.text
     trace = SentenceTrace(sentence, mentions=[(m.channel, m.text) for m in mentions])
     trace.triggers = [f"{t.kind}:{t.word}" for t in triggers]
-    if not triggers or not (mentions or antecedents[0]):
+    if not triggers or not (mentions or antecedents()[0]):
         return trace  # nothing here for a trigger to be about
     dates = _LazyDates(text, published)
     verdicts = {t: _cues(text, t, dates, published) for t in triggers}
@@ -190,9 +200,10 @@ def _read(
         if trigger is None:
             continue
         claimed.add(trigger)
-        if mention.how == "topic" and lx.MULTILATERAL.search(
-            text, *_clause_bounds(text, mention.start)
-        ):
+        if (
+            mention.how == "topic"
+            and lx.MULTILATERAL.search(text, *_clause_bounds(text, mention.start))
+        ) or _FORUM_BEFORE.search(text, 0, mention.start):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
         if trigger in live:
@@ -255,7 +266,7 @@ def _read(
         anaphor = min(candidates, key=lambda a: abs(a.start() - trigger.start))
         # An anaphor points first at channels named earlier in its own sentence.
         local = _named_first([m for m in mentions if m.end <= anaphor.start()])
-        channels, how = (local, "named") if local else antecedents
+        channels, how = (local, "named") if local else antecedents()
         if lx.FORMER.fullmatch(anaphor.group()):
             channels = channels[:1]
         elif lx.LATTER.fullmatch(anaphor.group()):
@@ -361,9 +372,14 @@ def _cues(
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
-    after = " ".join(text[trigger.end : end].split()[:8]) if trigger.nominal else ""
+    after = text[trigger.end : end] if trigger.nominal else ""
+    # A long channel name can push a hedge out of those words: read the predicate from its
+    # verb too ("the resumption of the defense policy coordination talks … would be …").
+    verb = _PREDICATE_START.search(after)
+    predicate = " ".join(after[verb.start() :].split()[:8]) if verb else ""
+    after = " ".join(after.split()[:8])
     if lx.PRESUPPOSING.search(text, start, trigger.start):
-        after = ""  # "thanks to the reopening of the channel, officers could …": taken as given
+        after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
     cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
     # ("punishes the world, not Washington").
@@ -372,11 +388,16 @@ def _cues(
         for kind, rx in lx.BLOCKERS.items()
         if after
         and kind not in cues
-        and rx.search(after)
+        and (rx.search(after) or (kind != "negation" and rx.search(predicate)))
         and (kind != "negation" or _VERBAL_NEGATION.search(after))
+        # … and a plan must be the noun's predicate ("is planned"), not what the change
+        # did ("the freeze … has hampered efforts to trace …").
+        and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
     ]
     if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
         cues.append("generic")
+    if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
+        cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
     agreed = lx.AGREED.search(before)
@@ -385,12 +406,21 @@ def _cues(
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
     if "hope_plan" in cues and agreed and not {"negation", "modal", "conditional"} & set(cues):
         cues.remove("hope_plan")
+    # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
-        _INFINITIVE.search(before)
+        (_INFINITIVE.search(before) or _GET_DONE.search(before))
         and not re.search(lx.AGREED.pattern + _AGREED_TO, before, re.IGNORECASE)
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
+    if _GERUND.fullmatch(trigger.word) and _GERUND_OBJECT.search(text, 0, trigger.start):
+        cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
+    if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end):
+        cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
+    if _LEAD_IN.search(text, 0, start):
+        cues.append("hope_plan")  # "Washington's ask: the restoration of …"
+    if trigger.nominal and _FOR_A.search(before):
+        cues.append("purpose")  # "angling for a restart of", "terms for a resumption": an aim
     if lx.BASE_FORM.match(trigger.word) and re.fullmatch(
         r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE
     ):
@@ -400,10 +430,12 @@ def _cues(
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
-    if lx.OTHER_COUNTRY.search(clause) and not (
+    if (lx.OTHER_COUNTRY.search(clause) or _OTHER_PAIR.search(text)) and not (
         lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
+    if lx.ROUTINE.search(text):
+        cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
     if lx.BLOCKERS["generic"].search(text) and "generic" not in cues:
         cues.append(
             "generic"
@@ -423,13 +455,60 @@ _VERBAL_NEGATION = re.compile(
     r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b",
     re.IGNORECASE,
 )
+# A gerund that is the object of a verb or a preposition names an act, it does not
+# report one: "suggested reviving", "little to lose by restarting", "China suspending".
+# After "and", a comma, a start verb, a presupposing preposition, a form of "be" ("is
+# resuming") or a determiner ("the reopening") it still reports one.
+_GERUND_OBJECT = re.compile(
+    r"(?<![,;:])\s(?!(?:and|or|then|after|since|following|despite|with|began|begun|started|start|starts|also|quietly|formally|officially|effectively|thereby|while|when|before|upon|on|in|not\s+only|am|is|are|was|were|be|been|being|the|a|an|any|its|their|this|that|his|her|our)\s+$)[\w'’-]+\s+$",
+    re.IGNORECASE,
+)
+# China with a party that is not the U.S.: "Brazil and China".
+_OTHER_PAIR = re.compile(r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b")
+# "reactivated after a four-year freeze": a span of time told as background.
+_AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_GERUND = re.compile(r"(?!bring)[a-z-]+ing", re.IGNORECASE)  # one word: "reviving", not "bring"
+# When a present-tense change is set: "on Monday", "in May", "on the 12th".
+_WHEN = re.compile(
+    r"\b(?:on|in|next)\s+(?:the\s+\d{1,2}(?:st|nd|rd|th)\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+
+
+def _is_present_simple(trigger: Trigger, before: str) -> bool:
+    """A present-tense verb: "reconvenes", or "restart" after a plural subject."""
+    word = trigger.word.lower()
+    if " " in word or trigger.nominal:
+        return False
+    if word.endswith("s") and not word.endswith("ss"):
+        return True
+    return bool(lx.BASE_FORM.match(word) and re.search(r"\ws\s+$", before))
+
+
+# A label before a colon that makes what follows an aim: "Washington's ask: the restoration of …".
+_LEAD_IN = re.compile(
+    r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
+)
+_FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_PREDICATE_START = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|would|will|could|should|must|can|may|might)\b",
+    re.IGNORECASE,
+)
+# Many changes at once are a habit, not a report: "suspensions of …", "revivals of …".
+_PLURAL_CHANGE = re.compile(r"\w+(?:ions|als|ments)", re.IGNORECASE)
+_GET_DONE = re.compile(r"\b(?:get|gets|getting)\s+(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
+_PLAN_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+\s+)?" + lx.BLOCKERS["hope_plan"].pattern,
+    re.IGNORECASE,
+)
 # "continues to be suspended", "remain to be restored"? no: a state, not a plan.
 _STATE_TO_BE = re.compile(
     r"\b(?:continu\w*|remain\w*|seem\w*|appear\w*)\s+to\s+be\s+$", re.IGNORECASE
 )
 # "to resume", "is to be reopened", "to get … going again"; after "agreed (…) to" a fact.
 _INFINITIVE = re.compile(
-    r"\bto\s+(?:be\s+|have\s+been\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
+    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
 )
 _AGREED_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
 
@@ -471,7 +550,7 @@ def _is_background(
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background
-    if lx.RELATIVE_BEFORE.search(before):
+    if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before):
         return True
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
@@ -518,6 +597,8 @@ def _governing(
     )
 
 
+# A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
+_FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)
 # What may follow a trigger that takes no object: "is running again, with …", "thawed at".
 _INTRANSITIVE = re.compile(
     r"\s*(?:[,.;:—–)]|$|(?:in|on|at|after|before|this|last|with|since|for|from|by|again|earlier|later"

@@ -30,14 +30,15 @@ TRIGGERS = {
         r"|cut(?:s|ting)?\s+(?:(?:it|them|those|these|that|this)\s+)?off|cut-off"
         r"|call(?:s|ed|ing)?\s+(?:(?:it|them)\s+)?off|bro(?:ke|ken)\s+(?:(?:it|them)\s+)?off|break(?:s|ing)?\s+off"
         r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance|abandon(?:ed|s|ing)?"
-        r"|terminat(?:ed|es|e|ing)|shut\s+(?:down|off)|slamm(?:ed|ing)\s+shut|switch(?:ed|es|ing)?\s+off"
-        r"|(?:went|gone|go|goes|going)\s+dark"
+        r"|terminat(?:ed|es|e|ing)|shut\s+(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+off"
+        r"|(?:went|gone|go|goes|going)\s+dark|walk(?:ed|s|ing)?\s+away\s+from|pull(?:ed|s|ing)?\s+the\s+plug"
+        r"|stop(?:ped|s|ping)?\s+(?:co-?operating|talking|meeting)"
         r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
         r"(?!\s+(?:"
         + _W
         + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension)\b)"
         r"|end(?:ed|s)?\s+(?:abruptly|suddenly)"
-        r"|cut(?=\s+(?:\w+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications|cooperation|ties)\b)"
+        r"|cut(?=\s+(?:[\w-]+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications?|cooperation|ties)\b)"
     ),
     RESUMED: words(
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
@@ -50,8 +51,8 @@ TRIGGERS = {
         r"|(?:brought|bring|brings|bringing)\s+(?:"
         + _W
         + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
-        r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online)"
-        r"|(?:running|functioning|operating|open|meeting|working|talking)\s+again|(?:held|met|going)\s+again"
+        r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
+        r"|(?:running|functioning|operating|open|meeting|working|talking)\s+again|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
         r"|end(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
@@ -62,6 +63,7 @@ TRIGGERS = {
         + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
         + _W
         + r"){0,2}?(?:years|months|decades?|a\s+decade)"
+        r"|first\s+(?:[\w-]+\s+){1,3}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|not\s+since"
     ),
 }
@@ -105,7 +107,7 @@ ANAPHOR = words(
     r"(?:these|those|such|the|both|all|their|its|this|that)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications"
     r"|co-?operation|working\s+groups?|groups|calls|meetings|lines?|tracks?|programs|programmes)"
-    r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
+    r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter"
     r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))|them|it|they"
 )
@@ -119,11 +121,12 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
     "negation": words(
         r"not|never|no\s+longer|yet\s+to|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor|neither"
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
-        r"|rejected\s+(?:reports|claims)|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
+        r"|(?:reject|dismiss)(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:idea|proposals?|calls?|requests?|offers?|reports|claims)"
+        r"|in\s+no\s+way|hardly|no\s+one|nobody|none\s+of|refrain\w*|h[eo]ld\s+off|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
         r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough)"
     ),
     "modal": words(
-        r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps"
+        r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps|risk(?:s|ed|ing)?"
     ),
     "recommendation": words(
         r"should|must|ought\s+to|need(?:s|ed)?\s+to|urg(?:e|es|ed|ing)|(?:calls|called|calling)\s+(?:for|on)|call\s+for"
@@ -131,17 +134,20 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|advocat\w*|encourag\w*|appeal\w*|insist\w*|wiser|best\s+course"
         r"|sensible|(?:first|next|best|obvious|logical)\s+step|case\s+for|(?:is|are)\s+needed|needed\s+is"
         r"|let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
+        r"|in\s+the\s+(?:mutual\s+)?interests?\s+of|what\s+(?:[\w'’-]+\s+){1,4}?needs?|overdue|deserv(?:e|es|ed|ing)|high\s+time"
+        r"|(?:obvious|natural)\s+(?:place|starting\s+point)|(?:a|an)\s+(?:early|speedy|prompt|quick|swift)\s*$|the\s+sooner|smart|(?:see|sees|saw)\s+(?:\w+\s+)?value\s+in"
         r"|would\s+do\s+well|makes\s+sense|most\s+useful|priority|deliverable|worth\s+\w+ing|argu(?:e|es|ed|ing|ment)"
     ),
     "hope_plan": words(
         r"hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|seek(?:s|ing)?|sought|aim(?:s|ed|ing)?|intend\w*"
-        r"|want(?:s|ed|ing)?|expect\w*|set\s+to|efforts?\s+to|propos\w*|prepar\w+\s+to"
+        r"|want(?:s|ed|ing)?|weigh(?:s|ed|ing)?|expect\w*|set\s+(?:to|for)|pursu\w*|efforts?\s+to|propos\w*|prepar\w+\s+to"
         r"|look(?:s|ed|ing)?\s+forward|wish\w*|eager|tr(?:y|ies|ying|ied)\s+to|attempt\w*|willing"
         r"|ready\s+to|consider\w*|explor\w*|scheduled|slated|due\s+to|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
-        r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised"
+        r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
+        r"|(?:talks|discussions)\s+on\s*$"
     ),
     "conditional": words(
-        r"if|unless|whether|in\s+case|provided\s+that|until|lest"
+        r"if|unless|whether|in\s+case|provided\s+that|until|lest|assuming|suppos(?:e|ing)|imagin(?:e|ing)"
         r"|once(?!\s+(?:\w+ed|\w+en|again|more|a\s+\w+|every|regular|formal|routine|close|active)\b)"
     ),
     "generic": words(
@@ -149,10 +155,21 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|pattern\s+of|habit\s+of"
         r"|sporadically|at\s+the\s+slightest|invariably|periodically|repeatedly|again\s+and\s+again"
         r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|used\s+to"
-        r"|(?:nearly\s+|almost\s+)?every\s+(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
+        r"|(?:nearly\s+|almost\s+)?every\s+(?:new\s+)?(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
         r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar|the\s+usual|more\s+often\s+than\s+not"
+        r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
+        r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
+        r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
+        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card)|predictabl\w*"
+        r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
     ),
 }
+# A session of a running channel picking up again after a day or a break: routine, not news.
+ROUTINE = words(
+    r"(?:the|its|their)\s+(?:second|third|fourth|final|last|next)\s+(?:day|morning)|(?:first|second|opening)\s+day's"
+    r"|after\s+(?:a\s+)?(?:lunch|recess|(?:morning|lunch|coffee|short)\s+break)"
+    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|on\s+day\s+(?:two|three|four|\d)|(?:their|its)\s+(?:discussions?|deliberations|agenda)|as\s+(?:planned|scheduled|usual)"
+)
 # A decision reports a fact even in the infinitive: "agreed to resume".
 AGREED = words(
     r"agree[sd]?|agreeing|agreement|decided|decides|decision|moved|voted|began|started|resolved|announced"
@@ -192,12 +209,13 @@ CN_SIDE = words(
 OTHER_COUNTRY = words(
     r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
     r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
-    r"|britain|british|european\s+union"
+    r"|britain|british|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
 )
 # A forum of many: a session there resuming is not a bilateral channel resuming.
 MULTILATERAL = words(
     r"g-?20|g-?7|apec|asean|united\s+nations|u\.n\.|un|cop\s?\d+|cop|bonn|wto|imf|world\s+bank|nato"
     r"|six-party|conference\s+on\s+disarmament|summit\s+of|plenary|multilateral"
+    r"|east\s+asia\s+summit|imo|financial\s+stability\s+board|human\s+rights\s+council"
 )
 
 # "Thanks to the reopening of …": a preposition that takes the change as given.

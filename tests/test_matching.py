@@ -247,6 +247,74 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "In August 2022, as it always does, Beijing suspended military-to-military talks.",
             {("mil_mil", "suspended")},
         ),
+        (  # walked away
+            "Beijing walked away from the arms control talks on Tuesday.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (  # pulled the plug
+            "China has pulled the plug on counternarcotics cooperation.",
+            {("counternarcotics", "suspended")},
+        ),
+        (  # stopped talking
+            "Beijing stopped talking to Washington about mutual legal assistance.",
+            {("criminal_legal_assistance", "suspended")},
+        ),
+        (  # first X in N years
+            "The MMCA working group held its first meeting in three years on Monday.",
+            {("mmca", "resumed")},
+        ),
+        (  # consultations on these issues
+            "Officials raised climate change and human rights with Beijing. Consultations on these issues resumed in May.",
+            {("climate", "resumed"), ("human_rights", "resumed")},
+        ),
+        (  # plan predicate
+            "The suspension of climate talks has hampered efforts to cut methane.",
+            {("climate", "suspended")},
+        ),
+        (  # slammed the door
+            "Beijing slammed the door on arms control consultations.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (  # back under way
+            "Climate talks are back under way, the envoys said.",
+            {("climate", "resumed")},
+        ),
+        (  # an indefinite noun can report a fact
+            "Beijing announced a suspension of climate talks on Friday.",
+            {("climate", "suspended")},
+        ),
+        (  # after a N-year freeze
+            "The MMCA talks were restored after a two-year freeze.",
+            {("mmca", "resumed")},
+        ),
+        (  # a gerund after a comma still reports
+            "Biden and Xi met on Wednesday, restoring military-to-military communications.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # a gerund after a start verb still reports
+            "Beijing began restoring the MMCA talks in January.",
+            {("mmca", "resumed")},
+        ),
+        (  # a gerund after 'is' still reports
+            "Counternarcotics cooperation is resuming this week, officials said.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # a headline's present tense, with no date, still reports
+            "China freezes arms control talks with US over Taiwan arms sales",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (  # cut: singular
+            "Beijing cut military communication with Washington.",
+            {("mil_mil", "suspended")},
+        ),
+        (  # cut: hyphenated
+            "Beijing cut all mil-to-mil talks.",
+            {("mil_mil", "suspended")},
+        ),
+        (  # a noun's predicate denies something else, not the change
+            "The establishment of the economic working group last year has not ended disputes over subsidies.",
+            {("economic_financial", "resumed")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -304,6 +372,115 @@ def test_reported_changes_fire(
         "What is needed is a resumption of the arms control consultations.",  # recommendation
         "Let the two navies resume the MMCA talks.",  # recommendation
         "No agreement was reached on reopening the MMCA meetings.",  # no agreement
+        "The climate working group met again on Tuesday.",  # met again removed
+        "China has in no way halted climate cooperation.",  # in no way
+        "The DPCT have hardly been restored.",  # hardly
+        "Beijing rejected the idea of a restart of the MMCA talks.",  # reject the idea
+        "Restoring the MMCA talks is in the interest of both navies.",  # in the interest of
+        "What the region needs is a restored MMCA.",  # what X needs
+        "Restarting the arms control talks is overdue.",  # overdue
+        "Restarting the human rights dialogue deserves serious thought.",  # deserves
+        "Reopening the climate dialogue is the natural starting point.",  # natural starting point
+        "An early restoration of counternarcotics cooperation benefits everyone, the spokesperson said.",  # an early
+        "Officials see real value in restoring the MMCA talks.",  # see value in
+        "Beijing has shown interest in restoring the DPCT.",  # interest in
+        "Both sides favour the restoration of the MMCA talks.",  # favour
+        "The Pentagon requested a resumption of theater commander talks.",  # request
+        "The two envoys discussed reviving the climate working group.",  # a gerund as an object
+        "The ministries held talks about reopening law enforcement cooperation.",  # a gerund as an object
+        "Time after time, Beijing has halted climate talks.",  # time after time
+        "China has suspended the MMCA talks more than once.",  # more than once
+        "Beijing has cut off military talks four times since 2001.",  # N times
+        "Sooner or later, an arms sale brings a freeze in military contacts.",  # sooner or later
+        "Each round of sanctions brought a suspension of counternarcotics cooperation.",  # each round
+        "Climate cooperation rises and falls with the relationship, reviving when ties warm.",  # rises and falls
+        "Law enforcement cooperation resumes in good years.",  # in good years
+        "Suspending the climate talks was a predictable response to the visit.",  # predictable
+        "The DPCT have been suspended and restored in cycles.",  # in cycles
+        "Beijing has a record of freezing military contacts.",  # a gerund as an object
+        "In Chinese practice, suspending the MMCA talks sends a signal.",  # Chinese practice
+        "Beijing restores the talks slowly after a freeze, as the MMCA shows.",  # as X shows
+        "The arms control talks resumed on Wednesday for their second day.",  # routine: nth day
+        "The DPCT reconvened after lunch.",  # routine: after a break
+        "The MMCA talks resumed after a coffee break.",  # routine: after a break
+        "The human rights talks resumed after the delegations broke for the night.",  # routine: broke for
+        "The climate working group reconvened this week as planned.",  # routine: as planned
+        "The EU restarted its human rights dialogue with China.",  # other country: EU
+        "Canada restored its law enforcement cooperation with China.",  # other country: Canada
+        "New Zealand relaunched its military dialogue with China.",  # other country: NZ
+        "France suspended its climate dialogue with China.",  # other country: France
+        "Bringing the MMCA talks back would calm the seas.",  # gerund phrase head
+        "A freeze in climate talks would hurt both sides.",  # article nominal
+        "The UN climate talks resumed on Monday.",  # forum before
+        "The counternarcotics working group resumed work for the third day.",  # routine cue
+        "The MMCA talks resume next Tuesday in Hawaii.",  # a present-tense change on a set day
+        "The ministry dismissed reports that the MMCA talks had been restored.",  # dismissed reports
+        "No one has cancelled the climate talks, officials said.",  # no one
+        "Nobody restored the MMCA talks.",  # nobody
+        "The arms sale risks a freeze in military talks.",  # risks
+        "Officials said it was high time both sides restored the MMCA talks.",  # high time
+        "The goal of the visit is the restoration of climate cooperation.",  # goal
+        "The envoys arrived intent on restarting the climate talks.",  # intent on
+        "Treasury is eyeing the relaunch of the economic dialogue.",  # eyeing
+        "Officials have pencilled in the resumption of the MMCA talks.",  # pencilled in
+        "Assuming the MMCA talks are restored, incidents should fall.",  # assuming
+        "Suppose China halted climate cooperation tomorrow.",  # suppose
+        "Imagine Beijing restored the military talks overnight.",  # imagine
+        "Military talks resume in good times.",  # in good times
+        "It is a truism that China freezes climate cooperation to punish Washington.",  # truism
+        "Suspending the climate talks is the equivalent of a diplomatic protest.",  # equivalent of
+        "The MMCA talks have lurched from suspension to revival.",  # lurch
+        "Beijing halts military talks at the first hint of trouble.",  # first hint / sign
+        "China freezes climate talks at the first sign of friction.",  # first hint / sign
+        "Washington and Tokyo restored their climate dialogue.",  # Tokyo
+        "Seoul restarted its military dialogue with Beijing.",  # Seoul
+        "Mexico and China relaunched their counternarcotics cooperation.",  # another pair, named before China
+        "Indonesia and China resumed their law enforcement cooperation.",  # another pair, named before China
+        "The DPCT resumed the next morning.",  # next morning
+        "The climate talks resumed on the second morning.",  # second morning
+        "The MMCA talks reconvened after the first day's plenary.",  # first day's
+        "Our priority: getting the MMCA talks restarted.",  # a lead-in
+        "Kerry's job now is getting the climate talks restarted.",  # get X done
+        "The envoy is angling for a restart of the MMCA talks.",  # for a
+        "Restoration of the defense policy coordination talks, the admiral said, would calm the region.",  # a reporting aside before the predicate
+        "Beijing's freeze of the climate talks would hurt everyone.",  # possessive noun
+        "Analysts proposed nothing but reviving the climate talks.",  # gerund object
+        "Washington has floated reopening the MMCA channel.",  # gerund object
+        "Officials dread China cancelling the MMCA talks.",  # gerund object
+        "The MMCA working group reconvenes in Honolulu on Thursday.",  # present simple + when
+        "The climate talks restart in March.",  # present simple + when
+        "The Pentagon's ask: the resumption of the MMCA talks.",  # colon lead-in
+        "Kenya and China resumed their climate dialogue.",  # other pair X and China
+        "None of the climate talks has been restored.",  # none of
+        "China refrained from a suspension of climate talks.",  # refrain
+        "Washington held off on the restoration of the MMCA talks.",  # held off
+        "Officials back a quick restoration of the MMCA talks.",  # a quick
+        "The sooner climate cooperation is restored, the better.",  # the sooner
+        "Restoring the MMCA talks is a smart bet.",  # smart
+        "The relaunch of the economic dialogue is set for the autumn.",  # set for
+        "The Pentagon is pursuing the restoration of military talks.",  # pursue
+        "The ministries are in discussions on restoring the MMCA talks.",  # discussions on
+        "Most years, Beijing halts the climate talks.",  # most years
+        "China has suspended the MMCA talks at least once.",  # at least once
+        "Military talks are frequently suspended.",  # frequently
+        "Officers are accustomed to the suspension of the MMCA talks.",  # accustomed
+        "Beijing uses the suspension of climate talks as a lever.",  # as a tool
+        "The DPCT reconvened after the weekend.",  # after the weekend
+        "The climate talks resumed for a final session.",  # final session
+        "Thailand restored its military talks with China.",  # Thailand
+        "Italy suspended its climate cooperation with China.",  # Italy
+        "The East Asia Summit's maritime dialogue resumed.",  # East Asia Summit
+        "The IMO restarted talks on shipping emissions.",  # IMO
+        "The Financial Stability Board resumed talks on financial regulation.",  # FSB
+        "The Human Rights Council's human rights dialogue resumed.",  # HRC
+        "Beijing is weighing the restoration of the MMCA talks.",  # weigh
+        "It is pointless to keep the climate talks suspended.",  # to keep
+        "Suspensions of the MMCA talks send a signal.",  # plural change
+        "The restoration of the defense policy coordination talks at the deputy level would reassure allies.",  # predicate window
+        "The MMCA talks resumed on day two.",  # day two
+        "The climate working group resumed its deliberations on Tuesday.",  # their deliberations
+        "Every new crisis brings a suspension of the climate talks.",  # every new crisis
+        "The UK restored its climate dialogue with China.",  # UK
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
@@ -384,6 +561,8 @@ def test_event_carries_its_sentence_span_and_occurred_date(detector: Detector) -
         ("on Aug. 5", "2023-08-05"),
         ("on December 5", "2022-12-05"),  # after the published date, so last year
         ("last November", "2022-11"),  # "last" means before this month
+        ("next Tuesday", "2023-11-21"),  # the first Tuesday after the published Monday
+        ("next Monday", "2023-11-27"),  # a week on, not the published day itself
         ("in November", "2023-11"),
         ("earlier this month", "2023-11"),
         ("last month", "2023-10"),
