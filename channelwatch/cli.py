@@ -11,8 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from channelwatch.config import Config, ConfigError, load_config
-from channelwatch.settings import Settings
+from channelwatch.settings import Settings, settings_problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.command(args) or 0)
     except ConfigError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # raised by Settings(): a wrong environment variable
+        print("\n".join(settings_problems(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
