@@ -6,7 +6,7 @@ import hashlib
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,8 +30,19 @@ class Hit:
     headers: dict[str, str]
 
 
+def answer_all(request: str) -> bool:
+    return True
+
+
 class Served:
-    """A threaded HTTP server on a free port of `host`, serving while in a `with` block."""
+    """A threaded HTTP server on a free port of `host`, serving while in a `with` block.
+
+    `admit(request)` is asked before each request is answered; when it says False the
+    request is dropped unanswered and uncounted, as if the server had never seen it (a
+    test kills its client there).
+    """
+
+    admit: Callable[[str], bool] = staticmethod(answer_all)
 
     def _serve(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
         self._server = ThreadingHTTPServer((host, 0), handler)
@@ -66,6 +77,8 @@ class Site(Served):
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
+                if not site.admit(f"GET {self.path}"):
+                    return
                 path = self.path.split("?")[0]
                 name = site.aliases.get(path, path.lstrip("/"))
                 file = site.root / name
@@ -182,6 +195,8 @@ class Origin(Served):
             protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
 
             def do_GET(self) -> None:  # noqa: N802
+                if not origin.admit(f"GET {self.path}"):
+                    return
                 reply = origin._next(self.path)
                 with origin._lock:
                     origin.hits.append(Hit(self.path, reply.status, dict(self.headers)))
@@ -238,6 +253,8 @@ class WebhookReceiver(Served):
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if not receiver.admit(f"POST {self.path}"):
+                    return
                 if self.path != receiver.path:
                     status, answer = 404, b"no_service"
                 elif receiver.fail_next > 0:
@@ -266,8 +283,11 @@ def free_port() -> int:
 @dataclass
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
+    admit: Callable[[str], bool] = answer_all  # as Served.admit, asked before accepting
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if not self.admit("DATA"):
+            return "421 closing"  # never accepted; the client is gone anyway
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
