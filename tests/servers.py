@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 DATA = Path(__file__).parent / "data"
 REPO_CONFIG = Path(__file__).parents[1] / "sources.yaml"
@@ -294,10 +295,19 @@ class Mailbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
-    """A real SMTP server (aiosmtpd) on a free loopback port, collecting messages."""
+def smtp_server(password: str | None = None) -> Iterator[tuple[Controller, Mailbox]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, collecting messages; with a
+    `password`, it asks for a login (any user name) and accepts only that password."""
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    login: dict[str, Any] = {}
+    if password is not None:
+
+        def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+            # handled=False: aiosmtpd answers 535 itself (True would leave the client hanging)
+            return AuthResult(success=data.password == password.encode(), handled=False)
+
+        login = {"authenticator": check, "auth_require_tls": False}
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), **login)
     controller.start()
     try:
         yield controller, mailbox
