@@ -21,6 +21,7 @@ HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _DTD_START = re.compile(r"<!DOCTYPE[^\[>]*\[", re.IGNORECASE)
 _DTD_END = re.compile(r"\]\s*>")
 _ELEMENT = re.compile(r"<[A-Za-z]")
+_NUMERIC_REFERENCE = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,16});")
 DTD_IGNORED = "the feed declares its own XML entities (a DTD); they were ignored"
 Tag = TypeVar("Tag")
 
@@ -145,6 +146,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], base_url: str) -> Parsed
     """
     lowered = {k.lower(): v for k, v in headers.items() if k.lower() != "content-location"}
     body, had_dtd = without_dtd(body)
+    body = _NUMERIC_REFERENCE.sub(_sound_reference, body)
     parsed = feedparser.parse(
         body, response_headers=lowered, resolve_relative_uris=False, sanitize_html=False
     )
@@ -172,6 +174,14 @@ def without_dtd(body: bytes) -> tuple[bytes, bool]:
     end = _DTD_END.search(text, start.end())
     rest = text[end.end() :] if end else ""
     return (text[: start.start()] + rest).encode(codec), True
+
+
+def _sound_reference(match: re.Match[bytes]) -> bytes:
+    """A character reference feedparser can take: it raises on one beyond Unicode
+    (&#2000000;) or to a lone surrogate (&#xD800;), losing the whole feed (found by fuzzing)."""
+    digits = match.group(1)
+    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return match.group() if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
 
 
 def _codec(first: bytes) -> str:
