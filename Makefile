@@ -5,7 +5,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint
+.PHONY: install run test lint soak
 
 install: .venv/.installed
 
@@ -26,3 +26,7 @@ test: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# Ten simulated days of half-hourly cycles over a changing local feed farm (about 15 min).
+soak: install
+	.venv/bin/python benchmarks/soak.py --cycles 480 --sources 8

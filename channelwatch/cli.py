@@ -13,10 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import col, select
 
 from channelwatch.config import Config, ConfigError, load_config
-from channelwatch.settings import Settings
+from channelwatch.settings import Settings, settings_problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.command(args) or 0)
     except ConfigError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # raised by Settings(): a wrong environment variable
+        print("\n".join(settings_problems(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DB_URL = "sqlite:///data/channelwatch.db"
@@ -50,3 +50,18 @@ class Settings(BaseSettings):
         return self.slack_webhook_url is not None and bool(
             self.slack_webhook_url.get_secret_value()
         )
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per wrong setting, named as the user sets it; a secret's value is never shown."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        variable = Settings.model_config["env_prefix"] + name.upper()
+        secret = Settings.model_fields[name].annotation in (SecretStr, SecretStr | None)
+        got = "" if secret else f" (got {problem['input']!r})"
+        message = problem["msg"].removeprefix("Input ")
+        lines.append(
+            f"{variable}: {message[0].lower()}{message[1:]}{got}; fix it in the environment or .env"
+        )
+    return lines

@@ -17,6 +17,12 @@ from feeds.identity import canonical_link, digest, entry_keys
 
 # feedparser problems that leave the entries perfectly readable.
 HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+# The start of a DOCTYPE that declares its own entities, and the end of those declarations.
+_DTD_START = re.compile(r"<!DOCTYPE[^\[>]*\[", re.IGNORECASE)
+_DTD_END = re.compile(r"\]\s*>")
+_ELEMENT = re.compile(r"<[A-Za-z]")
+_NUMERIC_REFERENCE = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,16});")
+DTD_IGNORED = "the feed declares its own XML entities (a DTD); they were ignored"
 Tag = TypeVar("Tag")
 
 
@@ -139,13 +145,52 @@ def parse_feed(body: bytes, headers: Mapping[str, str], base_url: str) -> Parsed
     HTML; it only feeds text extraction).
     """
     lowered = {k.lower(): v for k, v in headers.items() if k.lower() != "content-location"}
+    body, had_dtd = without_dtd(body)
+    body = _NUMERIC_REFERENCE.sub(_sound_reference, body)
     parsed = feedparser.parse(
         body, response_headers=lowered, resolve_relative_uris=False, sanitize_html=False
     )
-    problem = None
+    problem = DTD_IGNORED if had_dtd else None
     if parsed.bozo and not isinstance(parsed.bozo_exception, HARMLESS):
         problem = str(parsed.bozo_exception) or type(parsed.bozo_exception).__name__
     return ParsedFeed(_entries(parsed.entries, base_url), problem, _ttl(parsed.feed.get("ttl")))
+
+
+def without_dtd(body: bytes) -> tuple[bytes, bool]:
+    """The feed without the entity declarations of its DOCTYPE, and whether it had any.
+
+    No feed needs its own entities, and they are how XML attacks its reader: a "billion
+    laughs" expands a kilobyte into gigabytes (expat stops it, but only after feeding
+    feedparser a million fragments, seconds of CPU), and external entities point at
+    local files or internal hosts. A DOCTYPE can only come before the root element, so
+    only the document's head is searched.
+    """
+    codec = _codec(body[:4])
+    head = body[: 64 * 1024].decode(codec, "ignore")
+    start = _DTD_START.search(head)
+    if start is None or _ELEMENT.search(head, 0, start.start()):
+        return body, False
+    text = body.decode(codec, "replace")
+    end = _DTD_END.search(text, start.end())
+    rest = text[end.end() :] if end else ""
+    return (text[: start.start()] + rest).encode(codec), True
+
+
+def _sound_reference(match: re.Match[bytes]) -> bytes:
+    """A character reference feedparser can take: it raises on one beyond Unicode
+    (&#2000000;) or to a lone surrogate (&#xD800;), losing the whole feed (found by fuzzing)."""
+    digits = match.group(1)
+    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return match.group() if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+
+def _codec(first: bytes) -> str:
+    """The byte encoding of an XML document's markup, as its first bytes show it."""
+    if first.startswith((b"\xff\xfe", b"<\x00?\x00")):
+        return "utf-16-le" if not first.startswith(b"\xff\xfe") else "utf-16"
+    if first.startswith((b"\xfe\xff", b"\x00<\x00?")):
+        return "utf-16-be" if not first.startswith(b"\xfe\xff") else "utf-16"
+    return "latin-1"  # markup is ASCII; latin-1 decodes any byte and encodes it back as it was
 
 
 def _entries(raws: list[feedparser.FeedParserDict], base_url: str) -> list[Entry]:
@@ -187,7 +232,7 @@ def _hints(fetched: Fetched) -> dict[str, timedelta | None]:
 
 def _text(title: str) -> str:
     """A title as plain text: feeds sometimes put markup in titles."""
-    return re.sub(r"<[^>]*>", "", title).strip()
+    return re.sub(r"<[^<>]*>", "", title).strip()
 
 
 def _ttl(value: object) -> timedelta | None:

@@ -11,7 +11,8 @@ on every item, or change guid and URL when they edit a headline. So:
 - **Known articles.** An entry is an article we already have when its key or its
   canonical link matches a stored one of the same source. Failing that, a bounded fuzzy
   match: a stored article whose key has vanished from the feed, published within a day
-  of the entry, with a near-equal title, is the same article re-titled or re-keyed.
+  of the entry, with a near-equal title holding the same numbers, is the same article
+  re-titled or re-keyed.
   Only vanished articles qualify, so two genuinely different items with similar titles
   that both remain in the feed are never merged.
 """
@@ -134,7 +135,10 @@ def _fuzzy(entry: Identified, vanished: Sequence[Stored]) -> Stored | None:
     for known in vanished:
         if known.published is None or abs(known.published - entry.published) > SAME_DAY:
             continue
-        matcher = SequenceMatcher(None, title, _normal(known.title))
+        other = _normal(known.title)
+        if _numbers(title) != _numbers(other):
+            continue  # "Report 21" is not "Report 1" re-titled: a busy feed's next item
+        matcher = SequenceMatcher(None, title, other)
         if matcher.quick_ratio() >= best_ratio and (ratio := matcher.ratio()) >= best_ratio:
             best, best_ratio = known, ratio
     return best
@@ -142,3 +146,7 @@ def _fuzzy(entry: Identified, vanished: Sequence[Stored]) -> Stored | None:
 
 def _normal(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.lower()))
+
+
+def _numbers(title: str) -> list[str]:
+    return re.findall(r"\d+", title)

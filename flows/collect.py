@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 import httpx
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 import feeds
@@ -87,8 +88,14 @@ async def collect(
         reports[job.source.id] = _store_poll(engine, job, poll, now, since)
 
     async with feeds.Poller(limits or _limits(polling), polling.contact, transport) as poller:
-        await feeds.poll_feeds(poller, ((job, job.url, job.validators) for job in due), store)
-        missed = await _fetch_pages(engine, poller, now)
+        try:
+            await feeds.poll_feeds(poller, ((job, job.url, job.validators) for job in due), store)
+            missed = await _fetch_pages(engine, poller, now)
+        except* SQLAlchemyError as failed:
+            # The database is locked, full or gone: no source can be recorded, so the cycle
+            # ends, with the database's own words rather than a TaskGroup's. Nothing is lost:
+            # what was not committed is fetched again next cycle.
+            raise failed.exceptions[0] from None
 
     collected = Collected()
     for source in config.sources:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache, partial
 
@@ -52,6 +52,7 @@ class Trigger:
     flipped: bool = False  # "no longer suspended": a suspension word reporting a resumption
 
 
+_STRAIGHT_QUOTES = str.maketrans("‘’“”", "''\"\"")
 _DETERMINER = re.compile(r"\b(?:a|an|any|the|its|their|this|that|his|her|our)\s+$", re.IGNORECASE)
 _ARTICLE = re.compile(r"\b(?:a|an|any|the|[\w-]+['’]s)\s+$", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.!?:;\"“‘(]|\s[-–—])\s*$")
@@ -99,6 +100,9 @@ class Detector:
         """One trace per sentence. Without `everything`, only sentences holding a trigger
         (and the two before each, for anaphora) are read closely: most sentences of an
         article report no change, and detection must stay cheap next to extraction."""
+        # Curly and straight quotes read alike; the swap keeps every offset, so the
+        # sentences reported are cut from the text as given.
+        given, text = text, text.translate(_STRAIGHT_QUOTES)
         found = _trigger_spans(text)
         if everything:
             sentences = split_sentences(text)
@@ -142,7 +146,14 @@ class Detector:
             anaphoric = bool(lx.ANAPHOR.search(sentence.text))
             antecedents = partial(antecedents_of, i) if anaphoric else _no_antecedents
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
-        return traces
+        return traces if given == text else [_as_given(trace, given) for trace in traces]
+
+
+def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
+    sentence = trace.sentence
+    as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
+    events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
+    return replace(trace, sentence=as_given, events=events)
 
 
 def _no_antecedents() -> tuple[list[str], str]:

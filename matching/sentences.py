@@ -108,13 +108,23 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: a line break ends a paragraph unless it only wraps a sentence."""
+    """Paragraph spans: a line break ends a paragraph unless it only wraps a sentence.
+
+    A break wraps a sentence when the next line goes on in lowercase, or when the line
+    ends mid-sentence (no closing punctuation, or an abbreviation such as "U.S.") and is
+    long enough not to be a heading: feeds and pages often come hard-wrapped.
+    """
     spans, start = [], 0
     for match in _LINE_BREAK.finditer(text):
         before = text[start : match.start()].rstrip()
-        if before and (before[-1] in _PARAGRAPH_END or len(before) - before.rfind("\n") < 50):
-            spans.append((start, match.start()))
-            start = match.end()
+        if before and not text[match.end() : match.end() + 1].islower():
+            line = len(before) - before.rfind("\n")
+            ends = before[-1] in _PARAGRAPH_END and not (
+                before[-1] == "." and _is_abbreviation(text, start, start + len(before))
+            )
+            if ends or line < 50:
+                spans.append((start, match.start()))
+                start = match.end()
     spans.append((start, len(text)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
 

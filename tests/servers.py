@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 DATA = Path(__file__).parent / "data"
 REPO_CONFIG = Path(__file__).parents[1] / "sources.yaml"
@@ -30,8 +31,19 @@ class Hit:
     headers: dict[str, str]
 
 
+def answer_all(request: str) -> bool:
+    return True
+
+
 class Served:
-    """A threaded HTTP server on a free port of `host`, serving while in a `with` block."""
+    """A threaded HTTP server on a free port of `host`, serving while in a `with` block.
+
+    `admit(request)` is asked before each request is answered; when it says False the
+    request is dropped unanswered and uncounted, as if the server had never seen it (a
+    test kills its client there).
+    """
+
+    admit: Callable[[str], bool] = staticmethod(answer_all)
 
     def _serve(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
         self._server = ThreadingHTTPServer((host, 0), handler)
@@ -66,6 +78,8 @@ class Site(Served):
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
+                if not site.admit(f"GET {self.path}"):
+                    return
                 path = self.path.split("?")[0]
                 name = site.aliases.get(path, path.lstrip("/"))
                 file = site.root / name
@@ -182,6 +196,8 @@ class Origin(Served):
             protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
 
             def do_GET(self) -> None:  # noqa: N802
+                if not origin.admit(f"GET {self.path}"):
+                    return
                 reply = origin._next(self.path)
                 with origin._lock:
                     origin.hits.append(Hit(self.path, reply.status, dict(self.headers)))
@@ -225,10 +241,9 @@ class Origin(Served):
 class WebhookReceiver(Served):
     """Accepts Slack-style incoming-webhook POSTs, as Slack does: 200 "ok" once accepted.
 
-    A test can make it fail the next N posts (`fail_next`), answer with scripted replies
-    first (`replies`, e.g. a 429 with Retry-After), or run `interrupt` on each post before
-    answering: when that returns True the post is dropped unanswered and not accepted,
-    as when the sender dies mid-request.
+    A test can make it fail the next N posts (`fail_next`) or answer with scripted
+    replies first (`replies`, e.g. a 429 with Retry-After); `admit` (see Served) can drop
+    a post unanswered and not accepted, as when the sender dies mid-request.
     """
 
     def __init__(self, path: str = "/services/T000/B000/XXXXSECRETXXXX") -> None:
@@ -236,7 +251,6 @@ class WebhookReceiver(Served):
         self.posts: list[dict[str, Any]] = []
         self.fail_next = 0
         self.replies: list[tuple[int, dict[str, str]]] = []
-        self.interrupt: Callable[[], bool] | None = None
         self._serve(self._handler())
         self.url = f"{self.base}{path}"
 
@@ -247,8 +261,7 @@ class WebhookReceiver(Served):
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 headers: dict[str, str] = {}
-                if receiver.interrupt is not None and receiver.interrupt():
-                    self.close_connection = True
+                if not receiver.admit(f"POST {self.path}"):
                     return
                 if self.path != receiver.path:
                     status, answer = 404, b"no_service"
@@ -283,13 +296,11 @@ def free_port() -> int:
 @dataclass
 class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
-    # Run before accepting each message; True drops the connection unanswered.
-    interrupt: Callable[[], bool] | None = None
+    admit: Callable[[str], bool] = answer_all  # as Served.admit, asked before accepting
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        if self.interrupt is not None and self.interrupt():
-            session.transport.close()
-            return "421 closing"
+        if not self.admit("DATA"):
+            return "421 closing"  # never accepted; the client is gone anyway
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
@@ -297,13 +308,19 @@ class Mailbox:
 
 @contextmanager
 def smtp_server(
-    port: int | None = None, **smtp_options: Any
+    password: str | None = None, port: int | None = None, **smtp_options: Any
 ) -> Iterator[tuple[Controller, Mailbox]]:
-    """A real SMTP server (aiosmtpd) on a loopback port, collecting messages.
-
-    `smtp_options` go to aiosmtpd's SMTP: tls_context, require_starttls, authenticator…
-    """
+    """A real SMTP server (aiosmtpd) on a loopback port, collecting messages; with a
+    `password`, it asks for a login (any user name) and accepts only that password.
+    Other `smtp_options` go to aiosmtpd's SMTP: tls_context, require_starttls, …"""
     mailbox = Mailbox()
+    if password is not None:
+
+        def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+            # handled=False: aiosmtpd answers 535 itself (True would leave the client hanging)
+            return AuthResult(success=data.password == password.encode(), handled=False)
+
+        smtp_options = {"authenticator": check, "auth_require_tls": False, **smtp_options}
     controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port(), **smtp_options)
     controller.start()
     try:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from channelwatch.cli import main
-from channelwatch.config import ConfigError, load_config, parse_config
-from tests.servers import REPO_CONFIG
+from channelwatch.config import Config, ConfigError, load_config, parse_config
+from tests.servers import REPO_CONFIG, Site
 
 CATALOG_IDS = {
     "mil_mil",
@@ -116,7 +120,7 @@ def test_every_mistake_is_reported_at_once() -> None:
         (
             lambda d: d["channels"][0].update(aliases="climate talks"),
             "channels[0].aliases",
-            "valid list",
+            "expected a list",
         ),
         (
             lambda d: d["alerts"]["routes"][0].update(transport="pager"),
@@ -126,7 +130,7 @@ def test_every_mistake_is_reported_at_once() -> None:
         (
             lambda d: d["schedule"].update(interval_minutes="often"),
             "schedule.interval_minutes",
-            "integer",
+            "a whole number",
         ),
         (
             lambda d: d["alerts"]["routes"][0].update(transport="apprise"),
@@ -197,3 +201,126 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["check", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:" in err and "sourcez" in err and "did you mean 'sources'?" in err
+
+
+# Every key of sources.yaml, wrong in turn. The test below fails when a key is added to
+# the models without a line here, so each new key gets its message checked.
+WRONG: dict[str, object] = {
+    "schedule": 5,
+    "schedule.interval_minutes": "often",
+    "schedule.cron": "every day at nine",
+    "polling": "fast",
+    "polling.contact": "the ops team",
+    "polling.interval_minutes": 0,
+    "polling.max_connections": "many",
+    "polling.per_host": 0,
+    "polling.timeouts": 30,
+    "polling.timeouts.connect": "slow",
+    "polling.timeouts.read": -1,
+    "polling.timeouts.total": 0,
+    "polling.max_body_mb": 1000,
+    "polling.health_alert_hours": "daily",
+    "sources": {"id": "a"},
+    "sources[0].id": "Bad Id",
+    "sources[0].name": "",
+    "sources[0].url": "ftp://example.org/feed",
+    "sources[0].homepage": "www.example.org",
+    "sources[0].interval_minutes": 0.5,
+    "issues": "taiwan",
+    "issues[0].id": "Taiwan!",
+    "issues[0].name": ["a", "list"],
+    "issues[0].keywords": [],
+    "channels": [],
+    "channels[0].id": 7,
+    "channels[0].name": None,
+    "channels[0].issue": "no_such_issue",
+    "channels[0].parties": ["US"],
+    "channels[0].aliases": "climate talks",
+    "channels[0].topics": "climate",
+    "alerts": ["analysts-email"],
+    "alerts.routes": {"name": "x"},
+    "alerts.routes[0].name": "my route!",
+    "alerts.routes[0].transport": "pager",
+    "alerts.routes[0].channels": ["climat"],
+    "alerts.routes[0].issues": ["taiwn"],
+    "alerts.routes[0].to": "desk@example.org",
+    "alerts.routes[0].url": "tgram://bot/chat",
+}
+FIX_WORDS = re.compile(
+    r"expected|should be|must be|is not (a|allowed)|write|keep|add|did you mean|needs|is for"
+)
+
+
+def key_paths(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        yield path
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            yield from key_paths(inner, f"{path}[0]." if annotation is not inner else f"{path}.")
+
+
+def set_path(data: dict, path: str, value: object) -> None:
+    parts = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+    node: Any = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {}) if isinstance(node, dict) else node[part]
+    node[parts[-1]] = value
+
+
+def test_every_key_is_in_the_table_below() -> None:
+    assert set(key_paths(Config)) == set(WRONG)
+
+
+@pytest.mark.parametrize("path", list(WRONG))
+def test_each_key_wrong_in_turn_is_one_message_with_file_line_path_and_fix(path: str) -> None:
+    data = yaml.load(REPO_CONFIG.read_text(), Loader=yaml.CSafeLoader)
+    set_path(data, path, WRONG[path])
+    text = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
+    [problem] = problems(text)
+    found = re.match(rf"sources\.yaml:(\d+): {re.escape(path)}(\[\d+\])?: (.+)$", problem)
+    assert found, problem  # the file, the line and the key path, as written in the file
+    line, message = int(found.group(1)), found.group(3)
+    key = path.rsplit(".", 1)[-1].split("[")[0]
+    assert key in text.splitlines()[line - 1] or found.group(2)  # the key's line, or the item's
+    assert FIX_WORDS.search(message), problem
+    assert "Input should" not in message and "instance of" not in message  # our words
+
+
+def test_a_key_written_twice_is_a_mistake_not_a_silent_choice() -> None:
+    text = REPO_CONFIG.read_text().replace("  name: ", "  name: First name\n    name: ", 1)
+    [problem] = problems(text)
+    assert re.match(
+        r"sources.yaml:\d+: sources\[0\].name: written twice \(lines \d+ and \d+\)", problem
+    )
+
+
+def test_a_wrong_setting_names_the_variable_and_never_shows_a_secret(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CHANNELWATCH_SMTP_PORT", "twenty-five")
+    monkeypatch.setenv("CHANNELWATCH_SMTP_STARTTLS", "maybe")
+    monkeypatch.setenv("CHANNELWATCH_SMTP_PASSWORD", "hunter2-secret")
+    assert main(["check", "--config", str(REPO_CONFIG)]) == 2
+    out = capsys.readouterr()
+    lines = out.err.splitlines()
+    assert len(lines) == 2 and "Traceback" not in out.err
+    assert lines[0].startswith("CHANNELWATCH_SMTP_PORT: ") and "'twenty-five'" in lines[0]
+    assert lines[1].startswith("CHANNELWATCH_SMTP_STARTTLS: ")
+    assert "hunter2" not in out.err + out.out
+
+
+@pytest.mark.parametrize("command", ["run", "serve", "rematch", "check"])
+def test_nothing_starts_half_configured(
+    command: str, workdir: Path, site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = yaml.safe_load(REPO_CONFIG.read_text())
+    data["sources"] = [{"id": "ppi", "name": "PPI", "url": site.url("feed.xml")}]
+    data["channels"][0]["issue"] = "no_such_issue"
+    bad = workdir / "sources.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    assert main([command, "--config", str(bad)]) == 2
+    assert "channels[0].issue: unknown issue" in capsys.readouterr().err
+    assert list(workdir.iterdir()) == [bad]  # no database, no data folder
+    assert site.hits == []  # and no request to any source

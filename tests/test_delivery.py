@@ -30,7 +30,14 @@ from channelwatch.settings import Settings
 from matching import Event as Detected
 from storage import Alert, Article
 from tests.conftest import REPO
-from tests.servers import REPO_CONFIG, WebhookReceiver, body_text, free_port, smtp_server
+from tests.servers import (
+    REPO_CONFIG,
+    WebhookReceiver,
+    answer_all,
+    body_text,
+    free_port,
+    smtp_server,
+)
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -490,19 +497,20 @@ def test_sigkill_mid_delivery_then_a_rerun_delivers_every_alert_exactly_once(
         seen = {"n": 0}
         lock = threading.Lock()
 
-        def die_at_kth_request() -> bool:
+        def die_at_kth_request(request: str) -> bool:
+            """Admit every request but the k-th: during that one the sender is killed."""
             with lock:
                 seen["n"] += 1
                 if seen["n"] != kill_at:
-                    return False
+                    return True
             child[0].send_signal(signal.SIGKILL)
             child[0].wait()
-            return True
+            return False
 
-        slack.interrupt = mailbox.interrupt = die_at_kth_request
+        slack.admit = mailbox.admit = die_at_kth_request  # type: ignore[method-assign]
         child.append(_delivering_child(env))
         assert child[0].wait(timeout=120) == -signal.SIGKILL
-        slack.interrupt = mailbox.interrupt = None
+        slack.admit = mailbox.admit = answer_all  # type: ignore[method-assign]
         rerun = _delivering_child(env)
         assert rerun.wait(timeout=120) == 0
     emails = sorted(m["Subject"] for m in mailbox.messages)

@@ -160,6 +160,14 @@ def test_changed_guid_or_retitled_article_is_the_stored_one() -> None:
     assert match_known(fresh, known) == [known[0], known[1], known[2], None]
 
 
+def test_a_busy_feeds_next_numbered_item_is_new_when_the_old_one_has_scrolled_off() -> None:
+    """Found by the soak: a feed keeping 20 items, publishing hourly, "Report 21" arriving as
+    "Report 1" left the feed was taken for "Report 1" re-titled, and never stored."""
+    known = [stored("r1", "https://x/r1", "Daily report 1 on the talks", 15)]
+    fresh = [entry("r21", "https://x/r21", "Daily report 21 on the talks", 15)]
+    assert match_known(fresh, known) == [None]
+
+
 def test_fuzzy_match_is_bounded_by_date_and_never_merges_items_still_in_the_feed() -> None:
     known = [stored("ep1", "https://x/ep1", "Dialogue podcast episode 1", 15)]
     # Near-equal title, but the stored item is still in the feed: two different items.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import zlib
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -85,11 +86,23 @@ def test_oversized_endless_and_bomb_bodies_stop_at_the_cap() -> None:
 
 
 def test_compressed_feeds_are_asked_for_and_decoded() -> None:
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    encoded = {
+        "gzip": gzip.compress(FEED),
+        "deflate": zlib.compress(FEED),
+        "raw-deflate": raw.compress(FEED) + raw.flush(),  # what some old servers send
+    }
     with Origin() as origin:
-        url = origin.script("/feed", Reply(200, gzip.compress(FEED), {"Content-Encoding": "gzip"}))
-        result = poll(url)
-    assert len(result.entries) == 3 and result.received == len(FEED)
+        results = [
+            poll(origin.script(f"/{name}", Reply(200, body, {"Content-Encoding": name[-7:]})))
+            for name, body in encoded.items()
+        ]
+        corrupt = poll(
+            origin.script("/bad", Reply(200, b"\x1f\x8bnot gzip", {"Content-Encoding": "gzip"}))
+        )
+    assert [(len(r.entries), r.received) for r in results] == [(3, len(FEED))] * 3
     assert "gzip" in origin.hits[0].headers["Accept-Encoding"]
+    assert corrupt.error == "the body's gzip compression is corrupt"
 
 
 def test_permanent_redirects_move_the_feed_and_temporary_ones_do_not() -> None:
