@@ -88,8 +88,10 @@ class Dispatch:
         reports = []
         for group, message in self._messages(route, alerts, flush=bool(held)):
             reports.append(self._send(route, group, message, now))
-            if reports[-1].outcome == "deferred":
-                break  # rate limited: the rest waits with it
+            if not reports[-1].delivered:
+                # Rate limited, or the service is failing: the rest waits for the next
+                # cycle rather than each costing a timeout against a server that hangs.
+                break
         return reports
 
     def _send(

@@ -200,7 +200,7 @@ def test_mail_server_down_for_a_cycle_delivers_in_the_next(db_url: str) -> None:
     assert not down.delivered and down.outcome == "failed"
     assert f"SMTP 127.0.0.1:{port}" in (down.error or "")
     assert room.deliver(NOW + dt.timedelta(minutes=1)) == []  # backing off: not due yet
-    with smtp_server(port) as (_, mailbox):
+    with smtp_server(port=port) as (_, mailbox):
         [up] = room.deliver(NOW + dt.timedelta(minutes=5))
     assert up.delivered and len(mailbox.messages) == 1
     assert room.log() == [("email", "failed"), ("email", "delivered")]
@@ -647,3 +647,16 @@ def test_unconfirmed_then_confirmed_and_unstable_notices_read_as_they_should(db_
     assert (
         "Those talks resumed on Wednesday." in text and "suspended the military talks again" in text
     )
+
+
+def test_a_failing_route_costs_one_try_a_cycle_not_one_per_alert(db_url: str) -> None:
+    with WebhookReceiver() as slack:
+        room = Newsroom(db_url, catalog(), settings(slack_url=slack.url))
+        for day, (channel, kind, sentence) in enumerate(COUNTERMEASURES):
+            room.read(f"2022-08-{5 + day:02d}", (channel, kind, sentence))
+        slack.fail_next = 1
+        [failed] = room.deliver()
+        assert failed.outcome == "failed" and slack.posts == []
+        assert [a.attempts for a in room.alerts()] == [1, 0, 0]  # the others were not tried
+        reports = room.deliver(NOW + dt.timedelta(minutes=5))
+    assert [r.delivered for r in reports] == [True, True, True] and len(slack.posts) == 3
