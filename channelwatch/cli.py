@@ -130,6 +130,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.monitor import run_cycle
 
     state = run_cycle(path, baseline=args.baseline, since=args.since)
+    if state.is_cancelled():  # another cycle is running: nothing went wrong, nothing was done
+        print(f"channelwatch: {state.message}", file=sys.stderr)
+        return 0
     if state.is_failed():
         print(f"channelwatch: cycle failed: {state.message}", file=sys.stderr)
         return 1

@@ -12,14 +12,23 @@ import asyncio
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
-from prefect import flow, get_run_logger, task
+import httpx
+from prefect import Task, flow, get_client, get_run_logger, serve, tags, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.schemas.objects import (
+    ConcurrencyLimitConfig,
+    ConcurrencyLimitStrategy,
+    TaskRun,
+)
+from prefect.deployments.runner import RunnerDeployment
+from prefect.events import emit_event
+from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
-from prefect.states import Completed, Failed, State
+from prefect.states import Cancelled, Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 import feeds
@@ -44,9 +53,30 @@ from matching import Detector, Event
 from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
+EVENT_PREFIX = "channelwatch.channel"  # events channelwatch.channel.suspended / .resumed
+POLLING_TAG = "channelwatch-polling"  # a tag concurrency limit on it caps polling across runs
 
 
-@task(name="collect", cache_policy=NO_CACHE)
+def _network_trouble(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry the collection only for trouble a retry can cure: a connection to the
+    network or the database that dropped. A bug would fail the same way again."""
+    try:
+        state.result()
+    except (OSError, httpx.TransportError, OperationalError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="collect",
+    cache_policy=NO_CACHE,
+    tags=[POLLING_TAG],
+    retries=2,  # safe: each poll's entries and validators are stored together
+    retry_delay_seconds=[10, 60],
+    retry_condition_fn=_network_trouble,
+)
 def collect_sources(
     engine: Engine, config: Config, routes: list[str], since: date | None, now: datetime
 ) -> Collected:
@@ -178,7 +208,8 @@ def _send(
 
 
 def _run_name() -> str:
-    return f"cycle {datetime.now(UTC):%Y-%m-%d %H:%M}"
+    """Named for its slot: a scheduled run that starts a minute late keeps its time."""
+    return f"cycle {flow_run.scheduled_start_time:%Y-%m-%d %H:%M}"
 
 
 @flow(
@@ -190,30 +221,52 @@ def _run_name() -> str:
 def monitor_cycle(
     config_path: str | None = None, baseline: bool = False, since: date | None = None
 ) -> State:
-    """One monitoring cycle. Fails (visibly, in the UI) only when every source failed."""
+    """One monitoring cycle. Fails (visibly, in the UI) only when every source failed;
+    is cancelled, having done nothing, when another cycle is running on the database."""
     logger = get_run_logger()
     now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
     settings = Settings()
     config = load_config(config_path or settings.config)
     engine = storage.open_database(settings.db_url)
-    routing = plan_routes(config, settings)
-    for line in routing.inactive:
-        logger.info(line)
-    with feeds.make_client() as client:
-        senders = Senders.from_settings(settings, client)
-        routes = [route.name for route in routing.live]
-        collected = collect_sources.submit(engine, config, routes, since, now).result()
-        report = detect_articles(engine, config, routing, baseline)
-        report.sources, report.health = collected.sources, collected.health
-        report.deliveries = deliver_alerts(engine, config, routing, senders)
+    try:
+        with storage.cycle_lock(engine):
+            report = _cycle(engine, config, settings, baseline, since, now)
+    except storage.CycleRunning as busy:
+        logger.warning(f"skipped: {busy}")
+        return Cancelled(message=f"skipped: {busy}")
+    finally:
+        engine.dispose()
     _log(logger, report, baseline)
-    _publish(engine, config, report)
-    engine.dispose()
+    _emit_transitions(report, config)
     if report.every_source_failing:
         return Failed(
             message=f"every source failed ({len(report.sources)} sources failing): {report.summary()}"
         )
     return Completed(message=report.summary(), data=report)
+
+
+def _cycle(
+    engine: Engine,
+    config: Config,
+    settings: Settings,
+    baseline: bool,
+    since: date | None,
+    now: datetime,
+) -> CycleReport:
+    """Collect, detect, deliver and publish, while this cycle holds the database."""
+    routing = plan_routes(config, settings)
+    for line in routing.inactive:
+        get_run_logger().info(line)
+    with feeds.make_client() as client:
+        senders = Senders.from_settings(settings, client)
+        routes = [route.name for route in routing.live]
+        with tags(*(f"source:{source.id}" for source in config.sources)):
+            collected = collect_sources.submit(engine, config, routes, since, now).result()
+        report = detect_articles(engine, config, routing, baseline)
+        report.sources, report.health = collected.sources, collected.health
+        report.deliveries = deliver_alerts(engine, config, routing, senders)
+    _publish(engine, config, report)
+    return report
 
 
 def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
@@ -235,22 +288,44 @@ def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[n
 
 
 def _publish(engine: Engine, config: Config, report: CycleReport) -> None:
+    """The run's artifacts. Each has a stable key, so the UI shows its history across
+    runs; each is published every run, even empty, so the latest version is never stale."""
     create_table_artifact(
         key="cycle-sources", table=report.source_rows(), description=report.summary()
     )
-    if report.events:
-        create_table_artifact(
-            key="cycle-events",
-            table=[
-                {k: e[k] for k in ("channel", "event", "sentence", "occurred", "article")}
-                for e in report.events
-            ],
-            description="Events found in this cycle's articles",
-        )
+    create_table_artifact(
+        key="cycle-events",
+        table=report.event_rows(),
+        description=f"{len(report.events)} events found in {report.articles} new articles",
+    )
+    failed = sum(not d.delivered for d in report.deliveries)
+    create_table_artifact(
+        key="cycle-alerts",
+        table=[asdict(d) for d in report.deliveries],
+        description=f"{len(report.deliveries) - failed} alerts delivered, {failed} failed",
+    )
     with Session(engine) as session:
         board = storage.channel_board(session, [c.id for c in config.channels])
         markdown = board_markdown(board, {c.id: c.name for c in config.channels})
     create_markdown_artifact(key=BOARD_KEY, markdown=markdown, description="State of every channel")
+
+
+def _emit_transitions(report: CycleReport, config: Config) -> None:
+    """Each state change as a Prefect event, for Automations to react to. The resource
+    is the channel; `channelwatch.alerted` says whether it was news (not a baseline or
+    an old report), so an automation can match only what was alerted."""
+    names = {c.id: c.name for c in config.channels}
+    for change in report.transitions:
+        kind = "suspended" if change.to_state == "suspended" else "resumed"
+        emit_event(
+            event=f"{EVENT_PREFIX}.{kind}",
+            resource={
+                "prefect.resource.id": f"{EVENT_PREFIX}.{change.channel}",
+                "prefect.resource.name": names.get(change.channel, change.channel),
+                "channelwatch.alerted": str(change.alerted).lower(),
+            },
+            payload=asdict(change),
+        )
 
 
 def run_cycle(
@@ -260,19 +335,42 @@ def run_cycle(
     return monitor_cycle(config_path, baseline, since, return_state=True)
 
 
-def serve_cycles(config_path: str, schedule: Schedule) -> None:
-    """Run cycles on the configured schedule as a deployment, until interrupted."""
+def deployment(config_path: str, schedule: Schedule) -> RunnerDeployment:
+    """The monitor flow as a deployment on the configured schedule (interval or cron).
+
+    At most one of its runs at a time: a run scheduled while the last one is still
+    going is cancelled rather than queued, so slow cycles never pile up.
+    """
     timing = (
         {"cron": schedule.cron}
         if schedule.cron
         else {"interval": timedelta(minutes=schedule.interval_minutes)}
     )
-    monitor_cycle.serve(
+    return monitor_cycle.to_deployment(
         name="channelwatch",
         parameters={"config_path": config_path},
         tags=["channelwatch"],
-        global_limit=ConcurrencyLimitConfig(
+        concurrency_limit=ConcurrencyLimitConfig(
             limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
         ),
         **timing,
     )
+
+
+def ensure_polling_limit(slots: int = 1) -> None:
+    """Create the tag concurrency limit on polling, unless an operator has set one.
+
+    One slot by default: cycles of other deployments on the same server (another
+    team's catalog, say) take turns polling instead of doubling the load on publishers.
+    """
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_concurrency_limit_by_tag(POLLING_TAG)
+        except ObjectNotFound:
+            client.create_concurrency_limit(tag=POLLING_TAG, concurrency_limit=slots)
+
+
+def serve_cycles(config_path: str, schedule: Schedule) -> None:
+    """Run cycles on the configured schedule as a deployment, until interrupted."""
+    ensure_polling_limit()
+    serve(deployment(config_path, schedule))

@@ -104,6 +104,11 @@ class CycleReport:
             for s in self.sources
         ]
 
+    def event_rows(self) -> list[dict[str, object]]:
+        """Each event with its evidence: the sentence and the article it is in."""
+        keys = ("channel", "event", "occurred", "confidence", "sentence", "article")
+        return [{key: event.get(key) for key in keys} for event in self.events]
+
 
 def board_markdown(board: list[BoardRow], names: dict[str, str]) -> str:
     lines = [

@@ -2,6 +2,7 @@
 
 from storage.db import migrate, open_database
 from storage.folding import Folded, Report, fold, period_start
+from storage.lock import CycleRunning, cycle_lock
 from storage.models import Alert, Article, ChannelState, Event, SourceState, Transition, utcnow
 from storage.repo import (
     BoardRow,
@@ -32,6 +33,7 @@ __all__ = [
     "Article",
     "BoardRow",
     "ChannelState",
+    "CycleRunning",
     "Event",
     "Folded",
     "HealthChange",
@@ -46,6 +48,7 @@ __all__ = [
     "articles_since",
     "articles_to_detect",
     "channel_board",
+    "cycle_lock",
     "fold",
     "migrate",
     "open_database",

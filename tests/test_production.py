@@ -1,0 +1,164 @@
+"""Running unattended: one cycle at a time, what the Prefect UI shows, the deployment."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+import pytest
+from prefect import get_client
+from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
+
+from channelwatch.cli import main
+from channelwatch.config import Schedule
+from flows.monitor import POLLING_TAG, deployment, ensure_polling_limit, run_cycle
+from tests.servers import Gate, Site, WebhookReceiver
+from tests.test_cli import run_cli
+from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, write_config
+
+pytestmark = pytest.mark.flow
+
+
+def test_a_cycle_started_while_another_runs_is_skipped_and_nothing_is_sent_twice(
+    prefect_harness: str,
+    workdir: Path,
+    site: Site,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = write_config(workdir, site.url("feed.xml"))
+    gate = site.gates["/feed.xml"] = Gate()
+    with WebhookReceiver() as slack:
+        env = {
+            "CHANNELWATCH_CONFIG": str(config),
+            "CHANNELWATCH_DB_URL": db_url,
+            "CHANNELWATCH_SLACK_WEBHOOK_URL": slack.url,
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(main, ["run"])
+            assert gate.arrived.wait(timeout=120), "the first cycle never polled"
+            # The first cycle is stuck in the middle of its poll. Another process starts one.
+            second = run_cli(["run"], workdir, prefect_harness, env)
+            gate.opened.set()
+            assert first.result(timeout=240) == 0
+
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert "skipped: another cycle is running" in second.stderr
+        assert len(site.hits_for("/feed.xml")) == 1  # the second cycle did not poll
+        assert len(slack.posts) == 3  # each change of the first cycle, once
+        assert slack.path not in second.stdout + second.stderr
+
+        # The lock ends with its cycle: the next one runs, and sends nothing again.
+        make_due(db_url)
+        assert main(["run"]) == 0
+        assert [hit.status for hit in site.hits_for("/feed.xml")] == [200, 304]
+        assert len(slack.posts) == 3
+
+
+def test_a_cycle_publishes_its_artifacts_and_an_event_per_change(
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(workdir, site.url("feed.xml"))
+    with WebhookReceiver() as slack:
+        slack.fail_next = 1000  # the Slack route is down all cycle
+        monkeypatch.setenv("CHANNELWATCH_SLACK_WEBHOOK_URL", slack.url)
+        state = run_cycle(str(config))
+    assert state.is_completed(), state.message
+    run_id = state.state_details.flow_run_id
+    assert run_id is not None
+
+    # The REST API, as the UI reads it (prefect 3.8.8's sync client sends nulls it refuses).
+    answer = httpx.post(
+        f"{prefect_harness}/artifacts/filter", json={"flow_runs": {"id": {"any_": [str(run_id)]}}}
+    )
+    artifacts = {a["key"]: a for a in answer.raise_for_status().json()}
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(run_id)
+    assert set(artifacts) == {"cycle-sources", "cycle-events", "cycle-alerts", "channel-board"}
+    assert run.name.startswith("cycle 20")
+
+    [source] = table(artifacts["cycle-sources"]["data"])
+    assert (source["source"], source["status"], source["new"], source["error"]) == (
+        "ppi",
+        "new",
+        4,
+        "",
+    )
+    events = table(artifacts["cycle-events"]["data"])
+    assert {(e["channel"], e["event"]) for e in events} == {
+        ("climate", "suspended"),
+        ("counternarcotics", "suspended"),
+        ("mil_mil", "resumed"),
+    }
+    assert {e["sentence"] for e in events} == {SUSPENSION, RESUMPTION}
+    assert all(e["article"].startswith(site.url("analysis/")) for e in events)
+
+    alerts = table(artifacts["cycle-alerts"]["data"])
+    assert {a["channel"] for a in alerts} == {"climate", "counternarcotics", "mil_mil"}
+    assert all(not a["delivered"] and a["error"] for a in alerts)
+    assert slack.path not in artifacts["cycle-alerts"]["data"]  # the webhook URL is a secret
+
+    board = artifacts["channel-board"]["data"]
+    assert "| Climate change talks and working group | **suspended** | 2022-08-05 |" in board
+    assert SUSPENSION in board
+
+    # Automations see each change as an event about the channel, tied to this run.
+    found = wait_for_events(run_id, count=3)
+    assert {(e.event, e.resource.id) for e in found} == {
+        ("channelwatch.channel.suspended", "channelwatch.channel.climate"),
+        ("channelwatch.channel.suspended", "channelwatch.channel.counternarcotics"),
+        ("channelwatch.channel.resumed", "channelwatch.channel.mil_mil"),
+    }
+    climate = next(e for e in found if e.resource.id.endswith("climate"))
+    assert climate.resource.name == "Climate change talks and working group"
+    assert climate.resource["channelwatch.alerted"] == "true"
+    assert climate.payload["sentence"] == SUSPENSION
+    assert climate.payload["since"] == "2022-08-05"
+
+
+def test_the_deployment_runs_on_the_configured_schedule_one_run_at_a_time(
+    prefect_harness: str, tmp_path: Path
+) -> None:
+    every_half_hour = deployment(str(tmp_path / "sources.yaml"), Schedule())
+    nightly = deployment("sources.yaml", Schedule(cron="15 2 * * *"))
+    assert [s.schedule.cron for s in nightly.schedules] == ["15 2 * * *"]
+
+    deployment_id = every_half_hour.apply()
+    ensure_polling_limit()
+    ensure_polling_limit(slots=5)  # an operator's limit, or the first one, stands
+    with get_client(sync_client=True) as client:
+        applied = client.read_deployment(deployment_id)
+        limit = client.read_concurrency_limit_by_tag(POLLING_TAG)
+    assert (applied.name, applied.tags) == ("channelwatch", ["channelwatch"])
+    assert [s.schedule.interval.total_seconds() for s in applied.schedules] == [30 * 60]
+    assert applied.parameters == {"config_path": str(tmp_path / "sources.yaml")}
+    assert applied.global_concurrency_limit is not None
+    assert applied.global_concurrency_limit.limit == 1
+    assert applied.concurrency_options.collision_strategy == "CANCEL_NEW"
+    assert limit.concurrency_limit == 1
+
+
+def table(data: str | None) -> list[dict]:
+    assert data is not None
+    return json.loads(data)
+
+
+def wait_for_events(run_id: UUID, count: int, timeout: float = 60) -> list:
+    """Events reach the API in the background; wait until the run's `count` have."""
+    query = EventFilter(
+        event=EventNameFilter(prefix=["channelwatch.channel."]),
+        related=EventRelatedFilter(id=[f"prefect.flow-run.{run_id}"]),
+    )
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            events = client.read_events(filter=query, limit=50).events
+            if len(events) >= count or time.monotonic() > deadline:
+                return events
+            time.sleep(0.2)
