@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
-import httpx
 import pytest
 from prefect import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 
 from channelwatch.cli import main
@@ -21,6 +24,7 @@ from tests.test_cli import run_cli
 from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, write_config
 
 pytestmark = pytest.mark.flow
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_a_cycle_started_while_another_runs_is_skipped_and_nothing_is_sent_twice(
@@ -73,24 +77,25 @@ def test_a_cycle_publishes_its_artifacts_and_an_event_per_change(
     run_id = state.state_details.flow_run_id
     assert run_id is not None
 
-    # The REST API, as the UI reads it (prefect 3.8.8's sync client sends nulls it refuses).
-    answer = httpx.post(
-        f"{prefect_harness}/artifacts/filter", json={"flow_runs": {"id": {"any_": [str(run_id)]}}}
-    )
-    artifacts = {a["key"]: a for a in answer.raise_for_status().json()}
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(run_id)
+        artifacts = {
+            a.key: a
+            for a in client.read_artifacts(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+            )
+        }
     assert set(artifacts) == {"cycle-sources", "cycle-events", "cycle-alerts", "channel-board"}
     assert run.name.startswith("cycle 20")
 
-    [source] = table(artifacts["cycle-sources"]["data"])
+    [source] = table(artifacts["cycle-sources"].data)
     assert (source["source"], source["status"], source["new"], source["error"]) == (
         "ppi",
         "new",
         4,
         "",
     )
-    events = table(artifacts["cycle-events"]["data"])
+    events = table(artifacts["cycle-events"].data)
     assert {(e["channel"], e["event"]) for e in events} == {
         ("climate", "suspended"),
         ("counternarcotics", "suspended"),
@@ -99,12 +104,12 @@ def test_a_cycle_publishes_its_artifacts_and_an_event_per_change(
     assert {e["sentence"] for e in events} == {SUSPENSION, RESUMPTION}
     assert all(e["article"].startswith(site.url("analysis/")) for e in events)
 
-    alerts = table(artifacts["cycle-alerts"]["data"])
+    alerts = table(artifacts["cycle-alerts"].data)
     assert {a["channel"] for a in alerts} == {"climate", "counternarcotics", "mil_mil"}
     assert all(not a["delivered"] and a["error"] for a in alerts)
-    assert slack.path not in artifacts["cycle-alerts"]["data"]  # the webhook URL is a secret
+    assert slack.path not in artifacts["cycle-alerts"].data  # the webhook URL is a secret
 
-    board = artifacts["channel-board"]["data"]
+    board = artifacts["channel-board"].data
     assert "| Climate change talks and working group | **suspended** | 2022-08-05 |" in board
     assert SUSPENSION in board
 
@@ -162,3 +167,28 @@ def wait_for_events(run_id: UUID, count: int, timeout: float = 60) -> list:
             if len(events) >= count or time.monotonic() > deadline:
                 return events
             time.sleep(0.2)
+
+
+def test_a_team_can_prefect_deploy_the_cycle_to_a_work_pool(prefect_harness: str) -> None:
+    """prefect.yaml, as `prefect deploy` reads it, makes the same deployment as `serve`."""
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    env = {**os.environ, "PREFECT_API_URL": prefect_harness}
+    for command in (
+        [prefect, "work-pool", "create", "channelwatch", "--type", "process", "--overwrite"],
+        [prefect, "--no-prompt", "deploy", "--all"],
+    ):
+        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with get_client(sync_client=True) as client:
+        deployed = client.read_deployment_by_name("channelwatch-cycle/channelwatch")
+    served = deployment("sources.yaml", Schedule())
+    assert deployed.work_pool_name == "channelwatch"
+    assert deployed.entrypoint == "flows/monitor.py:monitor_cycle"
+    assert deployed.parameters == served.parameters
+    assert [s.schedule.interval for s in deployed.schedules] == [  # type: ignore[union-attr]
+        s.schedule.interval  # type: ignore[union-attr]
+        for s in served.schedules
+    ]
+    assert deployed.global_concurrency_limit is not None
+    assert deployed.global_concurrency_limit.limit == 1
+    assert deployed.concurrency_options == served.concurrency_options
