@@ -157,7 +157,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
     from flows.monitor import serve_cycles
 
-    serve_cycles(str(Path(path).resolve()), config.schedule)
+    serve_cycles(str(Path(path).resolve()), config)
     return 0
 
 

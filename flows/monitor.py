@@ -9,7 +9,7 @@ bottleneck.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
@@ -26,7 +26,8 @@ from prefect.events import emit_event
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed, Failed, State
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import unmapped
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -45,7 +46,7 @@ from alerts import (
     render,
     render_health,
 )
-from channelwatch.config import Config, Schedule, load_config
+from channelwatch.config import Config, Scale, load_config
 from channelwatch.settings import Settings
 from flows.collect import Collected, collect
 from flows.report import CycleReport, DeliveryReport, TransitionReport, board_markdown
@@ -54,6 +55,7 @@ from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
 EVENT_PREFIX = "channelwatch.channel"  # events channelwatch.channel.suspended / .resumed
+DETECT_BATCH = 250  # articles per detection task: coarse, so Prefect's API never limits it
 POLLING_TAG = "channelwatch-polling"  # a tag concurrency limit on it caps polling across runs
 
 
@@ -88,21 +90,39 @@ def collect_sources(
     return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
 
 
-def read_article(
+@dataclass(frozen=True)
+class Reading:
+    """What detection found in one article: plain data, so it travels to and from a
+    Dask worker."""
+
+    article_id: int
+    events: list[Event]
+    issues: list[dict[str, object]]
+
+
+def read_text(detector: Detector, tagger: IssueTagger, article: storage.Article) -> Reading:
+    """Detect events and tag issues in one article (pure: nothing is stored)."""
+    published = article.published_at.date() if article.published_at else None
+    tags = tagger.tag(article.title + "\n" + article.text)
+    return Reading(
+        article.id or 0, detector.detect(article.text, published), [asdict(t) for t in tags]
+    )
+
+
+def fold_article(
     session: Session,
     article: storage.Article,
-    detector: Detector,
-    tagger: IssueTagger,
+    reading: Reading,
     routes_for: dict[str, list[str]],
     baseline: bool,
-) -> tuple[list[Event], list[TransitionReport]]:
-    """Detect one stored article, tag its issues, fold its events, and commit: the events,
-    states and outbox of one article land together (events stored before are skipped)."""
-    published = article.published_at.date() if article.published_at else None
-    events = detector.detect(article.text, published)
-    article.issues = [asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)]
+) -> list[TransitionReport]:
+    """Fold one article's events into channel states and commit: the events, states and
+    outbox of one article land together (events stored before are skipped)."""
+    article.issues = reading.issues
     transitions = []
-    for t in storage.apply_detection(session, article, events, routes_for, baseline=baseline):
+    for t in storage.apply_detection(
+        session, article, reading.events, routes_for, baseline=baseline
+    ):
         evidence = session.get_one(storage.Event, t.event_id)
         transitions.append(
             TransitionReport(
@@ -116,27 +136,59 @@ def read_article(
             )
         )
     session.commit()
-    return events, transitions
+    return transitions
+
+
+def read_article(
+    session: Session,
+    article: storage.Article,
+    detector: Detector,
+    tagger: IssueTagger,
+    routes_for: dict[str, list[str]],
+    baseline: bool,
+) -> tuple[list[Event], list[TransitionReport]]:
+    """Detect one stored article and fold what it says, in one step."""
+    reading = read_text(detector, tagger, article)
+    return reading.events, fold_article(session, article, reading, routes_for, baseline)
 
 
 @task(name="detect", cache_policy=NO_CACHE)
-def detect_articles(
-    engine: Engine, config: Config, routing: Routing, baseline: bool
-) -> CycleReport:
-    """Detect events in every stored, undetected article and fold them into states."""
+def detect_batch(config: Config, articles: list[storage.Article]) -> list[Reading]:
+    """Read a batch of articles. Pure and CPU-bound: on a Dask task runner the batches
+    of a cycle run on the cluster's workers at once."""
     detector = Detector(config.channels)
     tagger = IssueTagger(config.issues)
+    return [read_text(detector, tagger, article) for article in articles]
+
+
+@task(name="fold", cache_policy=NO_CACHE)
+def fold_readings(
+    engine: Engine, config: Config, routing: Routing, readings: list[Reading], baseline: bool
+) -> CycleReport:
+    """Fold every article's events into states, one article at a time in stored order."""
     routes_for = routing.for_channels(config)
     report = CycleReport()
     with Session(engine) as session:
-        for article in storage.articles_to_detect(session):
-            events, transitions = read_article(
-                session, article, detector, tagger, routes_for, baseline
-            )
+        for reading in readings:
+            article = session.get_one(storage.Article, reading.article_id)
             report.articles += 1
-            report.events += [{"article": article.url, **asdict(e)} for e in events]
-            report.transitions += transitions
+            report.events += [{"article": article.url, **asdict(e)} for e in reading.events]
+            report.transitions += fold_article(session, article, reading, routes_for, baseline)
     return report
+
+
+def detect_articles(
+    engine: Engine, config: Config, routing: Routing, baseline: bool
+) -> CycleReport:
+    """Detect every stored, undetected article in batches (in parallel on the flow's
+    task runner), then fold the events in article order."""
+    with Session(engine) as session:
+        articles = storage.articles_to_detect(session)
+        session.expunge_all()  # plain objects now: they are pickled to Dask workers
+    batches = [articles[i : i + DETECT_BATCH] for i in range(0, len(articles), DETECT_BATCH)]
+    futures = detect_batch.map(unmapped(config), batches)
+    readings = [reading for future in futures for reading in future.result()]
+    return fold_readings(engine, config, routing, readings, baseline)
 
 
 @task(name="deliver", cache_policy=NO_CACHE)
@@ -261,7 +313,7 @@ def _cycle(
         senders = Senders.from_settings(settings, client)
         routes = [route.name for route in routing.live]
         with tags(*(f"source:{source.id}" for source in config.sources)):
-            collected = collect_sources.submit(engine, config, routes, since, now).result()
+            collected = collect_sources(engine, config, routes, since, now)
         report = detect_articles(engine, config, routing, baseline)
         report.sources, report.health = collected.sources, collected.health
         report.deliveries = deliver_alerts(engine, config, routing, senders)
@@ -328,25 +380,41 @@ def _emit_transitions(report: CycleReport, config: Config) -> None:
         )
 
 
-def run_cycle(
-    config_path: str | None = None, baseline: bool = False, since: date | None = None
-) -> State:
-    """Run one cycle and return its final state (the CLI's entry point)."""
-    return monitor_cycle(config_path, baseline, since, return_state=True)
+def task_runner(scale: Scale) -> TaskRunner:
+    """The task runner `scale` in the config asks for. On Dask, detection batches run on
+    the cluster's workers; polling and folding stay in the cycle's process either way."""
+    if scale.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner  # only a Dask deployment pays its import
+
+        if scale.dask_address:
+            return DaskTaskRunner(address=scale.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": scale.workers, "threads_per_worker": 1})
+    return ThreadPoolTaskRunner(max_workers=8)
 
 
-def deployment(config_path: str, schedule: Schedule) -> RunnerDeployment:
+def run_cycle(config_path: str, baseline: bool = False, since: date | None = None) -> State:
+    """Run one cycle on the configured task runner; return its final state (the CLI's
+    entry point)."""
+    runner = task_runner(load_config(config_path).scale)
+    return monitor_cycle.with_options(task_runner=runner)(
+        config_path, baseline, since, return_state=True
+    )
+
+
+def deployment(config_path: str, config: Config) -> RunnerDeployment:
     """The monitor flow as a deployment on the configured schedule (interval or cron).
 
     At most one of its runs at a time: a run scheduled while the last one is still
     going is cancelled rather than queued, so slow cycles never pile up.
     """
+    schedule = config.schedule
     timing = (
         {"cron": schedule.cron}
         if schedule.cron
         else {"interval": timedelta(minutes=schedule.interval_minutes)}
     )
-    return monitor_cycle.to_deployment(
+    cycle = monitor_cycle.with_options(task_runner=task_runner(config.scale))
+    return cycle.to_deployment(
         name="channelwatch",
         parameters={"config_path": config_path},
         tags=["channelwatch"],
@@ -370,7 +438,7 @@ def ensure_polling_limit(slots: int = 1) -> None:
             client.create_concurrency_limit(tag=POLLING_TAG, concurrency_limit=slots)
 
 
-def serve_cycles(config_path: str, schedule: Schedule) -> None:
+def serve_cycles(config_path: str, config: Config) -> None:
     """Run cycles on the configured schedule as a deployment, until interrupted."""
     ensure_polling_limit()
-    serve(deployment(config_path, schedule))
+    serve(deployment(config_path, config))

@@ -12,16 +12,18 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+import yaml
+from distributed import LocalCluster
 from prefect import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 
 from channelwatch.cli import main
-from channelwatch.config import Schedule
+from channelwatch.config import Schedule, load_config
 from flows.monitor import POLLING_TAG, deployment, ensure_polling_limit, run_cycle
 from tests.servers import Gate, Site, WebhookReceiver
 from tests.test_cli import run_cli
-from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, write_config
+from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, status, write_config
 
 pytestmark = pytest.mark.flow
 REPO = Path(__file__).resolve().parents[1]
@@ -130,8 +132,11 @@ def test_a_cycle_publishes_its_artifacts_and_an_event_per_change(
 def test_the_deployment_runs_on_the_configured_schedule_one_run_at_a_time(
     prefect_harness: str, tmp_path: Path
 ) -> None:
-    every_half_hour = deployment(str(tmp_path / "sources.yaml"), Schedule())
-    nightly = deployment("sources.yaml", Schedule(cron="15 2 * * *"))
+    catalog = load_config(REPO / "sources.yaml")
+    every_half_hour = deployment(str(tmp_path / "sources.yaml"), catalog)
+    nightly = deployment(
+        "sources.yaml", catalog.model_copy(update={"schedule": Schedule(cron="15 2 * * *")})
+    )
     assert [s.schedule.cron for s in nightly.schedules] == ["15 2 * * *"]
 
     deployment_id = every_half_hour.apply()
@@ -181,7 +186,7 @@ def test_a_team_can_prefect_deploy_the_cycle_to_a_work_pool(prefect_harness: str
         assert done.returncode == 0, done.stdout + done.stderr
     with get_client(sync_client=True) as client:
         deployed = client.read_deployment_by_name("channelwatch-cycle/channelwatch")
-    served = deployment("sources.yaml", Schedule())
+    served = deployment("sources.yaml", load_config(REPO / "sources.yaml"))
     assert deployed.work_pool_name == "channelwatch"
     assert deployed.entrypoint == "flows/monitor.py:monitor_cycle"
     assert deployed.parameters == served.parameters
@@ -192,3 +197,30 @@ def test_a_team_can_prefect_deploy_the_cycle_to_a_work_pool(prefect_harness: str
     assert deployed.global_concurrency_limit is not None
     assert deployed.global_concurrency_limit.limit == 1
     assert deployed.concurrency_options == served.concurrency_options
+
+
+def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
+    prefect_harness: str,
+    workdir: Path,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = write_config(workdir, site.url("feed.xml"))
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        catalog = yaml.safe_load(config.read_text())
+        catalog["scale"] = {"task_runner": "dask", "dask_address": cluster.scheduler_address}
+        config.write_text(yaml.safe_dump(catalog))
+        monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
+        assert main(["run"]) == 0
+        # Only detection batches go through the task runner; the rest runs in the cycle.
+        assert cluster.scheduler.task_prefixes, "nothing ran on the Dask cluster"
+    states = status(capsys)
+    assert {c: r["state"] for c, r in states.items() if r["state"] != "unknown"} == {
+        "climate": "suspended",
+        "counternarcotics": "suspended",
+        "mil_mil": "active",
+    }
+    assert states["climate"]["evidence"]["sentence"] == SUSPENSION
