@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/orchestration.py                # 200 feeds, 2 rounds
     .venv/bin/python benchmarks/orchestration.py --feeds 50 --rounds 1
+    .venv/bin/python benchmarks/orchestration.py --rounds 1 --dask-workers 1 2
 
 The feed farm of benchmarks/poll_farm.py serves full-text feeds (20 entries each, the
 article in content:encoded, one in ten reporting a suspension) from 50 loopback hosts,
@@ -15,6 +16,9 @@ feed answers 304), which is what a deployment runs most of the time.
   logs, four artifacts and events all included;
 - plain: the same stages (each task's `.fn`) called in the same order, with no Prefect
   run at all.
+
+With `--dask-workers`, the flow's cycles are also timed with detection on a local Dask
+cluster (prefect-dask) of that many worker processes.
 
 Rounds alternate plain and flow in one process, and the overhead of a round is
 (flow - plain) / flow, for each of the two cycles. The target is at most 25% at 200 feeds.
@@ -100,13 +104,15 @@ def warm_up() -> None:
     """Starts the local Prefect API before timing: `serve` pays that once, not per cycle."""
 
 
-def farm_config(folder: Path, urls: list[str]) -> str:
+def farm_config(folder: Path, urls: list[str], dask_workers: int = 0) -> str:
     config = yaml.safe_load((REPO / "sources.yaml").read_text())
     config["sources"] = [
         {"id": f"farm{n}", "name": f"Farm feed {n}", "url": url} for n, url in enumerate(urls)
     ]
     config["alerts"] = {"routes": []}  # nothing to deliver: the cycle is poll, store, detect
-    path = folder / "sources.yaml"
+    if dask_workers:
+        config["scale"] = {"task_runner": "dask", "workers": dask_workers}
+    path = folder / f"sources-{dask_workers}.yaml"
     path.write_text(yaml.safe_dump(config))
     return str(path)
 
@@ -134,6 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--dask-workers",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="then time the flow's first cycle with detection on a local Dask cluster of N workers",
+    )
     args = parser.parse_args(argv)
     print(
         f"farm: {args.feeds} full-text feeds x 20 entries on {len(HOSTS)} loopback hosts, "
@@ -153,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"round {round_ + 1}, {cycle}: plain {p:.2f} s, flow {f:.2f} s, "
                     f"orchestration {f - p:+.2f} s = {overheads[cycle][-1]:.1%} of the flow's time"
                 )
+        for workers in args.dask_workers:  # the cluster's start is inside the time
+            dask_config = farm_config(folder, farm.urls(), workers)
+            first, _ = two_cycles("flow", dask_config, folder / f"dask-{workers}.db")
+            print(f"flow on Dask, {workers} workers: first cycle {first:.2f} s")
     for cycle, ratios in overheads.items():
         print(
             f"overhead, {cycle}: median {statistics.median(ratios):.1%} "
