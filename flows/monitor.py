@@ -1,9 +1,10 @@
 """The monitoring cycle as a Prefect flow: poll, fetch, detect, fold, alert, report.
 
 Each stage is a plain function in its own package; this module only wires them
-together. Tasks sit at the I/O boundaries and are coarse (one to collect from every
-source, one for detection, one for delivery) so that Prefect's API is never the
-bottleneck.
+together. Tasks are coarse, so that Prefect's API is never the bottleneck: one
+collects from every source, one per batch of articles detects (on the configured
+task runner: threads, or a Dask cluster), one folds the events into states in
+article order, and one delivers the alerts.
 """
 
 from __future__ import annotations
@@ -262,6 +263,18 @@ def _send(
     return DeliveryReport(route.name, subject, error is None, error)
 
 
+def task_runner(scale: Scale) -> TaskRunner:
+    """The task runner `scale` in the config asks for. On Dask, detection batches run on
+    the cluster's workers; polling and folding stay in the cycle's process either way."""
+    if scale.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner  # only a Dask deployment pays its import
+
+        if scale.dask_address:
+            return DaskTaskRunner(address=scale.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": scale.workers, "threads_per_worker": 1})
+    return ThreadPoolTaskRunner(max_workers=8)
+
+
 def _run_name() -> str:
     """Named for its slot: a scheduled run that starts a minute late keeps its time."""
     return f"cycle {flow_run.scheduled_start_time:%Y-%m-%d %H:%M}"
@@ -270,7 +283,7 @@ def _run_name() -> str:
 @flow(
     name="channelwatch-cycle",
     flow_run_name=_run_name,
-    task_runner=ThreadPoolTaskRunner(max_workers=8),
+    task_runner=task_runner(Scale()),  # a deployment from prefect.yaml runs on threads
     log_prints=False,
 )
 def monitor_cycle(
@@ -380,18 +393,6 @@ def _emit_transitions(report: CycleReport, config: Config) -> None:
             },
             payload=asdict(change),
         )
-
-
-def task_runner(scale: Scale) -> TaskRunner:
-    """The task runner `scale` in the config asks for. On Dask, detection batches run on
-    the cluster's workers; polling and folding stay in the cycle's process either way."""
-    if scale.task_runner == "dask":
-        from prefect_dask import DaskTaskRunner  # only a Dask deployment pays its import
-
-        if scale.dask_address:
-            return DaskTaskRunner(address=scale.dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": scale.workers, "threads_per_worker": 1})
-    return ThreadPoolTaskRunner(max_workers=8)
 
 
 def run_cycle(config_path: str, baseline: bool = False, since: date | None = None) -> State:
