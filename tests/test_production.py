@@ -15,6 +15,7 @@ import pytest
 import yaml
 from distributed import LocalCluster
 from prefect import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 
@@ -176,14 +177,16 @@ def wait_for_events(run_id: UUID, count: int, timeout: float = 60) -> list:
 
 def test_a_team_can_prefect_deploy_the_cycle_to_a_work_pool(prefect_harness: str) -> None:
     """prefect.yaml, as `prefect deploy` reads it, makes the same deployment as `serve`."""
-    prefect = str(Path(sys.executable).with_name("prefect"))
-    env = {**os.environ, "PREFECT_API_URL": prefect_harness}
-    for command in (
-        [prefect, "work-pool", "create", "channelwatch", "--type", "process", "--overwrite"],
-        [prefect, "--no-prompt", "deploy", "--all"],
-    ):
-        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="channelwatch", type="process"), overwrite=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("prefect")), "--no-prompt", "deploy", "--all"],
+        cwd=REPO,
+        env={**os.environ, "PREFECT_API_URL": prefect_harness},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
     with get_client(sync_client=True) as client:
         deployed = client.read_deployment_by_name("channelwatch-cycle/channelwatch")
     served = deployment("sources.yaml", load_config(REPO / "sources.yaml"))
