@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
+import httpx
 import pytest
 import yaml
 from distributed import LocalCluster
@@ -18,10 +19,20 @@ from prefect import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
+from prefect.states import Failed
+from sqlalchemy.exc import OperationalError
 
 from channelwatch.cli import main
 from channelwatch.config import Schedule, load_config
-from flows.monitor import POLLING_TAG, deployment, ensure_polling_limit, run_cycle
+from flows.monitor import (
+    POLLING_TAG,
+    collect_sources,
+    deployment,
+    detect_batch,
+    ensure_polling_limit,
+    fold_readings,
+    run_cycle,
+)
 from tests.servers import Gate, Site, WebhookReceiver
 from tests.test_cli import run_cli
 from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, status, write_config
@@ -227,3 +238,17 @@ def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
         "mil_mil": "active",
     }
     assert states["climate"]["evidence"]["sentence"] == SUSPENSION
+
+
+def test_only_the_network_task_retries_and_only_for_network_trouble() -> None:
+    """A dropped connection is worth a retry of the collection; a bug is not."""
+    should_retry = collect_sources.retry_condition_fn
+    assert collect_sources.retries == 2 and should_retry is not None
+    for trouble in (
+        httpx.ConnectError("connection refused"),
+        OSError("network is unreachable"),
+        OperationalError("SELECT 1", {}, Exception("server closed the connection")),
+    ):
+        assert should_retry(collect_sources, None, Failed(data=trouble)), trouble  # type: ignore[arg-type]
+    assert not should_retry(collect_sources, None, Failed(data=KeyError("a bug")))  # type: ignore[arg-type]
+    assert (detect_batch.retries, fold_readings.retries) == (0, 0)  # no network in them
