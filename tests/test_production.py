@@ -18,7 +18,9 @@ from distributed import LocalCluster
 from prefect import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.deployments import run_deployment
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
+from prefect.exceptions import ObjectNotFound
 from prefect.states import Failed
 from sqlalchemy.exc import OperationalError
 
@@ -252,3 +254,43 @@ def test_only_the_network_task_retries_and_only_for_network_trouble() -> None:
         assert should_retry(collect_sources, None, Failed(data=trouble)), trouble  # type: ignore[arg-type]
     assert not should_retry(collect_sources, None, Failed(data=KeyError("a bug")))  # type: ignore[arg-type]
     assert (detect_batch.retries, fold_readings.retries) == (0, 0)  # no network in them
+
+
+def test_serve_runs_the_cycles_of_its_deployment(
+    prefect_harness: str, workdir: Path, site: Site
+) -> None:
+    """`channelwatch serve`, as a user starts it: its deployment's runs are cycles."""
+    config = write_config(workdir, site.url("feed.xml"))
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_harness,
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "CHANNELWATCH_CONFIG": str(config),
+    }
+    command = [str(Path(sys.executable).with_name("channelwatch")), "serve"]
+    server = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deployment_id = wait_for_deployment("channelwatch-cycle/channelwatch", str(config))
+        run = run_deployment(deployment_id, timeout=180, poll_interval=1, as_subflow=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert run.state is not None and run.state.is_completed(), run.state
+    assert run.name.startswith("cycle 20")
+    assert "3 state changes" in (run.state.message or "")
+    assert site.hits_for("/feed.xml")
+
+
+def wait_for_deployment(name: str, config_path: str, timeout: float = 120) -> UUID:
+    """The deployment, once the serve process has registered it for this config."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            try:
+                found = client.read_deployment_by_name(name)
+            except ObjectNotFound:
+                found = None
+            if found and found.parameters.get("config_path") == config_path:
+                return found.id
+            time.sleep(0.2)
+    raise AssertionError(f"{name} was not registered for {config_path}")
