@@ -8,7 +8,7 @@ COPY feeds feeds
 COPY matching matching
 COPY storage storage
 COPY alerts alerts
-COPY sources.yaml ./
+COPY sources.yaml prefect.yaml ./
 RUN uv sync --frozen --no-dev
 ENV PATH="/app/.venv/bin:$PATH"
 CMD ["channelwatch", "serve"]

@@ -48,9 +48,27 @@ LIFETIME = 600  # seconds: the farm never outlives a forgotten run by long
 # --- the farm ---------------------------------------------------------------------------
 
 
-def feed_xml(number: int, base: str) -> bytes:
-    """A realistic think-tank RSS 2.0 feed: 20 items with guid, date, author and summary."""
+ARTICLE = (
+    "<p>Officials from Washington and Beijing met in Vienna this week for talks that both "
+    "sides described as candid. The agenda covered climate change, counternarcotics "
+    "cooperation and the military-to-military communications that matter most in a crisis. "
+    "Analysts urged both governments to restore the channels that were cut in 2022.</p>"
+) * 4
+SUSPENSION = "<p>On Friday, China suspended its climate talks with the United States.</p>"
+
+
+def feed_xml(number: int, base: str, full_text: bool = False) -> bytes:
+    """A realistic think-tank RSS 2.0 feed: 20 items with guid, date, author and summary,
+    and with `full_text` each item's article in content:encoded (one in ten reporting
+    a suspension), so a whole cycle runs without fetching pages."""
     start = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=number)
+
+    def content(j: int) -> str:
+        if not full_text:
+            return ""
+        news = SUSPENSION if (number + j) % 10 == 0 else ""
+        return f"<content:encoded><![CDATA[{ARTICLE}{news}]]></content:encoded>"
+
     items = "".join(
         f"""
     <item>
@@ -59,7 +77,7 @@ def feed_xml(number: int, base: str) -> bytes:
       <guid isPermaLink="false">farm-{number}-{j}</guid>
       <pubDate>{format_datetime(start - timedelta(days=j), usegmt=True)}</pubDate>
       <dc:creator>Analyst {j}</dc:creator>
-      <category>Analysis</category>
+      <category>Analysis</category>{content(j)}
       <description>&lt;p&gt;Officials from both governments met this week to discuss climate,
       counternarcotics and military communications. &lt;a href="/analysis/{number}-{j}"&gt;Read
       more&lt;/a&gt;.&lt;/p&gt;</description>
@@ -67,7 +85,8 @@ def feed_xml(number: int, base: str) -> bytes:
         for j in range(ENTRIES)
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/">
   <channel>
     <title>Farm feed {number}</title>
     <link>{base}/</link>
@@ -82,7 +101,12 @@ def feed_host(number: int, hosts: int) -> str:
 
 
 def run_farm(
-    feeds: int, hosts: int, latency: float, ports: multiprocessing.Queue, counters: object
+    feeds: int,
+    hosts: int,
+    latency: float,
+    ports: multiprocessing.Queue,
+    counters: object,
+    full_text: bool = False,
 ) -> None:
     """The farm's process: one asyncio server per loopback host, until the parent goes."""
     parent = os.getppid()
@@ -129,7 +153,7 @@ def run_farm(
             ports.put((host, server.sockets[0].getsockname()[1]))
         for number in range(feeds):
             host = feed_host(number, hosts)
-            raw = feed_xml(number, f"http://{host}")
+            raw = feed_xml(number, f"http://{host}", full_text)
             bodies[number] = (raw, gzip.compress(raw, 6))
         ports.put(None)  # ready
         deadline = time.monotonic() + LIFETIME
@@ -144,6 +168,7 @@ class Farm:
     feeds: int
     hosts: int = len(HOSTS)
     latency: float = LATENCY
+    full_text: bool = False
 
     def __enter__(self) -> Farm:
         context = multiprocessing.get_context("spawn")
@@ -155,7 +180,7 @@ class Farm:
         ports = context.Queue()
         self.process = context.Process(
             target=run_farm,
-            args=(self.feeds, self.hosts, self.latency, ports, self.counters),
+            args=(self.feeds, self.hosts, self.latency, ports, self.counters, self.full_text),
             daemon=True,
         )
         self.process.start()

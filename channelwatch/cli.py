@@ -197,6 +197,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.monitor import run_cycle
 
     state = run_cycle(path, baseline=args.baseline, since=args.since)
+    if state.is_cancelled():  # another cycle is running: nothing went wrong, nothing was done
+        print(f"channelwatch: {state.message}", file=sys.stderr)
+        return 0
     if state.is_failed():
         print(f"channelwatch: cycle failed: {state.message}", file=sys.stderr)
         return 1
@@ -221,7 +224,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _quiet_prefect_defaults()
     from flows.monitor import serve_cycles
 
-    serve_cycles(str(Path(path).resolve()), config.schedule)
+    serve_cycles(str(Path(path).resolve()), config)
     return 0
 
 

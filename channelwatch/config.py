@@ -47,6 +47,15 @@ class Schedule(_Strict):
     cron: str | None = Field(None, pattern=r"^(@\w+|[\w*/,?#-]+(\s+[\w*/,?#-]+){4,5})$")
 
 
+class Scale(_Strict):
+    """Where a cycle's detection runs: threads in the cycle's own process, or the
+    workers of a Dask cluster (`dask_address`, or else a local one of `workers`)."""
+
+    task_runner: Literal["threads", "dask"] = "threads"
+    dask_address: str | None = Field(None, pattern=r"^(tcp|tls|inproc)://\S+$")
+    workers: int = Field(2, ge=1, le=256)
+
+
 class Timeouts(_Strict):
     """Seconds allowed for one HTTP response; `total` covers headers to last byte."""
 
@@ -208,6 +217,7 @@ class Alerts(_Strict):
 class Config(_Strict):
     schedule: Schedule = Field(default_factory=Schedule)
     polling: Polling = Field(default_factory=Polling)
+    scale: Scale = Field(default_factory=Scale)
     sources: list[Source] = Field(min_length=1)
     issues: list[Issue] = Field(default_factory=list)
     channels: list[Channel] = Field(min_length=1)

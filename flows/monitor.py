@@ -1,32 +1,43 @@
 """The monitoring cycle as a Prefect flow: poll, fetch, detect, fold, alert, report.
 
 Each stage is a plain function in its own package; this module only wires them
-together. Tasks sit at the I/O boundaries and are coarse (one to collect from every
-source, one for detection, one for delivery) so that Prefect's API is never the
-bottleneck.
+together. Tasks are coarse, so that Prefect's API is never the bottleneck: one
+collects from every source, one per batch of articles detects (on the configured
+task runner: threads, or a Dask cluster), one folds the events into states in
+article order, and one delivers the alerts.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from prefect import flow, get_run_logger, task
+import httpx
+from prefect import Task, flow, get_client, get_run_logger, serve, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.schemas.objects import (
+    ConcurrencyLimitConfig,
+    ConcurrencyLimitStrategy,
+    TaskRun,
+)
+from prefect.deployments.runner import RunnerDeployment
+from prefect.events import emit_event
+from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
-from prefect.states import Completed, Failed, State
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.states import Cancelled, Completed, Failed, State
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import unmapped
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 import feeds
 import storage
 from alerts import DeliveryReport, Routing, Senders, deliver, describe_alert, plan_routes
 from alerts.history import publish_atom
-from channelwatch.config import Config, Schedule, load_config
+from channelwatch.config import Config, Scale, load_config
 from channelwatch.settings import Settings
 from flows.collect import Collected, collect
 from flows.report import CycleReport, TransitionReport, board_markdown
@@ -34,18 +45,62 @@ from matching import Detector, Event
 from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
+EVENT_PREFIX = "channelwatch.channel"  # events channelwatch.channel.suspended / .resumed
+DETECT_BATCH = 250  # articles per detection task: coarse, so Prefect's API never limits it
+POLLING_TAG = "channelwatch-polling"  # a tag concurrency limit on it caps polling across runs
 
 
-@task(name="collect", cache_policy=NO_CACHE)
+def _network_trouble(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry the collection only for trouble a retry can cure: a connection to the
+    network or the database that dropped. A bug would fail the same way again."""
+    try:
+        state.result()
+    except (OSError, httpx.TransportError, OperationalError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="collect",
+    cache_policy=NO_CACHE,
+    tags=[POLLING_TAG],
+    retries=2,  # safe: each poll's entries and validators are stored together
+    retry_delay_seconds=[10, 60],
+    retry_condition_fn=_network_trouble,
+)
 def collect_sources(
     engine: Engine, config: Config, routes: list[str], since: date | None, now: datetime
 ) -> Collected:
     """Poll every due source concurrently, store the new entries, fetch their pages.
 
     One task for all sources: the polling is asyncio inside it, and a task per source
-    would put a thousand task runs a cycle on Prefect's API for no gain.
+    would put a thousand task runs a cycle on Prefect's API for no gain. Nor is it
+    tagged per source: Prefect refuses events with more than 100 related resources,
+    and every tag is one (measured: at 200 sources, its state events were dropped).
+    The per-source outcome is in the `cycle-sources` artifact instead.
     """
     return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What detection found in one article: plain data, so it travels to and from a
+    Dask worker."""
+
+    article_id: int
+    events: list[Event]
+    issues: list[dict[str, object]]
+
+
+def read_text(detector: Detector, tagger: IssueTagger, article: storage.Article) -> Reading:
+    """Detect events and tag issues in one article (pure: nothing is stored)."""
+    published = article.published_at.date() if article.published_at else None
+    tags = tagger.tag(article.title + "\n" + article.text)
+    return Reading(
+        article.id or 0, detector.detect(article.text, published), [asdict(t) for t in tags]
+    )
 
 
 def alert_policy(config: Config) -> storage.Policy:
@@ -58,23 +113,20 @@ def alert_policy(config: Config) -> storage.Policy:
     )
 
 
-def read_article(
+def fold_article(
     session: Session,
     article: storage.Article,
-    detector: Detector,
-    tagger: IssueTagger,
+    reading: Reading,
     routes_for: dict[str, list[str]],
     baseline: bool,
     policy: storage.Policy,
-) -> tuple[list[Event], list[TransitionReport]]:
-    """Detect one stored article, tag its issues, fold its events, and commit: the events,
-    states and outbox of one article land together (events stored before are skipped)."""
-    published = article.published_at.date() if article.published_at else None
-    events = detector.detect(article.text, published)
-    article.issues = [asdict(tag) for tag in tagger.tag(article.title + "\n" + article.text)]
+) -> list[TransitionReport]:
+    """Fold one article's events into channel states and commit: the events, states and
+    outbox of one article land together (events stored before are skipped)."""
+    article.issues = reading.issues
     transitions = []
     changes = storage.apply_detection(
-        session, article, events, routes_for, baseline=baseline, policy=policy
+        session, article, reading.events, routes_for, baseline=baseline, policy=policy
     )
     for t in changes:
         evidence = session.get_one(storage.Event, t.event_id)
@@ -91,28 +143,63 @@ def read_article(
             )
         )
     session.commit()
-    return events, transitions
+    return transitions
+
+
+def read_article(
+    session: Session,
+    article: storage.Article,
+    detector: Detector,
+    tagger: IssueTagger,
+    routes_for: dict[str, list[str]],
+    baseline: bool,
+    policy: storage.Policy,
+) -> tuple[list[Event], list[TransitionReport]]:
+    """Detect one stored article and fold what it says, in one step."""
+    reading = read_text(detector, tagger, article)
+    return reading.events, fold_article(session, article, reading, routes_for, baseline, policy)
 
 
 @task(name="detect", cache_policy=NO_CACHE)
-def detect_articles(
-    engine: Engine, config: Config, routing: Routing, baseline: bool
-) -> CycleReport:
-    """Detect events in every stored, undetected article and fold them into states."""
+def detect_batch(config: Config, articles: list[storage.Article]) -> list[Reading]:
+    """Read a batch of articles. Pure and CPU-bound: on a Dask task runner the batches
+    of a cycle run on the cluster's workers at once."""
     detector = Detector(config.channels)
     tagger = IssueTagger(config.issues)
+    return [read_text(detector, tagger, article) for article in articles]
+
+
+@task(name="fold", cache_policy=NO_CACHE)
+def fold_readings(
+    engine: Engine, config: Config, routing: Routing, readings: list[Reading], baseline: bool
+) -> CycleReport:
+    """Fold every article's events into states, one article at a time in stored order."""
     routes_for = routing.for_channels(config)
     policy = alert_policy(config)
     report = CycleReport()
     with Session(engine) as session:
-        for article in storage.articles_to_detect(session):
-            events, transitions = read_article(
-                session, article, detector, tagger, routes_for, baseline, policy
-            )
+        for reading in readings:
+            article = session.get_one(storage.Article, reading.article_id)
             report.articles += 1
-            report.events += [{"article": article.url, **asdict(e)} for e in events]
-            report.transitions += transitions
+            report.events += [{"article": article.url, **asdict(e)} for e in reading.events]
+            report.transitions += fold_article(
+                session, article, reading, routes_for, baseline, policy
+            )
     return report
+
+
+def detect_articles(
+    engine: Engine, config: Config, routing: Routing, baseline: bool
+) -> CycleReport:
+    """Detect every stored, undetected article in batches (in parallel on the flow's
+    task runner), then fold the events in article order."""
+    with Session(engine) as session:
+        articles = storage.articles_to_detect(session)
+        session.expunge_all()  # plain objects now: they are pickled to Dask workers
+    batches = [articles[i : i + DETECT_BATCH] for i in range(0, len(articles), DETECT_BATCH)]
+    futures = detect_batch.map(unmapped(config), batches)
+    readings = [reading for future in futures for reading in future.result()]
+    return fold_readings(engine, config, routing, readings, baseline)
 
 
 @task(name="deliver", cache_policy=NO_CACHE)
@@ -126,49 +213,88 @@ def deliver_alerts(
         )
 
 
+def task_runner(scale: Scale) -> TaskRunner:
+    """The task runner `scale` in the config asks for. On Dask, detection batches run on
+    the cluster's workers; polling and folding stay in the cycle's process either way."""
+    if scale.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner  # only a Dask deployment pays its import
+
+        if scale.dask_address:
+            return DaskTaskRunner(address=scale.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": scale.workers, "threads_per_worker": 1})
+    return ThreadPoolTaskRunner(max_workers=8)
+
+
 def _run_name() -> str:
-    return f"cycle {datetime.now(UTC):%Y-%m-%d %H:%M}"
+    """Named for its slot: a scheduled run that starts a minute late keeps its time."""
+    return f"cycle {flow_run.scheduled_start_time:%Y-%m-%d %H:%M}"
 
 
 @flow(
     name="channelwatch-cycle",
     flow_run_name=_run_name,
-    task_runner=ThreadPoolTaskRunner(max_workers=8),
+    task_runner=task_runner(Scale()),  # a deployment from prefect.yaml runs on threads
     log_prints=False,
 )
 def monitor_cycle(
     config_path: str | None = None, baseline: bool = False, since: date | None = None
 ) -> State:
-    """One monitoring cycle. Fails (visibly, in the UI) only when every source failed."""
+    """One monitoring cycle. Fails (visibly, in the UI) only when every source failed;
+    is cancelled, having done nothing, when another cycle is running on the database."""
     logger = get_run_logger()
     now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
     settings = Settings()
     config = load_config(config_path or settings.config)
     engine = storage.open_database(settings.db_url)
-    routing = plan_routes(config, settings)
-    for line in routing.inactive:
-        logger.info(line)
-    with feeds.make_client() as client:
-        senders = Senders.from_settings(settings, client)
-        routes = [route.name for route in routing.live]
-        collected = collect_sources.submit(engine, config, routes, since, now).result()
-        report = detect_articles(engine, config, routing, baseline)
-        report.sources, report.health = collected.sources, collected.health
-        report.deliveries = deliver_alerts(engine, config, routing, senders)
-    with Session(engine) as session:
-        report.given_up = [describe_alert(a) for a in storage.outbox.failed_alerts(session)]
-        try:
-            publish_atom(session, config)
-        except OSError as exc:  # the feed file is a convenience; the cycle's work is done
-            logger.warning(f"the Atom file {config.alerts.atom_file} was not written: {exc}")
+    try:
+        with storage.cycle_lock(engine):
+            report = _cycle(engine, config, settings, baseline, since, now)
+    except storage.CycleRunning as busy:
+        logger.warning(f"skipped: {busy}")
+        return Cancelled(message=f"skipped: {busy}")
+    finally:
+        engine.dispose()
     _log(logger, report, baseline)
-    _publish(engine, config, report)
-    engine.dispose()
+    _emit_transitions(report, config)
     if report.every_source_failing:
         return Failed(
             message=f"every source failed ({len(report.sources)} sources failing): {report.summary()}"
         )
     return Completed(message=report.summary(), data=report)
+
+
+def _cycle(
+    engine: Engine,
+    config: Config,
+    settings: Settings,
+    baseline: bool,
+    since: date | None,
+    now: datetime,
+) -> CycleReport:
+    """Collect, detect, deliver and publish, while this cycle holds the database."""
+    routing = plan_routes(config, settings)
+    for line in routing.inactive:
+        get_run_logger().info(line)
+    with feeds.make_client() as client:
+        senders = Senders.from_settings(settings, client)
+        routes = [route.name for route in routing.live]
+        collected = collect_sources(engine, config, routes, since, now)
+        report = detect_articles(engine, config, routing, baseline)
+        report.sources, report.health = collected.sources, collected.health
+        report.deliveries = deliver_alerts(engine, config, routing, senders)
+    with Session(engine) as session:
+        report.given_up = [
+            DeliveryReport(a.route, describe_alert(a), False, a.last_error, "given up")
+            for a in storage.outbox.failed_alerts(session)
+        ]
+        try:
+            publish_atom(session, config)
+        except OSError as exc:  # the feed file is a convenience; the cycle's work is done
+            get_run_logger().warning(
+                f"the Atom file {config.alerts.atom_file} was not written: {exc}"
+            )
+    _publish(engine, config, report)
+    return report
 
 
 def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
@@ -186,50 +312,100 @@ def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[n
             logger.warning(
                 f"alert for {delivery.channel} via {delivery.route} not delivered ({delivery.outcome}): {delivery.error}"
             )
-    for line in report.given_up:
-        logger.warning(line + " — `channelwatch alerts retry` sends it again")
+    for alert in report.given_up:
+        logger.warning(alert.channel + " — `channelwatch alerts retry` sends it again")
     logger.info(report.summary())
 
 
 def _publish(engine: Engine, config: Config, report: CycleReport) -> None:
+    """The run's artifacts. Each has a stable key, so the UI shows its history across
+    runs; each is published every run, even empty, so the latest version is never stale."""
     create_table_artifact(
         key="cycle-sources", table=report.source_rows(), description=report.summary()
     )
-    if report.events:
-        create_table_artifact(
-            key="cycle-events",
-            table=[
-                {k: e[k] for k in ("channel", "event", "sentence", "occurred", "article")}
-                for e in report.events
-            ],
-            description="Events found in this cycle's articles",
-        )
+    create_table_artifact(
+        key="cycle-events",
+        table=report.event_rows(),
+        description=f"{len(report.events)} events found in {report.articles} new articles",
+    )
+    failed = sum(not d.delivered for d in report.deliveries)
+    create_table_artifact(
+        key="cycle-alerts",
+        table=[asdict(d) for d in report.deliveries + report.given_up],
+        description=f"{len(report.deliveries) - failed} alert messages delivered, {failed} not "
+        f"this cycle; {len(report.given_up)} alerts given up on (`channelwatch alerts retry`)",
+    )
     with Session(engine) as session:
         board = storage.channel_board(session, [c.id for c in config.channels])
         markdown = board_markdown(board, {c.id: c.name for c in config.channels})
     create_markdown_artifact(key=BOARD_KEY, markdown=markdown, description="State of every channel")
 
 
-def run_cycle(
-    config_path: str | None = None, baseline: bool = False, since: date | None = None
-) -> State:
-    """Run one cycle and return its final state (the CLI's entry point)."""
-    return monitor_cycle(config_path, baseline, since, return_state=True)
+def _emit_transitions(report: CycleReport, config: Config) -> None:
+    """Each state change as a Prefect event, for Automations to react to. The resource
+    is the channel; `channelwatch.alerted` says whether it was news (not a baseline or
+    an old report), so an automation can match only what was alerted."""
+    names = {c.id: c.name for c in config.channels}
+    for change in report.transitions:
+        kind = "suspended" if change.to_state == "suspended" else "resumed"
+        emit_event(
+            event=f"{EVENT_PREFIX}.{kind}",
+            resource={
+                "prefect.resource.id": f"{EVENT_PREFIX}.{change.channel}",
+                "prefect.resource.name": names.get(change.channel, change.channel),
+                "channelwatch.alerted": str(change.alerted).lower(),
+            },
+            payload=asdict(change),
+        )
 
 
-def serve_cycles(config_path: str, schedule: Schedule) -> None:
-    """Run cycles on the configured schedule as a deployment, until interrupted."""
+def run_cycle(config_path: str, baseline: bool = False, since: date | None = None) -> State:
+    """Run one cycle on the configured task runner; return its final state (the CLI's
+    entry point)."""
+    runner = task_runner(load_config(config_path).scale)
+    return monitor_cycle.with_options(task_runner=runner)(
+        config_path, baseline, since, return_state=True
+    )
+
+
+def deployment(config_path: str, config: Config) -> RunnerDeployment:
+    """The monitor flow as a deployment on the configured schedule (interval or cron).
+
+    At most one of its runs at a time: a run scheduled while the last one is still
+    going is cancelled rather than queued, so slow cycles never pile up.
+    """
+    schedule = config.schedule
     timing = (
         {"cron": schedule.cron}
         if schedule.cron
         else {"interval": timedelta(minutes=schedule.interval_minutes)}
     )
-    monitor_cycle.serve(
+    cycle = monitor_cycle.with_options(task_runner=task_runner(config.scale))
+    return cycle.to_deployment(
         name="channelwatch",
         parameters={"config_path": config_path},
         tags=["channelwatch"],
-        global_limit=ConcurrencyLimitConfig(
+        concurrency_limit=ConcurrencyLimitConfig(
             limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
         ),
         **timing,
     )
+
+
+def ensure_polling_limit(slots: int = 1) -> None:
+    """Create the tag concurrency limit on polling, unless an operator has set one.
+
+    One slot by default: cycles of other deployments on the same server (another
+    team's catalog, say) take turns polling instead of doubling the load on publishers.
+    """
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_concurrency_limit_by_tag(POLLING_TAG)
+        except ObjectNotFound:
+            client.create_concurrency_limit(tag=POLLING_TAG, concurrency_limit=slots)
+
+
+def serve_cycles(config_path: str, config: Config) -> None:
+    """Run cycles on the configured schedule as a deployment, until interrupted."""
+    ensure_polling_limit()
+    serve(deployment(config_path, config))

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Completed, State
+from prefect.states import Cancelled, Completed, State
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -22,7 +22,7 @@ from alerts import Routing, Senders, plan_routes
 from channelwatch.config import Config, load_config
 from channelwatch.settings import Settings
 from flows.monitor import alert_policy, deliver_alerts, read_article
-from flows.report import TransitionReport
+from flows.report import DeliveryReport, TransitionReport
 from matching import Detector
 from matching.issues import IssueTagger
 
@@ -53,20 +53,33 @@ def rematch_flow(config_path: str | None = None, since: date | None = None) -> S
     settings = Settings()
     config = load_config(config_path or settings.config)
     engine = storage.open_database(settings.db_url)
-    routing = plan_routes(config, settings)
-    read, found, changes = rematch_stored(engine, config, routing, since)
+    try:
+        with storage.cycle_lock(engine):  # a cycle folding at the same time could alert twice
+            read, found, changes, deliveries = _rematch(engine, config, settings, since)
+    except storage.CycleRunning as busy:
+        logger.warning(f"skipped: {busy}")
+        return Cancelled(message=f"skipped: {busy}")
+    finally:
+        engine.dispose()
     for change in changes:
         logger.info(("ALERT " if change.alerted else "history: ") + change.line())
-    with feeds.make_client() as client:
-        deliveries = deliver_alerts(
-            engine, config, routing, Senders.from_settings(settings, client)
-        )
     for delivery in deliveries:
         if not delivery.delivered:
             logger.warning(
                 f"alert for {delivery.channel} via {delivery.route} not delivered: {delivery.error}"
             )
-    engine.dispose()
     message = f"{read} stored articles re-read, {found} events found, {len(changes)} state changes, {sum(d.delivered for d in deliveries)} alerts delivered"
     logger.info(message)
     return Completed(message=message)
+
+
+def _rematch(
+    engine: Engine, config: Config, settings: Settings, since: date | None
+) -> tuple[int, int, list[TransitionReport], list[DeliveryReport]]:
+    routing = plan_routes(config, settings)
+    read, found, changes = rematch_stored(engine, config, routing, since)
+    with feeds.make_client() as client:
+        deliveries = deliver_alerts(
+            engine, config, routing, Senders.from_settings(settings, client)
+        )
+    return read, found, changes, deliveries

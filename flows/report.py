@@ -63,7 +63,7 @@ class CycleReport:
     transitions: list[TransitionReport] = field(default_factory=list)
     deliveries: list[DeliveryReport] = field(default_factory=list)
     health: list[HealthChange] = field(default_factory=list)
-    given_up: list[str] = field(default_factory=list)  # alerts no route took after every try
+    given_up: list[DeliveryReport] = field(default_factory=list)  # every try failed: still told
 
     @property
     def every_source_failing(self) -> bool:
@@ -99,6 +99,11 @@ class CycleReport:
             }
             for s in self.sources
         ]
+
+    def event_rows(self) -> list[dict[str, object]]:
+        """Each event with its evidence: the sentence and the article it is in."""
+        keys = ("channel", "event", "occurred", "confidence", "sentence", "article")
+        return [{key: event.get(key) for key in keys} for event in self.events]
 
 
 def board_markdown(board: list[BoardRow], names: dict[str, str]) -> str:

@@ -3,6 +3,7 @@
 from storage import outbox
 from storage.db import migrate, open_database
 from storage.folding import Folded, Policy, Report, fold, period_start
+from storage.lock import CycleRunning, cycle_lock
 from storage.models import (
     Alert,
     Article,
@@ -50,6 +51,7 @@ __all__ = [
     "Correction",
     "CorrectionError",
     "Delivery",
+    "CycleRunning",
     "Event",
     "Evidence",
     "Folded",
@@ -69,6 +71,7 @@ __all__ = [
     "backing",
     "channel_board",
     "correct_transition",
+    "cycle_lock",
     "fold",
     "history",
     "latest_transition",

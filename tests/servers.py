@@ -58,18 +58,32 @@ class Served:
         self._server.server_close()
 
 
+@dataclass
+class Gate:
+    """Holds requests until opened; `arrived` is set once one is waiting."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    opened: threading.Event = field(default_factory=threading.Event)
+
+    def hold(self) -> None:
+        self.arrived.set()
+        self.opened.wait(timeout=120)
+
+
 class Site(Served):
     """Serves files from a folder, with `{BASE}` replaced by the server's own URL and
     `{NOW}` by the current time (RFC 2822), for an entry published just now.
 
     Every response carries an ETag, and a matching If-None-Match gets a 304, as a
     well-behaved publisher's server does. `aliases` maps a path to another file, so a
-    test can change what the feed says between cycles.
+    test can change what the feed says between cycles. `gates` holds a path's answers
+    until the test opens its gate, to catch a cycle in the middle.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.aliases: dict[str, str] = {}
+        self.gates: dict[str, Gate] = {}
         self.hits: list[Hit] = []
         self._serve(self._handler())
 
@@ -81,6 +95,8 @@ class Site(Served):
                 if not site.admit(f"GET {self.path}"):
                     return
                 path = self.path.split("?")[0]
+                if path in site.gates:
+                    site.gates[path].hold()
                 name = site.aliases.get(path, path.lstrip("/"))
                 file = site.root / name
                 if not file.is_file() and (site.root / f"{name}.html").is_file():

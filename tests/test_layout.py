@@ -107,6 +107,12 @@ def test_compose_dependencies_health_and_volumes() -> None:
             if volume.startswith("./"):
                 assert (REPO / volume.split(":")[0]).exists()
     assert services["channelwatch"]["command"] == "channelwatch serve"
+    assert all("healthcheck" in service for service in services.values())
+    # The worker's health check asks the port its runner's web server is told to use.
+    worker = services["channelwatch"]
+    port = worker["environment"]["PREFECT_RUNNER_SERVER_PORT"]
+    assert worker["environment"]["PREFECT_RUNNER_SERVER_ENABLE"] == "true"
+    assert f"localhost:{port}/health" in " ".join(worker["healthcheck"]["test"])
 
 
 def test_compose_prefect_image_matches_the_pinned_prefect() -> None:

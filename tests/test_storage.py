@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -306,3 +307,18 @@ def test_feed_health_alerts_once_per_outage_and_once_on_recovery(db_url: str) ->
             and "failing since 2026-11-01 00:00 UTC (3 failed polls in a row)" in email[0].detail
         )
         assert len(storage.outbox.due_alerts(session, "slack", start + 5 * day)) == 2
+
+
+def test_one_cycle_at_a_time_per_database(db_url: str) -> None:
+    engine = storage.open_database(db_url)
+    other = storage.open_database(db_url)  # another process's engine, as far as locks go
+    with (
+        storage.cycle_lock(engine),
+        pytest.raises(storage.CycleRunning, match="another cycle is running"),
+        storage.cycle_lock(other),
+    ):
+        pass
+    with storage.cycle_lock(other):  # released when the holder's cycle ends
+        pass
+    engine.dispose()
+    other.dispose()

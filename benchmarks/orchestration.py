@@ -1,0 +1,183 @@
+"""Prefect's orchestration overhead: one cycle as a flow run, and as plain functions.
+
+    .venv/bin/python benchmarks/orchestration.py                # 200 feeds, 2 rounds
+    .venv/bin/python benchmarks/orchestration.py --feeds 50 --rounds 1
+    .venv/bin/python benchmarks/orchestration.py --rounds 1 --dask-workers 1 2
+
+The feed farm of benchmarks/poll_farm.py serves full-text feeds (20 entries each, the
+article in content:encoded, one in ten reporting a suspension) from 50 loopback hosts,
+with 50 ms added to every response. Each kind of run is timed twice on a database of
+its own: a first cycle (empty SQLite database: every feed polled, every entry stored,
+every article detected and folded) and the cycle after it, when nothing changed (every
+feed answers 304), which is what a deployment runs most of the time.
+
+- flow: `monitor_cycle`, the flow `channelwatch run` starts, against Prefect's local
+  API (started, and warmed up by one small flow run, before timing): its task runs,
+  logs, four artifacts and events all included;
+- plain: the same stages (each task's `.fn`) called in the same order, with no Prefect
+  run at all.
+
+With `--dask-workers`, the flow's cycles are also timed with detection on a local Dask
+cluster (prefect-dask) of that many worker processes.
+
+Rounds alternate plain and flow in one process, and the overhead of a round is
+(flow - plain) / flow, for each of the two cycles. The target is at most 25% at 200 feeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+# A private Prefect home, so the runs land neither in the user's database nor in the way.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="channelwatch-bench-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+import yaml  # noqa: E402
+from prefect import flow  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+import feeds  # noqa: E402
+import storage  # noqa: E402
+from alerts import Senders, plan_routes  # noqa: E402
+from benchmarks.poll_farm import HOSTS, LATENCY, Farm  # noqa: E402
+from channelwatch.config import load_config  # noqa: E402
+from channelwatch.settings import Settings  # noqa: E402
+from flows.monitor import (  # noqa: E402
+    collect_sources,
+    deliver_alerts,
+    detect_batch,
+    fold_readings,
+    run_cycle,
+)
+from flows.report import CycleReport  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def plain_cycle(config_path: str) -> tuple[CycleReport, dict[str, float]]:
+    """The flow's stages as plain calls: what the cycle costs with no orchestration;
+    and the seconds each stage took (detection is what a Dask worker would do)."""
+    settings = Settings()
+    config = load_config(config_path)
+    engine = storage.open_database(settings.db_url)
+    routing = plan_routes(config, settings)
+    now = datetime.now(UTC)
+    stages = {"collect": time.perf_counter()}
+    with storage.cycle_lock(engine), feeds.make_client() as client:
+        routes = [route.name for route in routing.live]
+        collected = collect_sources.fn(engine, config, routes, None, now)
+        stages["detect"] = time.perf_counter()
+        with Session(engine) as session:
+            articles = storage.articles_to_detect(session)
+            session.expunge_all()
+        readings = detect_batch.fn(config, articles)
+        stages["fold"] = time.perf_counter()
+        report = fold_readings.fn(engine, config, routing, readings, False)
+        stages["end"] = time.perf_counter()
+        report.sources = collected.sources
+        report.deliveries = deliver_alerts.fn(
+            engine, config, routing, Senders.from_settings(settings, client)
+        )
+    engine.dispose()
+    marks = list(stages.values())
+    return report, {name: b - a for name, a, b in zip(stages, marks, marks[1:], strict=False)}
+
+
+def flow_cycle(config_path: str) -> str:
+    state = run_cycle(config_path)
+    assert state.is_completed(), state.message
+    return str(state.message)
+
+
+@flow
+def warm_up() -> None:
+    """Starts the local Prefect API before timing: `serve` pays that once, not per cycle."""
+
+
+def farm_config(folder: Path, urls: list[str], dask_workers: int = 0) -> str:
+    config = yaml.safe_load((REPO / "sources.yaml").read_text())
+    config["sources"] = [
+        {"id": f"farm{n}", "name": f"Farm feed {n}", "url": url} for n, url in enumerate(urls)
+    ]
+    config["alerts"] = {"routes": []}  # nothing to deliver: the cycle is poll, store, detect
+    if dask_workers:
+        config["scale"] = {"task_runner": "dask", "workers": dask_workers}
+    path = folder / f"sources-{dask_workers}.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return str(path)
+
+
+def timed(kind: str, config_path: str) -> float:
+    start = time.perf_counter()
+    if kind == "plain":
+        report, stages = plain_cycle(config_path)
+        outcome = report.summary() + "; " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items())
+    else:
+        outcome = flow_cycle(config_path)
+    seconds = time.perf_counter() - start
+    print(f"  {kind:<5} {seconds:6.2f} s   {outcome}")
+    return seconds
+
+
+def two_cycles(kind: str, config_path: str, database: Path) -> tuple[float, float]:
+    """(first cycle, unchanged cycle) seconds, on a fresh database."""
+    os.environ["CHANNELWATCH_DB_URL"] = f"sqlite:///{database}"
+    storage.open_database(os.environ["CHANNELWATCH_DB_URL"]).dispose()  # migrations: untimed
+    return timed(kind, config_path), timed(kind, config_path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--dask-workers",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="then time the flow's first cycle with detection on a local Dask cluster of N workers",
+    )
+    args = parser.parse_args(argv)
+    print(
+        f"farm: {args.feeds} full-text feeds x 20 entries on {len(HOSTS)} loopback hosts, "
+        f"+{LATENCY * 1000:.0f} ms per response; {os.cpu_count()} CPUs"
+    )
+    warm_up()
+    overheads: dict[str, list[float]] = {"first cycle": [], "unchanged cycle": []}
+    with tempfile.TemporaryDirectory() as scratch, Farm(args.feeds, full_text=True) as farm:
+        folder = Path(scratch)
+        config_path = farm_config(folder, farm.urls())
+        for round_ in range(args.rounds):
+            plain = two_cycles("plain", config_path, folder / f"plain-{round_}.db")
+            flowed = two_cycles("flow", config_path, folder / f"flow-{round_}.db")
+            for cycle, p, f in zip(overheads, plain, flowed, strict=True):
+                overheads[cycle].append((f - p) / f)
+                print(
+                    f"round {round_ + 1}, {cycle}: plain {p:.2f} s, flow {f:.2f} s, "
+                    f"orchestration {f - p:+.2f} s = {overheads[cycle][-1]:.1%} of the flow's time"
+                )
+        for workers in args.dask_workers:  # the cluster's start is inside the time
+            dask_config = farm_config(folder, farm.urls(), workers)
+            first, _ = two_cycles("flow", dask_config, folder / f"dask-{workers}.db")
+            print(f"flow on Dask, {workers} workers: first cycle {first:.2f} s")
+    for cycle, ratios in overheads.items():
+        print(
+            f"overhead, {cycle}: median {statistics.median(ratios):.1%} "
+            f"(range {min(ratios):.1%} to {max(ratios):.1%}); target at most 25%"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""Running unattended: one cycle at a time, what the Prefect UI shows, the deployment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+import pytest
+import yaml
+from distributed import LocalCluster
+from prefect import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.deployments import run_deployment
+from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
+from prefect.exceptions import ObjectNotFound
+from prefect.states import Failed
+from sqlalchemy.exc import OperationalError
+
+from channelwatch.cli import main
+from channelwatch.config import Schedule, load_config
+from flows.monitor import (
+    POLLING_TAG,
+    collect_sources,
+    deployment,
+    detect_batch,
+    ensure_polling_limit,
+    fold_readings,
+    run_cycle,
+)
+from tests.servers import Gate, Site, WebhookReceiver
+from tests.test_cli import run_cli
+from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, status, write_config
+
+pytestmark = pytest.mark.flow
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_cycle_started_while_another_runs_is_skipped_and_nothing_is_sent_twice(
+    prefect_harness: str,
+    workdir: Path,
+    site: Site,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = write_config(workdir, site.url("feed.xml"))
+    gate = site.gates["/feed.xml"] = Gate()
+    with WebhookReceiver() as slack:
+        env = {
+            "CHANNELWATCH_CONFIG": str(config),
+            "CHANNELWATCH_DB_URL": db_url,
+            "CHANNELWATCH_SLACK_WEBHOOK_URL": slack.url,
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(main, ["run"])
+            assert gate.arrived.wait(timeout=120), "the first cycle never polled"
+            # The first cycle is stuck in the middle of its poll. Another process starts one.
+            second = run_cli(["run"], workdir, prefect_harness, env)
+            gate.opened.set()
+            assert first.result(timeout=240) == 0
+
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert "skipped: another cycle is running" in second.stderr
+        assert len(site.hits_for("/feed.xml")) == 1  # the second cycle did not poll
+        assert len(slack.posts) == 3  # each change of the first cycle, once
+        assert slack.path not in second.stdout + second.stderr
+
+        # The lock ends with its cycle: the next one runs, and sends nothing again.
+        make_due(db_url)
+        assert main(["run"]) == 0
+        assert [hit.status for hit in site.hits_for("/feed.xml")] == [200, 304]
+        assert len(slack.posts) == 3
+
+
+def test_a_cycle_publishes_its_artifacts_and_an_event_per_change(
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(workdir, site.url("feed.xml"))
+    with WebhookReceiver() as slack:
+        slack.fail_next = 1000  # the Slack route is down all cycle
+        monkeypatch.setenv("CHANNELWATCH_SLACK_WEBHOOK_URL", slack.url)
+        state = run_cycle(str(config))
+    assert state.is_completed(), state.message
+    run_id = state.state_details.flow_run_id
+    assert run_id is not None
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(run_id)
+        artifacts = {
+            a.key: a
+            for a in client.read_artifacts(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+            )
+        }
+    assert set(artifacts) == {"cycle-sources", "cycle-events", "cycle-alerts", "channel-board"}
+    assert run.name.startswith("cycle 20")
+
+    [source] = table(artifacts["cycle-sources"].data)
+    assert (source["source"], source["status"], source["new"], source["error"]) == (
+        "ppi",
+        "new",
+        4,
+        "",
+    )
+    events = table(artifacts["cycle-events"].data)
+    assert {(e["channel"], e["event"]) for e in events} == {
+        ("climate", "suspended"),
+        ("counternarcotics", "suspended"),
+        ("mil_mil", "resumed"),
+    }
+    assert {e["sentence"] for e in events} == {SUSPENSION, RESUMPTION}
+    assert all(e["article"].startswith(site.url("analysis/")) for e in events)
+
+    alerts = table(artifacts["cycle-alerts"].data)
+    assert {a["channel"] for a in alerts} == {"climate", "counternarcotics", "mil_mil"}
+    assert all(not a["delivered"] and a["error"] for a in alerts)
+    assert slack.path not in artifacts["cycle-alerts"].data  # the webhook URL is a secret
+
+    board = artifacts["channel-board"].data
+    assert "| Climate change talks and working group | **suspended** | 2022-08-05 |" in board
+    assert SUSPENSION in board
+
+    # Automations see each change as an event about the channel, tied to this run.
+    found = wait_for_events(run_id, count=3)
+    assert {(e.event, e.resource.id) for e in found} == {
+        ("channelwatch.channel.suspended", "channelwatch.channel.climate"),
+        ("channelwatch.channel.suspended", "channelwatch.channel.counternarcotics"),
+        ("channelwatch.channel.resumed", "channelwatch.channel.mil_mil"),
+    }
+    climate = next(e for e in found if e.resource.id.endswith("climate"))
+    assert climate.resource.name == "Climate change talks and working group"
+    assert climate.resource["channelwatch.alerted"] == "true"
+    assert climate.payload["sentence"] == SUSPENSION
+    assert climate.payload["since"] == "2022-08-05"
+
+
+def test_the_deployment_runs_on_the_configured_schedule_one_run_at_a_time(
+    prefect_harness: str, tmp_path: Path
+) -> None:
+    catalog = load_config(REPO / "sources.yaml")
+    every_half_hour = deployment(str(tmp_path / "sources.yaml"), catalog)
+    nightly = deployment(
+        "sources.yaml", catalog.model_copy(update={"schedule": Schedule(cron="15 2 * * *")})
+    )
+    assert [s.schedule.cron for s in nightly.schedules] == ["15 2 * * *"]
+
+    deployment_id = every_half_hour.apply()
+    ensure_polling_limit()
+    ensure_polling_limit(slots=5)  # an operator's limit, or the first one, stands
+    with get_client(sync_client=True) as client:
+        applied = client.read_deployment(deployment_id)
+        limit = client.read_concurrency_limit_by_tag(POLLING_TAG)
+    assert (applied.name, applied.tags) == ("channelwatch", ["channelwatch"])
+    assert [s.schedule.interval.total_seconds() for s in applied.schedules] == [30 * 60]
+    assert applied.parameters == {"config_path": str(tmp_path / "sources.yaml")}
+    assert applied.global_concurrency_limit is not None
+    assert applied.global_concurrency_limit.limit == 1
+    assert applied.concurrency_options.collision_strategy == "CANCEL_NEW"
+    assert limit.concurrency_limit == 1
+
+
+def table(data: str | None) -> list[dict]:
+    assert data is not None
+    return json.loads(data)
+
+
+def wait_for_events(run_id: UUID, count: int, timeout: float = 60) -> list:
+    """Events reach the API in the background; wait until the run's `count` have."""
+    query = EventFilter(
+        event=EventNameFilter(prefix=["channelwatch.channel."]),
+        related=EventRelatedFilter(id=[f"prefect.flow-run.{run_id}"]),
+    )
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            events = client.read_events(filter=query, limit=50).events
+            if len(events) >= count or time.monotonic() > deadline:
+                return events
+            time.sleep(0.2)
+
+
+def test_a_team_can_prefect_deploy_the_cycle_to_a_work_pool(prefect_harness: str) -> None:
+    """prefect.yaml, as `prefect deploy` reads it, makes the same deployment as `serve`."""
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="channelwatch", type="process"), overwrite=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("prefect")), "--no-prompt", "deploy", "--all"],
+        cwd=REPO,
+        env={**os.environ, "PREFECT_API_URL": prefect_harness},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    with get_client(sync_client=True) as client:
+        deployed = client.read_deployment_by_name("channelwatch-cycle/channelwatch")
+    served = deployment("sources.yaml", load_config(REPO / "sources.yaml"))
+    assert deployed.work_pool_name == "channelwatch"
+    assert deployed.entrypoint == "flows/monitor.py:monitor_cycle"
+    assert deployed.parameters == served.parameters
+    assert [s.schedule.interval for s in deployed.schedules] == [  # type: ignore[union-attr]
+        s.schedule.interval  # type: ignore[union-attr]
+        for s in served.schedules
+    ]
+    assert deployed.global_concurrency_limit is not None
+    assert deployed.global_concurrency_limit.limit == 1
+    assert deployed.concurrency_options == served.concurrency_options
+
+
+def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
+    prefect_harness: str,
+    workdir: Path,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = write_config(workdir, site.url("feed.xml"))
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        catalog = yaml.safe_load(config.read_text())
+        catalog["scale"] = {"task_runner": "dask", "dask_address": cluster.scheduler_address}
+        config.write_text(yaml.safe_dump(catalog))
+        monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
+        assert main(["run"]) == 0
+        # Only detection batches go through the task runner; the rest runs in the cycle.
+        assert cluster.scheduler.task_prefixes, "nothing ran on the Dask cluster"
+    states = status(capsys)
+    assert {c: r["state"] for c, r in states.items() if r["state"] != "unknown"} == {
+        "climate": "suspended",
+        "counternarcotics": "suspended",
+        "mil_mil": "active",
+    }
+    assert states["climate"]["evidence"]["sentence"] == SUSPENSION
+
+
+def test_only_the_network_task_retries_and_only_for_network_trouble() -> None:
+    """A dropped connection is worth a retry of the collection; a bug is not."""
+    should_retry = collect_sources.retry_condition_fn
+    assert collect_sources.retries == 2 and should_retry is not None
+    for trouble in (
+        httpx.ConnectError("connection refused"),
+        OSError("network is unreachable"),
+        OperationalError("SELECT 1", {}, Exception("server closed the connection")),
+    ):
+        assert should_retry(collect_sources, None, Failed(data=trouble)), trouble  # type: ignore[arg-type]
+    assert not should_retry(collect_sources, None, Failed(data=KeyError("a bug")))  # type: ignore[arg-type]
+    assert (detect_batch.retries, fold_readings.retries) == (0, 0)  # no network in them
+
+
+def test_serve_runs_the_cycles_of_its_deployment(
+    prefect_harness: str, workdir: Path, site: Site
+) -> None:
+    """`channelwatch serve`, as a user starts it: its deployment's runs are cycles."""
+    config = write_config(workdir, site.url("feed.xml"))
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_harness,
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "CHANNELWATCH_CONFIG": str(config),
+    }
+    command = [str(Path(sys.executable).with_name("channelwatch")), "serve"]
+    server = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deployment_id = wait_for_deployment("channelwatch-cycle/channelwatch", str(config))
+        run = run_deployment(deployment_id, timeout=180, poll_interval=1, as_subflow=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    assert run.state is not None and run.state.is_completed(), run.state
+    assert run.name.startswith("cycle 20")
+    assert "3 state changes" in (run.state.message or "")
+    assert site.hits_for("/feed.xml")
+
+
+def wait_for_deployment(name: str, config_path: str, timeout: float = 120) -> UUID:
+    """The deployment, once the serve process has registered it for this config."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            try:
+                found = client.read_deployment_by_name(name)
+            except ObjectNotFound:
+                found = None
+            if found and found.parameters.get("config_path") == config_path:
+                return found.id
+            time.sleep(0.2)
+    raise AssertionError(f"{name} was not registered for {config_path}")
