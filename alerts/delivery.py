@@ -85,13 +85,17 @@ class Dispatch:
             return [DeliveryReport(route.name, self._label([a]), False, why, "held") for a in fresh]
         held = storage.outbox.held_alerts(self.session, route.name, now)
         alerts = list({a.id: a for a in [*held, *due]}.values())
-        reports = []
+        reports: list[DeliveryReport] = []
         for group, message in self._messages(route, alerts, flush=bool(held)):
-            reports.append(self._send(route, group, message, now))
-            if not reports[-1].delivered:
+            if reports and not reports[-1].delivered:
                 # Rate limited, or the service is failing: the rest waits for the next
                 # cycle rather than each costing a timeout against a server that hangs.
-                break
+                why = f"not tried: {route.name} failed earlier this cycle"
+                reports.append(
+                    DeliveryReport(route.name, self._label(group), False, why, "waiting")
+                )
+                continue
+            reports.append(self._send(route, group, message, now))
         return reports
 
     def _send(

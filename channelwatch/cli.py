@@ -427,22 +427,34 @@ def cmd_alerts_retry(args: argparse.Namespace) -> int:
 
 
 def _deliver_now(config: Config, settings: Settings, engine: Any) -> int:
-    """Deliver what is due now, outside a cycle (a correction, a retry); say how it went."""
+    """Deliver what is due now, outside a cycle (a correction, a retry); say how it went.
+
+    It takes the cycle lock, as a cycle does: two deliveries at once would both send
+    what is due. When a cycle is running, that cycle delivers it."""
     from datetime import UTC, datetime
 
     from sqlmodel import Session
 
     import feeds
+    import storage
     from alerts import Senders, deliver, plan_routes
     from alerts.history import publish_atom
 
     routing = plan_routes(config, settings)
-    with feeds.make_client() as client, Session(engine) as session:
-        reports = deliver(
-            session, config, routing, Senders.from_settings(settings, client), now=datetime.now(UTC)
-        )
-        publish_atom(session, config)
-    engine.dispose()
+    try:
+        with (
+            storage.cycle_lock(engine),
+            feeds.make_client() as client,
+            Session(engine) as session,
+        ):
+            senders = Senders.from_settings(settings, client)
+            reports = deliver(session, config, routing, senders, now=datetime.now(UTC))
+            publish_atom(session, config)
+    except storage.CycleRunning:
+        print("channelwatch: a cycle is running; it, or the next one, delivers what is due")
+        return 0
+    finally:
+        engine.dispose()
     if not reports:
         print("channelwatch: no alert is due")
     for report in reports:

@@ -193,13 +193,27 @@ def detect_articles(
 ) -> CycleReport:
     """Detect every stored, undetected article in batches (in parallel on the flow's
     task runner), then fold the events in article order."""
-    with Session(engine) as session:
-        articles = storage.articles_to_detect(session)
-        session.expunge_all()  # plain objects now: they are pickled to Dask workers
+    articles = unread_articles(engine)
     batches = [articles[i : i + DETECT_BATCH] for i in range(0, len(articles), DETECT_BATCH)]
     futures = detect_batch.map(unmapped(config), batches)
     readings = [reading for future in futures for reading in future.result()]
     return fold_readings(engine, config, routing, readings, baseline)
+
+
+def unread_articles(engine: Engine) -> list[storage.Article]:
+    with Session(engine) as session:
+        articles = storage.articles_to_detect(session)
+        session.expunge_all()  # plain objects now: they are pickled to Dask workers
+    return articles
+
+
+def detect_in_process(
+    engine: Engine, config: Config, routing: Routing, baseline: bool
+) -> CycleReport:
+    """The same detection step without Prefect, every batch in this process: for the
+    soak and the fault tests, which run hundreds of cycles."""
+    readings = detect_batch.fn(config, unread_articles(engine))
+    return fold_readings.fn(engine, config, routing, readings, baseline)
 
 
 @task(name="deliver", cache_policy=NO_CACHE)

@@ -261,6 +261,10 @@ WRONG: dict[str, object] = {
     "alerts.max_attempts": 0,
     "alerts.retry_minutes": 0,
     "alerts.atom_file": ["a", "list"],
+    "scale": "big",
+    "scale.task_runner": "spark",
+    "scale.dask_address": "dask-scheduler:8786",
+    "scale.workers": 0,
 }
 # Optional sections the shipped catalog leaves out: a key inside one is made wrong in a
 # section that is otherwise right.

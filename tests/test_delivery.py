@@ -655,8 +655,31 @@ def test_a_failing_route_costs_one_try_a_cycle_not_one_per_alert(db_url: str) ->
         for day, (channel, kind, sentence) in enumerate(COUNTERMEASURES):
             room.read(f"2022-08-{5 + day:02d}", (channel, kind, sentence))
         slack.fail_next = 1
-        [failed] = room.deliver()
+        failed, *waiting = room.deliver()
         assert failed.outcome == "failed" and slack.posts == []
+        assert [r.outcome for r in waiting] == ["waiting", "waiting"]
         assert [a.attempts for a in room.alerts()] == [1, 0, 0]  # the others were not tried
         reports = room.deliver(NOW + dt.timedelta(minutes=5))
     assert [r.delivered for r in reports] == [True, True, True] and len(slack.posts) == 3
+
+
+def test_a_delivery_by_hand_while_a_cycle_runs_leaves_the_sending_to_the_cycle(
+    db_url: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = catalog()
+    path = workdir / "sources.yaml"
+    path.write_text(yaml.safe_dump(config.model_dump(mode="json", exclude_none=True)))
+    with WebhookReceiver() as slack:
+        for name, value in {
+            "CONFIG": str(path),
+            "DB_URL": db_url,
+            "SLACK_WEBHOOK_URL": slack.url,
+        }.items():
+            monkeypatch.setenv(f"CHANNELWATCH_{name}", value)
+        room = Newsroom(db_url, config, Settings())
+        room.read("2022-08-05", *COUNTERMEASURES[:1])
+        with storage.cycle_lock(storage.open_database(db_url)):  # a cycle is running
+            assert main(["alerts", "retry"]) == 0
+        assert "a cycle is running" in capsys.readouterr().out and slack.posts == []
+        assert main(["alerts", "retry"]) == 0  # once it is over, the alert goes out once
+        assert len(slack.posts) == 1

@@ -46,7 +46,7 @@ from channelwatch.config import Config, parse_config
 from channelwatch.settings import Settings
 from feeds import Limits, make_client
 from flows.collect import collect
-from flows.monitor import deliver_alerts, detect_articles
+from flows.monitor import deliver_alerts, detect_in_process
 from tests.servers import REPO_CONFIG, Mailbox, Site, WebhookReceiver, free_port, smtp_server
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -111,7 +111,7 @@ def one_cycle(
     routes = [route.name for route in routing.live]
     limits = Limits(connections=1, retries=0, total_timeout=10)  # one request at a time
     asyncio.run(collect(engine, world.config, now=NOW, routes=routes, limits=limits))
-    detect_articles.fn(engine, world.config, routing, False)
+    detect_in_process(engine, world.config, routing, False)
     # From here on, kills come from the receivers, before they answer: a kill between an
     # answer and the commit recording it is the duplicate no transport can rule out
     # (test_a_kill_after_the_receiver_answered_sends_it_again).

@@ -134,7 +134,7 @@ def test_no_secret_in_logs_artifacts_database_or_output(
     recorded = everything_recorded(f"sqlite:///{configured / 'data' / 'channelwatch.db'}")
     if outcome != "delivered":
         # The failure is told; a failing route is tried once a cycle, not once per alert.
-        assert "0/2 alert messages delivered" in printed.out
+        assert "0/4 alert messages delivered" in printed.out
         assert "not delivered" in recorded  # in the run's log too
     assert secrets_in(printed.out + printed.err, webhook) == []
     assert secrets_in(recorded, webhook) == []
