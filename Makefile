@@ -21,7 +21,7 @@ run: install
 	.venv/bin/channelwatch run
 
 test: install
-	.venv/bin/pytest
+	.venv/bin/pytest -n 2  # both cores; each worker starts its own Prefect harness
 
 lint: install
 	.venv/bin/ruff check .
