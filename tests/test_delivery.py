@@ -116,6 +116,18 @@ class Newsroom:
             return [(d.route, d.outcome) for d in rows]
 
 
+def as_the_user_sets_it(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, config: Config, **settings: str
+) -> Path:
+    """The catalog written to the working folder and the settings in the environment,
+    as a user of the command has them. Returns the catalog's path."""
+    path = workdir / "sources.yaml"
+    path.write_text(yaml.safe_dump(config.model_dump(mode="json", exclude_none=True)))
+    for name, value in {"CONFIG": str(path), **settings}.items():
+        monkeypatch.setenv(f"CHANNELWATCH_{name}", value)
+    return path
+
+
 COUNTERMEASURES = [
     ("climate", "suspended", "China suspended climate talks and counternarcotics cooperation."),
     (
@@ -319,14 +331,9 @@ def test_failing_webhook_is_retried_with_backoff_then_given_up_and_resent_by_han
         assert outcomes == [["failed"], ["failed"], [], ["given up"], []]
         assert slack.posts == []
 
-        path = workdir / "sources.yaml"
-        path.write_text(yaml.safe_dump(config.model_dump(mode="json", exclude_none=True)))
-        for name, value in {
-            "CONFIG": str(path),
-            "DB_URL": db_url,
-            "SLACK_WEBHOOK_URL": slack.url,
-        }.items():
-            monkeypatch.setenv(f"CHANNELWATCH_{name}", value)
+        as_the_user_sets_it(
+            workdir, monkeypatch, config, DB_URL=db_url, SLACK_WEBHOOK_URL=slack.url
+        )
         assert main(["status"]) == 0
         shown = capsys.readouterr().out
         assert "Alerts not delivered" in shown and "GIVEN UP after 3 tries" in shown
@@ -393,19 +400,17 @@ def test_a_correction_reaches_every_route_told_and_history_keeps_it(
 ) -> None:
     with smtp_server() as (smtp, mailbox), WebhookReceiver() as slack:
         config = catalog()
-        path = workdir / "sources.yaml"
-        path.write_text(yaml.safe_dump(config.model_dump(mode="json", exclude_none=True)))
-        env = {
-            "CONFIG": str(path),
-            "DB_URL": db_url,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(smtp.port),
-            "EMAIL_FROM": "cw@example.org",
-            "EMAIL_TO": "desk@example.org",
-            "SLACK_WEBHOOK_URL": slack.url,
-        }
-        for name, value in env.items():
-            monkeypatch.setenv(f"CHANNELWATCH_{name}", value)
+        as_the_user_sets_it(
+            workdir,
+            monkeypatch,
+            config,
+            DB_URL=db_url,
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(smtp.port),
+            EMAIL_FROM="cw@example.org",
+            EMAIL_TO="desk@example.org",
+            SLACK_WEBHOOK_URL=slack.url,
+        )
         room = Newsroom(db_url, config, Settings())
         room.read("2022-08-05", *COUNTERMEASURES[:1])
         room.read(
@@ -667,15 +672,10 @@ def test_a_delivery_by_hand_while_a_cycle_runs_leaves_the_sending_to_the_cycle(
     db_url: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = catalog()
-    path = workdir / "sources.yaml"
-    path.write_text(yaml.safe_dump(config.model_dump(mode="json", exclude_none=True)))
     with WebhookReceiver() as slack:
-        for name, value in {
-            "CONFIG": str(path),
-            "DB_URL": db_url,
-            "SLACK_WEBHOOK_URL": slack.url,
-        }.items():
-            monkeypatch.setenv(f"CHANNELWATCH_{name}", value)
+        as_the_user_sets_it(
+            workdir, monkeypatch, config, DB_URL=db_url, SLACK_WEBHOOK_URL=slack.url
+        )
         room = Newsroom(db_url, config, Settings())
         room.read("2022-08-05", *COUNTERMEASURES[:1])
         with storage.cycle_lock(storage.open_database(db_url)):  # a cycle is running
