@@ -91,11 +91,15 @@ async def collect(
         try:
             await feeds.poll_feeds(poller, ((job, job.url, job.validators) for job in due), store)
             missed = await _fetch_pages(engine, poller, now)
-        except* SQLAlchemyError as failed:
+        except ExceptionGroup as group:
             # The database is locked, full or gone: no source can be recorded, so the cycle
             # ends, with the database's own words rather than a TaskGroup's. Nothing is lost:
-            # what was not committed is fetched again next cycle.
-            raise failed.exceptions[0] from None
+            # what was not committed is fetched again next cycle. (Not `except*`: raising
+            # from one wraps the error in a group again on some Python 3.11 releases.)
+            database = group.subgroup(SQLAlchemyError)
+            if database is None:
+                raise
+            raise _first(database) from None
 
     collected = Collected()
     for source in config.sources:
@@ -252,3 +256,9 @@ def _limits(polling: Polling) -> feeds.Limits:
         total_timeout=polling.timeouts.total,
         max_bytes=polling.max_body_mb * 2**20,
     )
+
+
+def _first(group: BaseExceptionGroup) -> BaseException:
+    """The first error inside a (possibly nested) exception group."""
+    first = group.exceptions[0]
+    return _first(first) if isinstance(first, BaseExceptionGroup) else first

@@ -449,7 +449,7 @@ def cluster() -> Iterator[Cluster]:
     user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-        user = ["runuser", "-u", "postgres", "--"]
+        user = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", "postgres", "--"]
     bin_dir = found[-1].parent
     subprocess.run(
         [
