@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -83,10 +84,9 @@ class Dispatch:
             storage.outbox.hold(self.session, fresh, why, now)
             self.session.commit()
             return [DeliveryReport(route.name, self._label([a]), False, why, "held") for a in fresh]
-        held = storage.outbox.held_alerts(self.session, route.name, now)
-        alerts = list({a.id: a for a in [*held, *due]}.values())
+        flush = any(a.held for a in due)  # the quiet hours are over: all go out together
         reports: list[DeliveryReport] = []
-        for group, message in self._messages(route, alerts, flush=bool(held)):
+        for group, message in self._messages(route, due, flush):
             if reports and not reports[-1].delivered:
                 # Rate limited, or the service is failing: the rest waits for the next
                 # cycle rather than each costing a timeout against a server that hangs.
@@ -230,18 +230,16 @@ class Dispatch:
         )
 
     def _quotes(self, transition: storage.Transition) -> tuple[Quote, ...]:
-        publishers = {s.id: s.name for s in self.config.sources}
-        quotes = [
-            Quote(
-                b.event.sentence,
-                b.article.title,
-                b.article.url,
-                publishers.get(b.article.source_id, b.article.source_id),
-                b.article.published_at,
-            )
-            for b in storage.backing(self.session, transition.id)  # type: ignore[arg-type]
-        ]
-        return tuple(dict.fromkeys(quotes))
+        backing = storage.backing(self.session, transition.id)  # type: ignore[arg-type]
+        return tuple(dict.fromkeys(self._quote(b.event.sentence, b.article) for b in backing))
+
+    def _quote(self, sentence: str, article: storage.Article) -> Quote:
+        publisher = self._publishers.get(article.source_id, article.source_id)
+        return Quote(sentence, article.title, article.url, publisher, article.published_at)
+
+    @cached_property
+    def _publishers(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.config.sources}
 
     def _correction_note(
         self, correction: storage.Correction, transition: storage.Transition
@@ -319,7 +317,6 @@ class Dispatch:
         self, route: Route, start: datetime, end: datetime
     ) -> dict[str, list[Quote]]:
         names = {i.id: i.name for i in self.config.issues}
-        publishers = {s.id: s.name for s in self.config.sources}
         when = func.coalesce(storage.Article.published_at, storage.Article.fetched_at)
         articles = self.session.exec(
             select(storage.Article)
@@ -331,15 +328,7 @@ class Dispatch:
         for article in articles:
             for tag in article.issues:
                 if tag["issue"] in names and route.wants_issue(tag["issue"]):
-                    by_issue.setdefault(names[tag["issue"]], []).append(
-                        Quote(
-                            "",
-                            article.title,
-                            article.url,
-                            publishers.get(article.source_id, article.source_id),
-                            article.published_at,
-                        )
-                    )
+                    by_issue.setdefault(names[tag["issue"]], []).append(self._quote("", article))
         return by_issue
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import col, select
+from sqlmodel import select
 
 from channelwatch.config import Config, ConfigError, load_config
 from channelwatch.settings import Settings, settings_problems
@@ -238,14 +238,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         board = storage.channel_board(session, [c.id for c in config.channels])
         rows = [_status_row(row, config) for row in board]
         sources = storage.source_states(session, {s.id: s.url for s in config.sources})
-        troubled = session.exec(
-            select(storage.Alert)
-            .where(
-                (storage.Alert.status == "failed")
-                | ((storage.Alert.status == "pending") & (storage.Alert.attempts > 0))
-            )
-            .order_by(col(storage.Alert.id))
-        ).all()
+        # Waiting for its first try is normal; a failed try or a given-up alert is not.
+        troubled = [
+            a for a in storage.outbox.undelivered(session) if a.status == "failed" or a.attempts
+        ]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -397,11 +393,7 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
 
     _, _, engine = _database(args)
     with Session(engine) as session:
-        waiting = session.exec(
-            select(storage.Alert)
-            .where(col(storage.Alert.status).in_(("pending", "failed")))
-            .order_by(col(storage.Alert.id))
-        ).all()
+        waiting = storage.outbox.undelivered(session)
         for alert in waiting:
             print(describe_alert(alert))
     if not waiting:

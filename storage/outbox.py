@@ -87,11 +87,6 @@ def due_alerts(session: Session, route: str, now: datetime) -> list[Alert]:
     )
 
 
-def held_alerts(session: Session, route: str, now: datetime) -> list[Alert]:
-    """The route's alerts held by quiet hours that may go out now."""
-    return [a for a in due_alerts(session, route, now) if a.held]
-
-
 def log_delivery(
     session: Session, alert: Alert, outcome: str, detail: str | None, now: datetime
 ) -> None:
@@ -179,6 +174,17 @@ def orphaned(session: Session, live_routes: Sequence[str]) -> list[Alert]:
         session.exec(
             select(Alert)
             .where(Alert.status == "pending", col(Alert.route).not_in(live_routes))
+            .order_by(col(Alert.id))
+        )
+    )
+
+
+def undelivered(session: Session) -> list[Alert]:
+    """Alerts still to send or given up on, oldest first."""
+    return list(
+        session.exec(
+            select(Alert)
+            .where(col(Alert.status).in_(("pending", "failed")))
             .order_by(col(Alert.id))
         )
     )
