@@ -408,6 +408,20 @@ def _evidence(transition: Transition, event: Event, article: Article) -> Evidenc
     )
 
 
+def _attach(session: Session, transition: Transition, event: Event, article: Article) -> bool:
+    """Keep `event` as evidence of the transition, unless the article backs it already
+    (an article counts once, however often it tells the change)."""
+    known = session.exec(
+        select(Evidence.id).where(
+            Evidence.transition_id == transition.id, Evidence.article_id == article.id
+        )
+    ).first()
+    if known is not None:
+        return False
+    session.add(_evidence(transition, event, article))
+    return True
+
+
 def _corroborate(
     session: Session,
     transition: Transition,
@@ -424,13 +438,10 @@ def _corroborate(
         if STATE_AFTER[r.kind] == transition.to_state
         and within(r.when, transition.since, policy.corroboration_days)
     ]
-    backed_by = session.exec(
-        select(Evidence.article_id).where(Evidence.transition_id == transition.id)
-    ).all()
-    if not same or article.id in backed_by or transition.status == "rejected":
+    if not same or transition.status == "rejected":
         return
-    surest = max(same, key=lambda r: r.confidence).evidence
-    session.add(_evidence(transition, surest, article))
+    if not _attach(session, transition, max(same, key=lambda r: r.confidence).evidence, article):
+        return
     session.flush()
     rows = session.exec(
         select(Evidence.source_id, Evidence.confidence).where(
@@ -463,14 +474,7 @@ def _rejected_before(
     ).all()
     for transition in rejected:
         if within(transition.since, folded.since, policy.corroboration_days):
-            known = session.exec(
-                select(Evidence.id).where(
-                    Evidence.transition_id == transition.id,
-                    Evidence.article_id == article.id,
-                )
-            ).first()
-            if known is None:
-                session.add(_evidence(transition, folded.evidence, article))  # type: ignore[arg-type]
+            _attach(session, transition, folded.evidence, article)  # type: ignore[arg-type]
             return True
     return False
 
