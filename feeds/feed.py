@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 import feedparser
 
 from feeds.http import Fetched, Poller, fan_out, max_age, retry_after
 from feeds.identity import canonical_link, digest, entry_keys
+from feeds.plainfeed import read_plain_feed
 
 # feedparser problems that leave the entries perfectly readable.
 HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -139,18 +140,24 @@ async def poll_feeds(
 def parse_feed(body: bytes, headers: Mapping[str, str], base_url: str) -> ParsedFeed:
     """Entries from feed bytes (RSS 0.9x/1.0/2.0, Atom), and the parse problem if any.
 
-    Parsing is most of a cycle's CPU, so feedparser is spared work we don't use: it gets
-    no base URL (resolving one on every element costs 30% of its time; we resolve entry
-    links ourselves), and it neither sanitizes nor rewrites HTML (we never show a feed's
-    HTML; it only feeds text extraction).
+    Parsing is most of a cycle's CPU. A plain, well-formed feed is read with lxml, 60
+    times faster than feedparser and to the same result (feeds.plainfeed); feedparser
+    reads the rest, spared work we don't use: it gets no base URL (resolving one on
+    every element costs 30% of its time; we resolve entry links ourselves), and it
+    neither sanitizes nor rewrites HTML (we never show a feed's HTML; it only feeds text
+    extraction).
     """
     lowered = {k.lower(): v for k, v in headers.items() if k.lower() != "content-location"}
     body, had_dtd = without_dtd(body)
     body = _NUMERIC_REFERENCE.sub(_sound_reference, body)
+    problem = DTD_IGNORED if had_dtd else None
+    plain = read_plain_feed(body, lowered, HARMLESS)
+    if plain is not None:
+        raws, ttl = plain
+        return ParsedFeed(_entries(raws, base_url), problem, _ttl(ttl))
     parsed = feedparser.parse(
         body, response_headers=lowered, resolve_relative_uris=False, sanitize_html=False
     )
-    problem = DTD_IGNORED if had_dtd else None
     if parsed.bozo and not isinstance(parsed.bozo_exception, HARMLESS):
         problem = str(parsed.bozo_exception) or type(parsed.bozo_exception).__name__
     return ParsedFeed(_entries(parsed.entries, base_url), problem, _ttl(parsed.feed.get("ttl")))
@@ -193,7 +200,7 @@ def _codec(first: bytes) -> str:
     return "latin-1"  # markup is ASCII; latin-1 decodes any byte and encodes it back as it was
 
 
-def _entries(raws: list[feedparser.FeedParserDict], base_url: str) -> list[Entry]:
+def _entries(raws: Sequence[Mapping[str, Any]], base_url: str) -> list[Entry]:
     links = [
         canonical_link(urljoin(base_url, raw["link"])) if raw.get("link") else "" for raw in raws
     ]
