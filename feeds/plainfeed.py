@@ -30,10 +30,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
+WFW = "{http://wellformedweb.org/CommentAPI/}"
+SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TEXT_TYPES = {"text", "html", "text/plain", "text/html"}
 # Elements feedparser keeps under their own names, out of the way of what we read.
-_IGNORED = {"category", "comments", "enclosure", f"{MEDIA}thumbnail", f"{ATOM}category"}
+_IGNORED = {"category", "comments", "enclosure", f"{ATOM}category"}
+_IGNORED |= {f"{MEDIA}thumbnail", f"{MEDIA}content", f"{WFW}commentRss", f"{SLASH}comments"}
 _DECLARATION = re.compile(rb"<![A-Za-z]")  # <!DOCTYPE, <!ENTITY: not <!-- or <![CDATA[
 _ROOT = re.compile(rb"<\w")
 _REFERENCE_LIKE = re.compile("&([A-Za-z0-9_]+);")
@@ -93,9 +96,11 @@ def _rss_item(item: etree._Element) -> Raw | None:
     seen: set[str] = set()
     for child in item:
         tag = child.tag
+        if not _leaf(child):
+            return None
         if tag in _IGNORED:
             continue
-        if tag in seen or not _leaf(child):
+        if tag in seen:
             return None
         seen.add(tag)
         attributes = _attributes(child)
@@ -153,7 +158,7 @@ def _atom_entry(entry: etree._Element) -> Raw | None:
     seen: set[str] = set()
     for child in entry:
         tag = child.tag
-        if tag in _IGNORED:
+        if tag in _IGNORED and _leaf(child):
             continue
         if tag == f"{ATOM}link":
             href = _alternate_href(child)

@@ -88,6 +88,7 @@ def text_node(value: str, cdata: bool) -> str:
 
 PLAIN_RSS = ["title", "link", "guid", "pubDate", "description", "content:encoded"]
 PLAIN_RSS += ["dc:creator", "dc:date", "category", "enclosure", "comments", "media:thumbnail"]
+PLAIN_RSS += ["media:content", "wfw:commentRss", "slash:comments"]
 PLAIN_ATOM = ["title", "link", "id", "updated", "published", "summary", "content"]
 PLAIN_ATOM += ["author", "category"]
 
@@ -115,8 +116,10 @@ def rss_item(draw: st.DrawFn, plain: bool = False) -> str:
             parts.append(
                 '<enclosure url="https://example.org/a.mp3" length="1" type="audio/mpeg"/>'
             )
-        elif name == "media:thumbnail":
-            parts.append('<media:thumbnail url="https://example.org/a.jpg"/>')
+        elif name in ("media:thumbnail", "media:content"):
+            parts.append(f'<{name} url="https://example.org/a.jpg"/>')
+        elif name == "slash:comments":
+            parts.append("<slash:comments>3</slash:comments>")
         elif name == "odd":
             parts.append(draw(st.sampled_from(ODD_RSS_PARTS)))
         else:
@@ -134,6 +137,8 @@ ODD_RSS_PARTS = [
     "<ttl>5</ttl>",
     "<title>One</title><title>Two</title>",
     "<dc:creator>A</dc:creator><author>b@example.org (B)</author>",
+    "<category><title>Inside a category</title></category>",
+    '<media:content url="https://example.org/v.mp4"><media:title>Clip</media:title></media:content>',
 ]
 
 
@@ -145,7 +150,9 @@ def rss(draw: st.DrawFn, plain: bool = False) -> bytes:
     return (
         f'{declaration}<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         f'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        f'xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom">'
+        f'xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom" '
+        f'xmlns:wfw="http://wellformedweb.org/CommentAPI/" '
+        f'xmlns:slash="http://purl.org/rss/1.0/modules/slash/">'
         f"<channel><title>Feed</title><link>https://example.org/</link>{ttl}{items}"
         "</channel></rss>"
     ).encode()
