@@ -278,4 +278,7 @@ def _leaf(element: etree._Element) -> bool:
 
 
 def _attributes(element: etree._Element) -> dict[str, str]:
-    return {k: v for k, v in element.attrib.items() if k != XML_LANG}
+    attributes = element.attrib
+    if not attributes:  # the common case, and this runs for every element of every entry
+        return {}
+    return {k: v for k, v in attributes.items() if k != XML_LANG}
