@@ -40,6 +40,7 @@ _IGNORED |= {f"{MEDIA}thumbnail", f"{MEDIA}content", f"{WFW}commentRss", f"{SLAS
 _DECLARATION = re.compile(rb"<![A-Za-z]")  # <!DOCTYPE, <!ENTITY: not <!-- or <![CDATA[
 _ROOT = re.compile(rb"<\w")
 _REFERENCE_LIKE = re.compile("&([A-Za-z0-9_]+);")
+_BASE = re.compile(rb"[\s:]base\s*=", re.IGNORECASE)  # feedparser honours base= and xml:base=
 
 Raw = dict[str, Any]  # an entry under feedparser's keys: link, title, id, summary, content, …
 
@@ -58,13 +59,13 @@ def read_plain_feed(
     root_at = _ROOT.search(data)
     if root_at is None or _DECLARATION.search(data, 0, root_at.start()):
         return None  # a DTD: feedparser rewrites its entities
+    if _BASE.search(data):
+        return None  # xml:base: feedparser joins URLs against it by its own rules
     try:  # a parser per call: lxml parsers must not be shared between threads
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
         return None
-    if b"base" in data and root.xpath("//@xml:base | //@base"):
-        return None  # xml:base: feedparser joins URLs against it by its own rules
     if root.tag == "rss":
         return _rss(root)
     if root.tag == f"{ATOM}feed":
@@ -74,7 +75,7 @@ def read_plain_feed(
 
 def _rss(root: etree._Element) -> tuple[list[Raw], str] | None:
     channels = root.findall("channel")
-    if len(channels) != 1 or len(channels[0].findall("item")) != sum(1 for _ in root.iter("item")):
+    if len(channels) != 1 or len(channels[0].findall("item")) != _count(root, "item", "entry"):
         return None  # items outside the one channel: feedparser's reading of that is its own
     entries = []
     for item in channels[0].iterfind("item"):
@@ -139,7 +140,7 @@ def _rss_item(item: etree._Element) -> Raw | None:
 
 def _atom(root: etree._Element) -> tuple[list[Raw], str] | None:
     entries = root.findall(f"{ATOM}entry")
-    if len(entries) != sum(1 for _ in root.iter(f"{ATOM}entry")):
+    if len(entries) != _count(root, "item", "entry"):
         return None
     raws = []
     for entry in entries:
@@ -270,6 +271,11 @@ def _finish(text: str) -> str:
 def _query_fixed(link: str) -> str:
     """feedparser undoes "&amp;" left in a link's query string."""
     return _REFERENCE_LIKE.sub(r"&\g<1>", link.replace("&amp;", "&"))
+
+
+def _count(root: etree._Element, *names: str) -> int:
+    """Elements of these names in any namespace: feedparser may take any of them as entries."""
+    return sum(1 for _ in root.iter(*(f"{{*}}{name}" for name in names)))
 
 
 def _leaf(element: etree._Element) -> bool:
