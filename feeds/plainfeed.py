@@ -2,27 +2,31 @@
 
 feedparser reads anything, but it spends about 6 ms of pure-Python callbacks on a
 20-entry feed, which makes parsing, not the network, the limit of a cycle. lxml builds
-the same feed's tree in 0.1 ms. So a feed that is well-formed UTF-8 and holds, in each
-entry, only elements whose meaning is plain is read here, and gives exactly what
-feedparser would have given (tests/test_plainfeed.py checks this on generated feeds);
-anything else (a parse error, a DTD, xml:base, an unusual or repeated element,
-another encoding, RSS 1.0, Atom 0.3) returns None and goes to feedparser whole.
+the same feed's tree in 0.1 ms. So a well-formed feed that holds, in each entry, only
+elements whose meaning is plain is read here, and gives exactly what feedparser would
+have given (tests/test_plainfeed.py checks this on generated feeds); anything else (a
+parse error, a DOCTYPE, xml:base, a rebound namespace prefix, an unusual or repeated
+element, a name in another case, RSS 1.0, Atom 0.3) returns None and goes to
+feedparser whole.
 
-The values go through feedparser's own finishing steps (URL joining, date parsing,
-its repair of doubly-encoded UTF-8 and of Windows-1252 code points), so both readers
-agree on every odd string.
+The bytes are decoded as feedparser decodes them (its own choice among the HTTP
+charset, the XML declaration and the BOM), and the values go through feedparser's own
+finishing steps (URL joining, date parsing, its repair of doubly-encoded UTF-8 and of
+Windows-1252 code points), so both readers agree on every odd string.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 from feedparser.datetimes import _parse_date
 from feedparser.encodings import convert_to_utf8
 from feedparser.html import _cp1252
+from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin
 from lxml import etree
 
@@ -34,6 +38,8 @@ WFW = "{http://wellformedweb.org/CommentAPI/}"
 SLASH = "{http://purl.org/rss/1.0/modules/slash/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TEXT_TYPES = {"text", "html", "text/plain", "text/html"}
+_HTML_TYPES = {"text/html", "html", "application/xhtml+xml", "xhtml"}
+_LINK_ATTRIBUTES = {"href", "rel", "type", "title", "length", "hreflang"}
 # Elements feedparser keeps under their own names, out of the way of what we read.
 _IGNORED = {"category", "comments", "enclosure", f"{ATOM}category"}
 _IGNORED |= {f"{MEDIA}thumbnail", f"{MEDIA}content", f"{WFW}commentRss", f"{SLASH}comments"}
@@ -41,6 +47,10 @@ _DECLARATION = re.compile(rb"<![A-Za-z]")  # <!DOCTYPE, <!ENTITY: not <!-- or <!
 _ROOT = re.compile(rb"<\w")
 _REFERENCE_LIKE = re.compile("&([A-Za-z0-9_]+);")
 _BASE = re.compile(rb"[\s:]base\s*=", re.IGNORECASE)  # feedparser honours base= and xml:base=
+_PREFIX = re.compile(rb"xmlns:([^\s=/>]+)\s*=\s*([\"'])(.*?)\2", re.DOTALL)
+# feedparser's own name for each namespace it knows, by lowercased URI.
+_KNOWN = {uri.lower(): name for uri, name in _FeedParserMixin.namespaces.items()}
+_NAMES = set(_KNOWN.values())
 
 Raw = dict[str, Any]  # an entry under feedparser's keys: link, title, id, summary, content, …
 
@@ -58,34 +68,40 @@ def read_plain_feed(
         return None
     root_at = _ROOT.search(data)
     if root_at is None or _DECLARATION.search(data, 0, root_at.start()):
-        return None  # a DTD: feedparser rewrites its entities
-    if _BASE.search(data):
-        return None  # xml:base: feedparser joins URLs against it by its own rules
+        return None  # a DOCTYPE: feedparser rewrites it and its entities
+    if _BASE.search(data) or not _prefixes_read_alike(data):
+        return None  # feedparser joins URLs against xml:base, and keeps one prefix map
     try:  # a parser per call: lxml parsers must not be shared between threads
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
         return None
+    names = _names(root)
+    if names is None:
+        return None
     if root.tag == "rss":
-        return _rss(root)
-    if root.tag == f"{ATOM}feed":
-        return _atom(root)
+        return _rss(root, names)
+    if root.tag == f"{ATOM}feed" and not names["ttl"]:
+        return _atom(root, names)
     return None
 
 
-def _rss(root: etree._Element) -> tuple[list[Raw], str] | None:
+def _rss(root: etree._Element, names: Counter[str]) -> tuple[list[Raw], str] | None:
     channels = root.findall("channel")
-    if len(channels) != 1 or len(channels[0].findall("item")) != _count(root, "item", "entry"):
-        return None  # items outside the one channel: feedparser's reading of that is its own
+    if len(channels) != 1:
+        return None
+    items = channels[0].findall("item")
+    if len(items) != names["item"] + names["entry"]:
+        return None  # entries elsewhere, or in another case: feedparser takes those too
+    ttls = channels[0].findall("ttl")
+    if len(ttls) != names["ttl"] or any(ttl.attrib or not _leaf(ttl) for ttl in ttls):
+        return None  # feedparser keeps a <ttl> with attributes as a dict, not a number
     entries = []
-    for item in channels[0].iterfind("item"):
+    for item in items:
         entry = _rss_item(item)
         if entry is None:
             return None
         entries.append(entry)
-    ttls = channels[0].findall("ttl")
-    if ttls and not _leaf(ttls[-1]) or len(ttls) != sum(1 for _ in root.iter("ttl")):
-        return None
     return entries, _finish(_text(ttls[-1])) if ttls else ""
 
 
@@ -138,9 +154,9 @@ def _rss_item(item: etree._Element) -> Raw | None:
     return raw
 
 
-def _atom(root: etree._Element) -> tuple[list[Raw], str] | None:
+def _atom(root: etree._Element, names: Counter[str]) -> tuple[list[Raw], str] | None:
     entries = root.findall(f"{ATOM}entry")
-    if len(entries) != _count(root, "item", "entry"):
+    if len(entries) != names["item"] + names["entry"]:
         return None
     raws = []
     for entry in entries:
@@ -162,11 +178,10 @@ def _atom_entry(entry: etree._Element) -> Raw | None:
         if tag in _IGNORED and _leaf(child):
             continue
         if tag == f"{ATOM}link":
-            href = _alternate_href(child)
-            if href is False:
+            if not _plain_link(child):
                 return None
-            if href is not None:
-                alternate = href
+            href = _html_alternate(child)
+            alternate = alternate if href is None else href  # the last one, even if empty
             continue
         if tag in seen:
             return None
@@ -205,30 +220,23 @@ def _atom_entry(entry: etree._Element) -> Raw | None:
     return raw
 
 
-def _alternate_href(link: etree._Element) -> str | bool | None:
-    """The href of an HTML alternate link; None for another kind of link; False when the
-    link is one feedparser reads in its own way (no href, or an attribute we don't know)."""
+def _plain_link(link: etree._Element) -> bool:
+    """An empty link with an href and attributes we know: others feedparser reads its own way."""
     attributes = _attributes(link)
-    if "href" not in attributes or set(attributes) - {
-        "href",
-        "rel",
-        "type",
-        "title",
-        "length",
-        "hreflang",
-    }:
-        return False
-    if len(link) or (link.text or "").strip():
-        return False
-    rel = attributes.get("rel", "alternate").lower()
-    kind = attributes.get("type", "application/atom+xml" if rel == "self" else "text/html")
-    if rel == "alternate" and kind.lower() in (
-        "text/html",
-        "html",
-        "application/xhtml+xml",
-        "xhtml",
-    ):
-        return _urljoin("", attributes["href"])
+    return (
+        "href" in attributes
+        and set(attributes) <= _LINK_ATTRIBUTES
+        and not len(link)
+        and not (link.text or "").strip()
+    )
+
+
+def _html_alternate(link: etree._Element) -> str | None:
+    """The href of a link to the article's web page, as feedparser resolves it."""
+    rel = link.get("rel", "alternate").lower()
+    kind = link.get("type", "application/atom+xml" if rel == "self" else "text/html")
+    if rel == "alternate" and kind.lower() in _HTML_TYPES:
+        return _urljoin("", link.get("href"))
     return None
 
 
@@ -273,9 +281,34 @@ def _query_fixed(link: str) -> str:
     return _REFERENCE_LIKE.sub(r"&\g<1>", link.replace("&amp;", "&"))
 
 
-def _count(root: etree._Element, *names: str) -> int:
-    """Elements of these names in any namespace: feedparser may take any of them as entries."""
-    return sum(1 for _ in root.iter(*(f"{{*}}{name}" for name in names)))
+def _names(root: etree._Element) -> Counter[str] | None:
+    """How many elements bear each local name, lowercased as feedparser reads them; None
+    when a name is not ASCII (expat refuses names that libxml2 accepts)."""
+    names: Counter[str] = Counter()
+    for element in root.iter(etree.Element):
+        if (
+            not element.tag.isascii()
+            or element.attrib
+            and not all(name.isascii() for name in element.attrib)
+        ):
+            return None
+        names[element.tag.rpartition("}")[2].lower()] += 1
+    return names
+
+
+def _prefixes_read_alike(data: bytes) -> bool:
+    """feedparser keeps one map of namespace prefixes for the whole document, where XML
+    scopes them: the two agree unless a prefix is bound twice, or a prefix that is
+    feedparser's own name for one namespace is bound to another it knows."""
+    bound: dict[bytes, bytes] = {}
+    for prefix, _, uri in _PREFIX.findall(data):
+        if bound.setdefault(prefix, uri) != uri:
+            return False
+        name = prefix.decode("utf-8", "replace")
+        known = _KNOWN.get(uri.decode("utf-8", "replace").lower())
+        if known is not None and known != name and name in _NAMES:
+            return False
+    return True
 
 
 def _leaf(element: etree._Element) -> bool:

@@ -142,9 +142,32 @@ ODD_RSS_PARTS = [
 ]
 
 
+# Channel-level elements: the usual ones, and ones feedparser reads its own way (another
+# case, a ttl it keeps as a dict or finds in the Atom namespace, a prefix bound twice,
+# a name expat refuses).
+PLAIN_CHANNEL = [
+    "",
+    '<atom:link href="https://example.org/feed" rel="self" type="application/rss+xml"/>',
+    "<lastBuildDate>Fri, 05 Jan 2024 10:30:00 GMT</lastBuildDate>",
+    "<image><title>Logo</title><url>https://example.org/l.png</url><link>https://example.org/</link></image>",
+    "<content:encoded>About this feed</content:encoded>",
+]
+ODD_CHANNEL = [
+    "<Item><title>Upper-case item</title><link>https://example.org/u</link></Item>",
+    "<TTL>60</TTL>",
+    '<ttl unit="minutes">60</ttl>',
+    '<ttl xml:lang="en">60</ttl>',
+    "<atom:ttl>60</atom:ttl>",
+    '<x xmlns:dc="http://purl.org/rss/1.0/modules/content/"/>',
+    "<x\u2070>name expat refuses</x\u2070>",
+]
+
+
 @st.composite
 def rss(draw: st.DrawFn, plain: bool = False) -> bytes:
     items = "".join(draw(st.lists(rss_item(plain), max_size=4)))
+    extra = draw(st.sampled_from(PLAIN_CHANNEL if plain else PLAIN_CHANNEL + ODD_CHANNEL))
+    items = extra + items if draw(st.booleans()) else items + extra
     ttl = draw(st.sampled_from(["", "<ttl>60</ttl>", "<ttl> 15 </ttl>", "<ttl>soon</ttl>"]))
     declaration = draw(st.sampled_from(['<?xml version="1.0" encoding="UTF-8"?>', ""]))
     return (
@@ -208,9 +231,19 @@ ODD_ATOM_PARTS = [
 ]
 
 
+PLAIN_FEED = [
+    "",
+    "<author><name>Feed author</name></author>",
+    '<link href="https://example.org/"/>',
+]
+ODD_FEED = ["<ttl>60</ttl>", "<Entry><title>Upper-case entry</title></Entry>"]
+
+
 @st.composite
 def atom(draw: st.DrawFn, plain: bool = False) -> bytes:
     entries = "".join(draw(st.lists(atom_entry(plain), max_size=4)))
+    extra = draw(st.sampled_from(PLAIN_FEED if plain else PLAIN_FEED + ODD_FEED))
+    entries = extra + entries if draw(st.booleans()) else entries + extra
     return (
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
         f"<title>Feed</title><id>urn:feed</id><updated>2024-01-05T00:00:00Z</updated>{entries}</feed>"
@@ -265,8 +298,6 @@ def test_a_damaged_feed_is_left_to_feedparser(
     """Cut anywhere, a feed is not well-formed: feedparser reads what it can, as before."""
     cut = body[: data.draw(st.integers(0, len(body) - 1))]
     assert read_plain_feed(cut, headers, feeds.feed.HARMLESS) is None
-    fast, slow = both_ways(cut, headers)
-    assert fast == slow
 
 
 @pytest.mark.parametrize("full_text", [False, True])
