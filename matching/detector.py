@@ -66,8 +66,13 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
         lx.NOMINAL.search(word)
         or (head.endswith(("ing", "ed")) and _DETERMINER.search(before))
         or (" " not in word and not head.endswith(("ing", "ed")) and _ARTICLE.search(before))
-        or (head.endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+        or (head.endswith(("ing", "ed")) and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+        # "the talks, the first since 2021, are set for May": a noun phrase, with a predicate
+        or bool(_FIRST_SINCE_NOUN.match(word))
     )
+
+
+_FIRST_SINCE_NOUN = re.compile(r"(?:the|its|their)\s+first\b.*\bsince$", re.IGNORECASE)
 
 
 @dataclass
@@ -212,8 +217,7 @@ def _read(
             continue
         claimed.add(trigger)
         if (
-            mention.how == "topic"
-            and lx.MULTILATERAL.search(text, *_clause_bounds(text, mention.start))
+            mention.how == "topic" and lx.MULTILATERAL.search(text) and not _BILATERAL.search(text)
         ) or _FORUM_BEFORE.search(text, 0, mention.start):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
@@ -328,7 +332,20 @@ def _trigger_spans(text: str) -> list[Trigger]:
             ),
             key=lambda span: span[1],
         )
-    return [Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b])) for kind, a, b in spans]
+    return [
+        Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b]))
+        for kind, a, b in spans
+        if not _counts_suspensions(kind, text[a:b])
+    ]
+
+
+def _counts_suspensions(kind: str, word: str) -> bool:
+    """ "The first time the talks had been suspended since 2019" measures a suspension."""
+    return (
+        kind == RESUMED
+        and word.lower().endswith("since")
+        and bool(lx.TRIGGERS[SUSPENDED].search(word))
+    )
 
 
 def _triggers_by_sentence(found: list[Trigger], sentences: list[Sentence]) -> list[list[Trigger]]:
@@ -358,9 +375,20 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
 def _clause_boundaries(text: str) -> tuple[tuple[int, int], ...]:
     found = [(m.start(), m.end()) for m in lx.CLAUSE.finditer(text)]
     # "Although it may not last, the group was relaunched": the opening clause ends at its comma.
-    if lx.SUBORDINATE_OPENING.match(text) and (comma := text.find(",")) != -1:
+    comma = text.find(",")
+    if comma != -1 and (lx.SUBORDINATE_OPENING.match(text) or _is_adjunct(text[:comma])):
         found.append((comma, comma + 1))
     return tuple(sorted(set(found)))
+
+
+def _is_adjunct(opening: str) -> bool:
+    """ "Eager to show goodwill," "Not wanting to appear weak,": a phrase with no verb of
+    its own and no change in it, so the cues in it are its own."""
+    return bool(
+        lx.ADJUNCT_OPENING.match(opening)
+        and not lx.PAST.search(opening)
+        and not lx.ANY_TRIGGER.search(opening.lower())
+    )
 
 
 def _cues(
@@ -379,6 +407,7 @@ def _cues(
         if not lx.BLOCKERS["negation"].search(text, start, m.start())
     ]
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
+    before = lx.ATTRIBUTIVE_PLAN.sub(" ", lx.PAST_HABIT_ASIDE.sub(", ", before))
     if trigger.flipped:
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
@@ -430,14 +459,21 @@ def _cues(
         cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
     if _LEAD_IN.search(text, 0, start):
         cues.append("hope_plan")  # "Washington's ask: the restoration of …"
+    if _SINCE_ITS.search(before):
+        cues.append("time anchor")  # "the group's sixth session since its launch"
     if trigger.nominal and _FOR_A.search(before):
         cues.append("purpose")  # "angling for a restart of", "terms for a resumption": an aim
-    if lx.BASE_FORM.match(trigger.word) and re.fullmatch(
-        r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE
+    if (
+        lx.BASE_FORM.match(trigger.word)
+        and re.fullmatch(r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE)
+        # "has decided on the following countermeasures: cancel …" lists a decision
+        and not (":" in text[:start] and lx.AGREED.search(text, 0, text.index(":")))
     ):
         cues.append("imperative")
     if lx.INVERTED_CONDITION.match(before) and not text.rstrip().endswith("?"):
         cues.append("conditional")
+    if lx.DENIAL.search(text):
+        cues.append("negation")  # "reports that Beijing had halted … proved false"
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
@@ -445,13 +481,19 @@ def _cues(
         lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
-    if lx.ROUTINE.search(text):
+    if lx.ROUTINE.search(text) and not lx.GAP.search(text):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
-    if lx.BLOCKERS["generic"].search(text) and "generic" not in cues:
+    told = lx.PAST_HABIT_ASIDE.sub(", ", text)  # "the talks, held every year until 2022, resumed"
+    if (
+        lx.BLOCKERS["generic"].search(told)
+        or any(not lx.PAST.search(when.group()) for when in lx.WHEN_CLAUSE.finditer(text))
+    ) and "generic" not in cues:
         cues.append(
             "generic"
         )  # a habit told anywhere: "the pattern has held: talks are suspended …"
-    if cues == ["generic"] and len(_occurred(text, trigger, dates) or "") >= 7:
+    if cues == ["generic"] and (
+        len(_occurred(text, trigger, dates) or "") >= 7 or lx.INSTANCE.search(before)
+    ):
         cues.remove(
             "generic"
         )  # … unless this change is dated: "In August 2022, as it always does, …"
@@ -463,7 +505,8 @@ def _cues(
 
 
 _VERBAL_NEGATION = re.compile(
-    r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b",
+    r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b"
+    r"|\bnever\s+\w+",
     re.IGNORECASE,
 )
 # A gerund that is the object of a verb or a preposition names an act, it does not
@@ -475,7 +518,11 @@ _GERUND_OBJECT = re.compile(
     re.IGNORECASE,
 )
 # China with a party that is not the U.S.: "Brazil and China".
-_OTHER_PAIR = re.compile(r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b")
+_OTHER_PAIR = re.compile(
+    r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b"
+    r"|\b(?:China|Beijing)\s+and\s+(?!the\b|U\.?S\b|Washington\b|America)[A-Z][\w.]*"
+    r"|\bChinese\s+and\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?:officials|diplomats|negotiators|envoys|ministers)\b"
+)
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _GERUND = re.compile(r"(?!bring)[a-z-]+ing", re.IGNORECASE)  # one word: "reviving", not "bring"
@@ -501,6 +548,7 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
 _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
 )
+_SINCE_ITS = re.compile(r"\bsince\s+(?:its|their)\s+$", re.IGNORECASE)
 _FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _PREDICATE_START = re.compile(
     r"\b(?:is|are|was|were|has|have|had|would|will|could|should|must|can|may|might)\b",
@@ -563,6 +611,12 @@ def _is_background(
         return False  # "which remain suspended" is the state now, not background
     if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before):
         return True
+    # "the first meeting since the 2022 suspension": the change the gap is counted from.
+    if any(
+        t.word.lower().endswith("since") and _SINCE_WHAT.fullmatch(text, t.end, trigger.start)
+        for t in others
+    ):
+        return True
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
         return True
@@ -608,6 +662,12 @@ def _governing(
     )
 
 
+# "Their bilateral talks at the G20": the forum is only where the pair met.
+_BILATERAL = re.compile(
+    r"\bbilateral|\bsidelines\b|\bmargins?\b|\bthe\s+two\s+(?:leaders|presidents)\b"
+    r"|\b(?:Xi|Biden|Trump|Obama)\s+and\s+(?:Xi|Biden|Trump|Obama)\b",
+    re.IGNORECASE,
+)
 # A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
 _FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)
 # What may follow a trigger that takes no object: "is running again, with …", "thawed at".
@@ -619,6 +679,7 @@ _INTRANSITIVE = re.compile(
 _AUXILIARY_BEFORE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|been|be)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+_SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}")
 _BARE_SUBJECT = re.compile(
     r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",
     re.IGNORECASE,

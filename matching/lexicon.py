@@ -58,12 +58,13 @@ TRIGGERS = {
         r"|end(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
         + _W
         + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension)"
-        r"|(?:for\s+)?the\s+first\s+(?:"
+        r"|(?:for\s+)?(?:the|its|their)\s+first\s+(?:"
         + _W
         + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
         + _W
         + r"){0,2}?(?:years|months|decades?|a\s+decade)"
         r"|first\s+(?:[\w-]+\s+){1,3}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|not\s+since"
     ),
 }
@@ -84,7 +85,7 @@ PARTICIPLE = re.compile(r"(?:ed|en|cut|off|set\s+up|froze|abeyance)$", re.IGNORE
 DIALOGUE_NOUNS = words(
     r"talks?|dialogues?|channels?|co-?operation|working\s+groups?|consultations?|meetings?|exchanges?"
     r"|contacts?|communications?|mechanisms?|calls?|conversations?|negotiations?|discussions?|met"
-    r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked"
+    r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked|talking"
 )
 # Words that join a dialogue noun to the topic after it: "talks on", "cooperation against".
 LINKERS = {
@@ -123,10 +124,11 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
         r"|(?:reject|dismiss)(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:idea|proposals?|calls?|requests?|offers?|reports|claims)"
         r"|in\s+no\s+way|hardly|no\s+one|nobody|none\s+of|refrain\w*|h[eo]ld\s+off|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
-        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough)"
+        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough|truth|basis)"
     ),
     "modal": words(
-        r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps|risk(?:s|ed|ing)?"
+        r"could|might|would|will|shall|can|(?<!for\s)(?<!in\s)(?<!on\s)(?<!since\s)(?<!until\s)(?<!by\s)(?<!from\s)(?<!early\s)(?<!late\s)(?<!mid-)may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps|risk(?:s|ed|ing)?"
+        r"|conceivabl[ey]|possible|imaginable|plausibl[ey]|rumou?red|alleged(?:ly)?|purported(?:ly)?"
     ),
     "recommendation": words(
         r"should|must|ought\s+to|need(?:s|ed)?\s+to|urg(?:e|es|ed|ing)|(?:calls|called|calling)\s+(?:for|on)|call\s+for"
@@ -145,6 +147,8 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|ready\s+to|consider\w*|explor\w*|scheduled|slated|due\s+to|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
         r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
         r"|(?:talks|discussions)\s+on\s*$"
+        r"|(?:discuss\w*|float\w*|lobb\w+\s+for|count\w*\s+on|bank\w*\s+on)\s+(?:a|an|the|any)\s+(?:[\w-]+\s+)?$"
+        r"|merit\s+in|on\s+the\s+(?:agenda|table)"
     ),
     "conditional": words(
         r"if|unless|whether|in\s+case|provided\s+that|until|lest|assuming|suppos(?:e|ing)|imagin(?:e|ing)"
@@ -154,7 +158,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"track\s+record|tend(?:s|ed)?\s+to|typically|usually|often|routinely|habitually|whenever"
         r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|pattern\s+of|habit\s+of"
         r"|sporadically|at\s+the\s+slightest|invariably|periodically|repeatedly|again\s+and\s+again"
-        r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|used\s+to"
+        r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|(?<!had\s)(?<!has\s)(?<!have\s)(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)used\s+to"
         r"|(?:nearly\s+|almost\s+)?every\s+(?:new\s+)?(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
         r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar|the\s+usual|more\s+often\s+than\s+not"
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
@@ -162,13 +166,46 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
         r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card)|predictabl\w*"
         r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
+        r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
+        r"|as\s+readily\s+as|reach(?:es|ing)?\s+for|is\s+what\s+(?:[\w-]+\s+){1,3}does"
     ),
 }
-# A session of a running channel picking up again after a day or a break: routine, not news.
+# A report of the change denied anywhere in the sentence: "reports that … proved false".
+DENIAL = words(
+    r"(?:proved|proven|turned\s+out\s+to\s+be|were|was|are|is)\s+(?:false|untrue|unfounded|baseless|inaccurate|mistaken)"
+    r"|never\s+materiali[sz]ed|not\s+true|no\s+truth|false\s+(?:reports?|claims?|rumou?rs?)"
+    r"|wrong\s+to\s+(?:say|claim|suggest|report)"
+)
+# "When" with a clause in the present tense tells a habit or a condition, not an event:
+# "switched off when relations cool". A past verb or a year makes it a story.
+WHEN_CLAUSE = words(r"(?:when|whenever)\s+(?!it\s+comes\s+to)[^,;:.—–]+")
+PAST = words(
+    r"was|were|had|did|(?<!is\s)(?<!are\s)(?<!be\s)(?<!been\s)(?<!being\s)(?<!get\s)(?<!gets\s)[\w-]+ed"
+    r"|froze|broke|cut|went|came|began|met|held|took|made|sent|shut|set|put|said|told|saw|gave|left"
+    r"|fell|rose|struck|ran|spoke|sat|stood|chose|drew|flew|grew|knew|led|paid|sold|thought|wrote|(?:19|20)\d\d"
+)
+# A session of a running channel picking up again after a day or a break, or a regular
+# round of it: routine, not news.
 ROUTINE = words(
     r"(?:the|its|their)\s+(?:second|third|fourth|final|last|next)\s+(?:day|morning)|(?:first|second|opening)\s+day's"
     r"|after\s+(?:a\s+)?(?:lunch|recess|(?:morning|lunch|coffee|short)\s+break)"
-    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|on\s+day\s+(?:two|three|four|\d)|(?:their|its)\s+(?:discussions?|deliberations|agenda)|as\s+(?:planned|scheduled|usual)"
+    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|on\s+day\s+(?:two|three|four|\d)|(?:their|its)\s+(?:[\w-]+\s+)?(?:discussions?|deliberations|agenda)|as\s+(?:planned|scheduled|usual)"
+    # a pause inside one meeting: a recess, an adjournment, a break of hours
+    r"|recess|adjournment|(?:lunch|coffee|tea|holiday|new\s+year)\s+break|over\s+lunch|opening\s+(?:ceremony|remarks|session)"
+    r"|(?:morning|afternoon|evening)\s+session|(?:second|third|final|last)\s+day\s+of|into\s+a\s+(?:second|third)\s+day"
+    r"|(?:its|their|the)\s+first\s+day\b|the\s+day\s+before"
+    r"|left\s+(?:it\s+)?(?:off|unfinished)|within\s+the\s+hour|resum\w*\s+work"
+    # a round on the calendar
+    r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call)"
+    r"|quarterly|monthly|weekly|annual|on\s+schedule|usual"
+    r"|\d+(?:st|nd|rd|th)\s+(?:round|session|meeting|plenary)"
+)
+# A gap of months or years, a date the gap runs from, or a suspension named: a channel
+# coming back after that is news even if its meetings are regular.
+GAP = words(
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|several|many)[\s-]+(?:years?|months?|decades?)(?!\s+(?:ago|later|earlier))"
+    r"|since\s+(?:[\w.]+\s+){0,2}?(?:19|20)\d\d|(?:until|before)\s+(?:19|20)\d\d"
+    r"|suspen\w+|froze|frozen|freeze|halted|cancell?ed|cut\s+off|in\s+abeyance"
 )
 # A decision reports a fact even in the infinitive: "agreed to resume".
 AGREED = words(
@@ -210,12 +247,18 @@ OTHER_COUNTRY = words(
     r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
     r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
     r"|britain|british|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
+    r"|lithuania|vilnius|canberra|mexico|brazil|argentina|indonesia|indonesian|pakistan|pakistani"
+    r"|ukraine|ukrainian|kyiv|poland|netherlands|dutch|spain|turkey|saudi\s+arabia|israel|south\s+africa|nigeria|kenya"
 )
 # A forum of many: a session there resuming is not a bilateral channel resuming.
 MULTILATERAL = words(
     r"g-?20|g-?7|apec|asean|united\s+nations|u\.n\.|un|cop\s?\d+|cop|bonn|wto|imf|world\s+bank|nato"
     r"|six-party|conference\s+on\s+disarmament|summit\s+of|plenary|multilateral"
     r"|east\s+asia\s+summit|imo|financial\s+stability\s+board|human\s+rights\s+council"
+    r"|p-?5|unfccc|major\s+economies\s+forum|asia-pacific\s+economic\s+cooperation|nuclear-weapon\s+states"
+    r"|trilateral|track\s+(?:ii|2|two|1\.5)"
+    # three parties or more: "among American, Chinese and Japanese scholars"
+    r"|(?:among|between)\s+(?:the\s+)?[\w.-]+,\s+(?:[\w.-]+,\s+)*[\w.-]+,?\s+and"
 )
 
 # "Thanks to the reopening of …": a preposition that takes the change as given.
@@ -226,6 +269,26 @@ PRESUPPOSING = re.compile(
 # A sentence opening with a subordinate clause: its first comma closes it.
 SUBORDINATE_OPENING = re.compile(
     r"^\W*(?:although|though|while|whereas|even\s+if|as)\b", re.IGNORECASE
+)
+# So does an opening phrase of motive or manner, with no verb of its own before the comma:
+# "Eager to show goodwill, Beijing restored …", "Not wanting to appear weak, China cut …".
+ADJUNCT_OPENING = re.compile(
+    r"^\W*(?:despite|in\s+spite\s+of|without|eager|keen|anxious|determined|unwilling|reluctant"
+    r"|(?:not\s+)?(?!(?:nothing|something|anything|everything|during|bring|thing|beijing|chongqing|nanjing)\b)\w+ing)\b"
+    r"(?![^,]*\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does)\b)",
+    re.IGNORECASE,
+)
+# "a planned meeting", "the meeting scheduled for May": a plan that names a meeting, not
+# the clause's own plan.
+ATTRIBUTIVE_PLAN = words(
+    r"(?:a|an|the|its|their|this|next)\s+(?:planned|scheduled|proposed)"
+    r"|(?<!is\s)(?<!are\s)(?<!was\s)(?<!were\s)(?<!be\s)(?<!been\s)(?:scheduled|set|planned)(?=\s+for\b)"
+)
+# "Nonetheless", "this time": one instance set against the habit just told.
+INSTANCE = words(r"nonetheless|nevertheless|this\s+time|duly|for\s+once")
+# A habit told in an aside and bounded in the past: "the talks, held every year until 2022,".
+PAST_HABIT_ASIDE = re.compile(
+    r",[^,;]*\b(?:until|before|till)\s+(?:[\w.]+\s+)?(?:19|20)\d\d[^,;]*,"
 )
 
 # A relative clause has its own predicate: cues before ", which" do not reach into it.

@@ -315,6 +315,106 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The establishment of the economic working group last year has not ended disputes over subsidies.",
             {("economic_financial", "resumed")},
         ),
+        (  # a regular channel back after a gap of years is news, not routine
+            "The annual human rights consultations reconvened in Geneva after a six-year gap.",
+            {("human_rights", "resumed")},
+        ),
+        (  # "regular" describing what was restored is not a round on the calendar
+            "The defense chiefs agreed to restore regular military talks.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # the suspension a "first since" counts from is its background
+            "The fentanyl working group met on Monday, the first session since the 2025 suspension.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # "its first since" as well as "the first since"
+            "The MMCA talks met in Guam, their first since Beijing cancelled them in 2022.",
+            {("mmca", "resumed")},
+        ),
+        (  # "the first time … suspended since" measures a suspension, it is no resumption
+            "Beijing froze the climate talks last week, the first time they had been suspended since 2022.",
+            {("climate", "suspended")},
+        ),
+        (  # a gap dated from a year
+            "The monthly theater commander calls resumed, silent since 2022.",
+            {("theater_commanders", "resumed")},
+        ),
+        (  # a suspension named beside a regular meeting
+            "The quarterly climate talks were restored after Beijing had frozen them.",
+            {("climate", "resumed")},
+        ),
+        (  # a "when" clause in the past tells a story, not a habit
+            "When the envoys met in Beijing, they restored the climate talks.",
+            {("climate", "resumed")},
+        ),
+        (  # … and so does a year in it
+            "China suspended the DPCT when tensions peaked in 2022.",
+            {("defense_policy_coordination", "suspended")},
+        ),
+        (  # "when it comes to" is no "when" clause
+            "When it comes to fentanyl, Beijing restored cooperation on counternarcotics in 2023.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # a forum named with the two leaders meeting there: their own channel
+            "At the G20 in Rio, the two presidents agreed to restart talks on fentanyl.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # … or named as the sidelines
+            "On the sidelines of APEC, officials restored talks on fentanyl.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # "had used to" is the verb "use", not a habit
+            "China cut off the MMCA talks, which the navies had used to avoid collisions.",
+            {("mmca", "suspended")},
+        ),
+        (  # an opening phrase of motive keeps its cues to itself
+            "Keen to avoid a scene, Beijing quietly restored the climate talks.",
+            {("climate", "resumed")},
+        ),
+        (  # … "not" included
+            "Not waiting for Washington, China suspended the arms control talks.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (  # … "despite" too
+            "Despite calls for restraint, Beijing froze the military talks.",
+            {("mil_mil", "suspended")},
+        ),
+        (  # … "without" too
+            "Without any notice, China halted fentanyl cooperation.",
+            {("counternarcotics", "suspended")},
+        ),
+        (  # a planned meeting named is not the clause's plan
+            "Beijing scrapped a planned MMCA meeting and froze the climate talks.",
+            {("mmca", "suspended"), ("climate", "suspended")},
+        ),
+        (  # … nor a meeting "scheduled for" a date
+            "China cancelled the DPCT round scheduled for May and froze the fentanyl talks.",
+            {("defense_policy_coordination", "suspended"), ("counternarcotics", "suspended")},
+        ),
+        (  # "for May": the month, not a modal
+            "Beijing cancelled the MMCA round set for May and halted the climate talks.",
+            {("mmca", "suspended"), ("climate", "suspended")},
+        ),
+        (  # a decided list of countermeasures: base forms, but a decision
+            "Beijing decided on these steps: suspend the MMCA talks; cancel the DPCT.",
+            {("mmca", "suspended"), ("defense_policy_coordination", "suspended")},
+        ),
+        (  # one instance set against the habit just told
+            "Usually patient, Beijing this time suspended the climate talks.",
+            {("climate", "suspended")},
+        ),
+        (  # a habit bounded in the past, in an aside, is background
+            "The climate talks, held every year before 2022, have resumed.",
+            {("climate", "resumed")},
+        ),
+        (  # "the first time … in five years", with a long gap of words
+            "The envoys met in Geneva, the first time the two sides had held arms control talks in five years.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        (  # "talking" joins a topic to make a channel
+            "The two militaries are talking again.",
+            {("mil_mil", "resumed")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -481,6 +581,65 @@ def test_reported_changes_fire(
         "The climate working group resumed its deliberations on Tuesday.",  # their deliberations
         "Every new crisis brings a suspension of the climate talks.",  # every new crisis
         "The UK restored its climate dialogue with China.",  # UK
+        "The MMCA talks reconvened after a brief recess.",  # recess
+        "Fentanyl talks restarted after the adjournment was lifted.",  # adjournment
+        "The arms control consultations resumed after a tea break.",  # tea break
+        "The economic working group reconvened after the New Year break.",  # New Year break
+        "Climate talks restarted after the opening ceremony.",  # opening ceremony
+        "The DPCT resumed in the morning session.",  # morning session
+        "The climate talks resumed for a last day of sessions.",  # last day of
+        "The MMCA talks went into a second day and resumed at noon.",  # into a second day
+        "The DPCT opened on Monday; on its first day they resumed twice.",  # its first day
+        "The climate talks resumed where they had left off.",  # left off
+        "The economic talks restarted within the hour.",  # within the hour
+        "Law enforcement officials resumed work at the ministry.",  # resumed work
+        "The climate working group resumed its technical discussions.",  # its … discussions
+        "The theater-level talks reconvened for their regular monthly call.",  # their regular … call
+        "The climate working group reconvened on Tuesday in its quarterly format.",  # quarterly
+        "The MMCA talks resumed on schedule.",  # on schedule
+        "The 21st round of the arms control consultations reconvened.",  # 21st round
+        "Beijing restores the climate talks when it suits it.",  # present "when"
+        "China cuts off the military channels when Washington sells arms to Taiwan.",  # when + present
+        "Military talks have seldom been suspended for long.",  # seldom
+        "Military talks have rarely been restored quickly.",  # rarely
+        "The fentanyl talks have been cut off and on for years.",  # on and off
+        "In a crisis, Beijing suspends the military hotline.",  # in a crisis
+        "The DPCT survived some crises and was frozen in others.",  # in others
+        "China freezes climate talks as readily as it imposes sanctions.",  # as readily as
+        "Beijing reaches for the cancellation of military talks.",  # reach for
+        "Suspending the MMCA talks is what Beijing does.",  # is what … does
+        "The P-5 climate talks resumed in Paris.",  # P5
+        "The UNFCCC talks on climate resumed in Bonn.",  # UNFCCC
+        "The Major Economies Forum restarted its climate work.",  # Major Economies Forum
+        "The Asia-Pacific Economic Cooperation forum resumed in Lima.",  # APEC spelled out
+        "The nuclear-weapon states resumed their arms control work.",  # nuclear-weapon states
+        "The trilateral talks on fentanyl resumed.",  # trilateral
+        "A Track II dialogue on arms control resumed in Honolulu.",  # Track II
+        "Climate work among American, Chinese, Indian and Korean officials resumed.",  # among A, B and C
+        "The G20 met in Bali; climate work there was suspended overnight.",  # a forum anywhere in the sentence
+        "Officials are discussing the revival of the climate talks.",  # discussing the
+        "Diplomats floated a restart of the MMCA talks.",  # floated a
+        "The Pentagon is lobbying for the reopening of the DPCT.",  # lobbying for
+        "Treasury is counting on a restoration of the economic dialogue.",  # counting on
+        "Officials are banking on the resumption of the fentanyl talks.",  # banking on
+        "Both sides see merit in restoring the military talks.",  # merit in
+        "Reviving the climate talks is on the agenda.",  # on the agenda
+        "Restoring fentanyl cooperation is on the table.",  # on the table
+        "There is no basis to say Beijing halted the fentanyl talks.",  # no basis
+        "Claims that China had suspended the climate talks were unfounded.",  # were unfounded
+        "The MMCA suspension never materialized.",  # never + verb, after a noun trigger
+        "A cancellation of the climate talks is possible.",  # possible
+        "The suspension of the military talks is conceivable.",  # conceivable
+        "Restoring the DPCT is plausible.",  # plausible
+        "The rumored suspension of the climate talks worried investors.",  # rumored
+        "The alleged cancellation of the MMCA talks drew protests.",  # alleged
+        "The purported freeze of the fentanyl talks was denied.",  # purported
+        "The climate talks, the first since 2022, are planned for May.",  # "the first since": a noun phrase
+        "Resumed climate talks are expected in May.",  # an opening participle: a noun phrase
+        "China suspended economic talks with Lithuania.",  # Lithuania
+        "Beijing and Canberra restored their economic dialogue.",  # China and another
+        "Chinese and Brazilian officials launched climate talks.",  # Chinese and X officials
+        "The climate working group met for the sixth time since its establishment.",  # since its
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
