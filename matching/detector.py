@@ -54,7 +54,7 @@ class Trigger:
 
 _STRAIGHT_QUOTES = str.maketrans("‘’“”", "''\"\"")
 _DETERMINER = re.compile(r"\b(?:a|an|any|the|its|their|this|that|his|her|our)\s+$", re.IGNORECASE)
-_ARTICLE = re.compile(r"\b(?:a|an|any|the|[\w-]+['’]s)\s+$", re.IGNORECASE)
+_ARTICLE = re.compile(r"\b(?:a|an|any|the|no|[\w-]+['’]s)\s+$", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.!?:;\"“‘(]|\s[-–—])\s*$")
 
 
@@ -436,6 +436,8 @@ def _cues(
     ]
     if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
         cues.append("generic")
+    if trigger.nominal and _INDEFINITE_SUBJECT.fullmatch(before):
+        cues.append("generic")  # "a suspension of military talks costs Beijing little"
     if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
         cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
@@ -481,7 +483,10 @@ def _cues(
         lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
-    if lx.ROUTINE.search(text) and not lx.GAP.search(text):
+    # (the trigger itself is no gap: "suspended for the night" is routine)
+    if lx.ROUTINE.search(text) and not lx.GAP.search(
+        f"{text[: trigger.start]} {text[trigger.end :]}"
+    ):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
     told = lx.PAST_HABIT_ASIDE.sub(", ", text)  # "the talks, held every year until 2022, resumed"
     if (
@@ -520,7 +525,12 @@ _GERUND_OBJECT = re.compile(
 # China with a party that is not the U.S.: "Brazil and China".
 _OTHER_PAIR = re.compile(
     r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b"
-    r"|\b(?:China|Beijing)\s+and\s+(?!the\b|U\.?S\b|Washington\b|America)[A-Z][\w.]*"
+    r"|\b(?:China|Beijing)\s+and\s+(?!(?:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?:the\s+)?[A-Z][\w.]*"
+    # "between Hong Kong and Macau": neither of the two
+    r"|\b(?:talks|dialogue|cooperation|channels?|contacts|consultations)\s+between\s+"
+    r"(?!(?:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing|the\s+two)\b|[A-Z][a-z]*\.)"
+    r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
+    r"\s+and\s+(?!(?:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b)(?:the\s+)?[A-Z]"
     r"|\bChinese\s+and\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?:officials|diplomats|negotiators|envoys|ministers)\b"
 )
 # "reactivated after a four-year freeze": a span of time told as background.
@@ -555,6 +565,7 @@ _PREDICATE_START = re.compile(
     re.IGNORECASE,
 )
 # Many changes at once are a habit, not a report: "suspensions of …", "revivals of …".
+_INDEFINITE_SUBJECT = re.compile(r"\W*(?:a|an|any)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
 _PLURAL_CHANGE = re.compile(r"\w+(?:ions|als|ments)", re.IGNORECASE)
 _GET_DONE = re.compile(r"\b(?:get|gets|getting)\s+(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
 _PLAN_PREDICATE = re.compile(
@@ -664,7 +675,8 @@ def _governing(
 
 # "Their bilateral talks at the G20": the forum is only where the pair met.
 _BILATERAL = re.compile(
-    r"\bbilateral|\bsidelines\b|\bmargins?\b|\bthe\s+two\s+(?:leaders|presidents)\b"
+    r"\bbilateral|\bsidelines\b|\bmargins?\b"
+    r"|\bthe\s+two\s+(?:leaders|presidents|defen[cs]e\s+(?:chiefs|ministers)|militaries|governments)\b"
     r"|\b(?:Xi|Biden|Trump|Obama)\s+and\s+(?:Xi|Biden|Trump|Obama)\b",
     re.IGNORECASE,
 )

@@ -168,6 +168,10 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
         r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
         r"|as\s+readily\s+as|reach(?:es|ing)?\s+for|is\s+what\s+(?:[\w-]+\s+){1,3}does"
+        r"|(?:in|during|after|at)\s+(?:a|any|every|each)\s+(?:[\w-]+\s+)?(?:downturn|dispute|standoff|row|spat|flare-up|provocation|confrontation)"
+        r"|(?:each|every|any)\s+(?:new\s+)?(?:[\w.'-]+\s+){0,3}?(?:package|sale|visit|transit|provocation|incident)"
+        r"|(?:a|the)\s+way\s+of|tendency|prone\s+to|vulnerable\s+to|liable\s+to|susceptible\s+to"
+        r"|standard\s+(?:reply|response|move|practice|tool|tactic)"
     ),
 }
 # A report of the change denied anywhere in the sentence: "reports that … proved false".
@@ -195,6 +199,12 @@ ROUTINE = words(
     r"|(?:morning|afternoon|evening)\s+session|(?:second|third|final|last)\s+day\s+of|into\s+a\s+(?:second|third)\s+day"
     r"|(?:its|their|the)\s+first\s+day\b|the\s+day\s+before"
     r"|left\s+(?:it\s+)?(?:off|unfinished)|within\s+the\s+hour|resum\w*\s+work"
+    r"|(?:short|brief|\d+-minute|hour-long|overnight)\s+(?:pause|break|recess|suspension)|pause\s+for|broke\s+for"
+    r"|(?:an?|one|two|three|\d+)\s+(?:hour|hours|minutes)\s+later|for\s+the\s+(?:night|evening)"
+    r"|opening\s+(?:statements?|plenary|address)|(?:after|following)\s+the\s+plenary|breakout"
+    r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
+    r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
+    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:round|session|plenary|meeting)\s+of\s+the\s+year"
     # a round on the calendar
     r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call)"
     r"|quarterly|monthly|weekly|annual|on\s+schedule|usual"
@@ -246,7 +256,7 @@ CN_SIDE = words(
 OTHER_COUNTRY = words(
     r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
     r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
-    r"|britain|british|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
+    r"|britain|british|united\s+kingdom|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
     r"|lithuania|vilnius|canberra|mexico|brazil|argentina|indonesia|indonesian|pakistan|pakistani"
     r"|ukraine|ukrainian|kyiv|poland|netherlands|dutch|spain|turkey|saudi\s+arabia|israel|south\s+africa|nigeria|kenya"
 )
@@ -256,7 +266,8 @@ MULTILATERAL = words(
     r"|six-party|conference\s+on\s+disarmament|summit\s+of|plenary|multilateral"
     r"|east\s+asia\s+summit|imo|financial\s+stability\s+board|human\s+rights\s+council"
     r"|p-?5|unfccc|major\s+economies\s+forum|asia-pacific\s+economic\s+cooperation|nuclear-weapon\s+states"
-    r"|trilateral|track\s+(?:ii|2|two|1\.5)"
+    r"|trilateral|track\s+(?:ii|2|two|1\.5)|shangri-la|arf|asean\s+regional\s+forum|inter-?sessional|admm(?:-plus)?"
+    r"|major\s+(?:emitters|economies)|\d+\s+(?:delegations|countries|nations|member\s+states|parties)"
     # three parties or more: "among American, Chinese and Japanese scholars"
     r"|(?:among|between)\s+(?:the\s+)?[\w.-]+,\s+(?:[\w.-]+,\s+)*[\w.-]+,?\s+and"
 )

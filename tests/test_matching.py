@@ -411,6 +411,14 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The envoys met in Geneva, the first time the two sides had held arms control talks in five years.",
             {("arms_control_nonproliferation", "resumed")},
         ),
+        (  # a forum where the two defense chiefs met: their own channel
+            "At the Shangri-La Dialogue, the two defense chiefs held talks for the first time since 2022.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # people named with titles are not another pair of countries
+            "The talks between Adm. Aquilino and Gen. Lin restored the theater-level channel.",
+            {("theater_commanders", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
@@ -640,6 +648,34 @@ def test_reported_changes_fire(
         "Beijing and Canberra restored their economic dialogue.",  # China and another
         "Chinese and Brazilian officials launched climate talks.",  # Chinese and X officials
         "The climate working group met for the sixth time since its establishment.",  # since its
+        "Military talks are what China suspends in a standoff.",  # in a standoff
+        "The climate talks are frozen after every arms sale.",  # every … sale
+        "The DPCT has a way of being cancelled.",  # a way of
+        "The MMCA talks are prone to being suspended.",  # prone to
+        "The fentanyl talks are vulnerable to being frozen.",  # vulnerable to
+        "Cancelling military talks is China's standard response.",  # standard response
+        "A freeze of the climate talks costs Beijing nothing.",  # an indefinite change as subject
+        "The climate talks reconvened after a brief pause.",  # brief pause
+        "The MMCA talks resumed after a pause for consultations.",  # pause for
+        "The DPCT restarted after the delegations broke for dinner.",  # broke for
+        "The fentanyl talks broke off and restarted two hours later.",  # hours later
+        "The climate talks were suspended for the night.",  # for the night (the trigger is no gap)
+        "The MMCA talks resumed after the opening statements.",  # opening statements
+        "The arms control talks resumed following the plenary.",  # following the plenary
+        "The DPCT resumed in breakout groups.",  # breakout
+        "The economic working group resumed over a working lunch.",  # over lunch
+        "The MMCA talks reconvened on the second afternoon.",  # second afternoon
+        "The climate talks reconvened for the third session of the year.",  # third session of the year
+        "At the Shangri-La Dialogue, the defense ministers' talks resumed.",  # Shangri-La
+        "The ARF meeting on maritime security resumed.",  # ARF
+        "The inter-sessional meeting on maritime security was revived.",  # inter-sessional
+        "The ADMM-Plus working group on maritime security restarted.",  # ADMM-Plus
+        "Climate work among the major emitters resumed.",  # major emitters
+        "Maritime safety talks among 27 delegations resumed.",  # 27 delegations
+        "The United Kingdom restored its economic dialogue with China.",  # United Kingdom
+        "Cooperation on fentanyl between China and the Gulf states resumed.",  # China and the X
+        "Law enforcement cooperation between Hong Kong and Macau was suspended.",  # between X and Y
+        "There has been no thaw in the climate talks.",  # "no" before a bare noun trigger
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
