@@ -217,8 +217,14 @@ def _read(
             continue
         claimed.add(trigger)
         if (
-            mention.how == "topic" and lx.MULTILATERAL.search(text) and not _BILATERAL.search(text)
-        ) or _FORUM_BEFORE.search(text, 0, mention.start):
+            (
+                mention.how == "topic"
+                and lx.MULTILATERAL.search(text)
+                and not _BILATERAL.search(text)
+            )
+            or _FORUM_BEFORE.search(text, 0, mention.start)
+            or _FORUM_AFTER.match(text, mention.end)
+        ):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
         if trigger in live:
@@ -459,6 +465,13 @@ def _cues(
         cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
     if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end):
         cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
+    elif (
+        _THIRD_PERSON.fullmatch(trigger.word)
+        and not trigger.nominal
+        and text.rstrip("\"'”’) ").endswith(".")
+        and not _occurred(text, trigger, dates)
+    ):
+        cues.append("generic")  # "the PLA suspends talks to punish": a habit (headlines end bare)
     if _LEAD_IN.search(text, 0, start):
         cues.append("hope_plan")  # "Washington's ask: the restoration of …"
     if _SINCE_ITS.search(before):
@@ -554,6 +567,8 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
     return bool(lx.BASE_FORM.match(word) and re.search(r"\ws\s+$", before))
 
 
+# A verb in the present tense, third person: "suspends", "cuts off", "goes dark".
+_THIRD_PERSON = re.compile(r"(?!(?:is|was|has|does)\b)[a-z-]+[^s\W]s(?:\s.*)?", re.IGNORECASE)
 # A label before a colon that makes what follows an aim: "Washington's ask: the restoration of …".
 _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
@@ -682,6 +697,12 @@ _BILATERAL = re.compile(
 )
 # A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
 _FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)
+# … or its members right after it: "climate talks among the major emitters". (Not its
+# venue: the pair's own climate channel restarted "at COP27 in Sharm el-Sheikh".)
+_FORUM_AFTER = re.compile(
+    r"\s+(?:among|under|of)\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}?(?:" + lx.MULTILATERAL.pattern + ")",
+    re.IGNORECASE,
+)
 # What may follow a trigger that takes no object: "is running again, with …", "thawed at".
 _INTRANSITIVE = re.compile(
     r"\s*(?:[,.;:—–)]|$|(?:in|on|at|after|before|this|last|with|since|for|from|by|again|earlier|later"

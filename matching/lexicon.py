@@ -204,7 +204,7 @@ ROUTINE = words(
     r"|opening\s+(?:statements?|plenary|address)|(?:after|following)\s+the\s+plenary|breakout"
     r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
     r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
-    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:round|session|plenary|meeting)\s+of\s+the\s+year"
+    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|another|latest)\s+(?:round|session|plenary|meeting)"
     # a round on the calendar
     r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call)"
     r"|quarterly|monthly|weekly|annual|on\s+schedule|usual"

@@ -676,6 +676,10 @@ def test_reported_changes_fire(
         "Cooperation on fentanyl between China and the Gulf states resumed.",  # China and the X
         "Law enforcement cooperation between Hong Kong and Macau was suspended.",  # between X and Y
         "There has been no thaw in the climate talks.",  # "no" before a bare noun trigger
+        "The PLA cuts off military talks to signal anger.",  # present tense in a sentence: a habit
+        "Climate talks among the major emitters resumed.",  # the forum's members after an alias
+        "The MMCA talks reconvened for another round.",  # another round
+        "The climate talks resumed for a fifth session.",  # fifth session
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
