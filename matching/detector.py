@@ -281,6 +281,13 @@ def _read(
             a
             for a in lx.ANAPHOR.finditer(text, 0, end)
             if not any(m.start < a.end() and a.start() < m.end for m in mentions)
+            # "it was cancelling several meetings": a pronoun before a verb with an
+            # object of its own is the one acting, not a channel
+            and not (
+                a.group().lower() in ("it", "they")
+                and a.end() <= trigger.start
+                and not _INTRANSITIVE.match(text, trigger.end)
+            )
         ]
         if not candidates:
             continue
@@ -449,6 +456,8 @@ def _cues(
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
     agreed = lx.AGREED.search(before)
+    if agreed and _AIM.search(before, agreed.end()):
+        agreed = None  # "agreed to advance efforts to get the talks running again": an aim
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
     if agreed and "modal" in cues and modals <= {"would", "will"}:
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
@@ -457,7 +466,7 @@ def _cues(
     # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
         (_INFINITIVE.search(before) or _GET_DONE.search(before))
-        and not re.search(lx.AGREED.pattern + _AGREED_TO, before, re.IGNORECASE)
+        and not (agreed and re.search(lx.AGREED.pattern + _AGREED_TO, before, re.IGNORECASE))
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
@@ -572,6 +581,12 @@ _THIRD_PERSON = re.compile(r"(?!(?:is|was|has|does)\b)[a-z-]+[^s\W]s(?:\s.*)?", 
 # A label before a colon that makes what follows an aim: "Washington's ask: the restoration of …".
 _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
+)
+# What an agreement may be to pursue rather than to do.
+_AIM = re.compile(
+    r"\b(?:efforts?|work\w*\s+toward|tr(?:y|ies|ied|ying)\s+to|seek\w*|aim\w*|attempt\w*"
+    r"|explor\w*|consider\w*|stud(?:y|ying|ied))\b",
+    re.IGNORECASE,
 )
 _SINCE_ITS = re.compile(r"\bsince\s+(?:its|their)\s+$", re.IGNORECASE)
 _FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)

@@ -680,6 +680,8 @@ def test_reported_changes_fire(
         "Climate talks among the major emitters resumed.",  # the forum's members after an alias
         "The MMCA talks reconvened for another round.",  # another round
         "The climate talks resumed for a fifth session.",  # fifth session
+        "The leaders agreed to step up efforts to get the climate talks running again.",  # an aim agreed
+        "The MMCA talks stalled. Beijing said it was cancelling two defense meetings.",  # "it" acts
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
