@@ -707,7 +707,11 @@ def _governing(
 _BILATERAL = re.compile(
     r"\bbilateral|\bsidelines\b|\bmargins?\b"
     r"|\bthe\s+two\s+(?:leaders|presidents|defen[cs]e\s+(?:chiefs|ministers)|militaries|governments)\b"
-    r"|\b(?:Xi|Biden|Trump|Obama)\s+and\s+(?:Xi|Biden|Trump|Obama)\b",
+    r"|\b(?:Xi|Biden|Trump|Obama)\s+and\s+(?:Xi|Biden|Trump|Obama)\b"
+    # a named American and a named Chinese official agreeing: "Biden and China's leader Xi
+    # Jinping agreed"
+    r"|\b(?:Biden|Trump|Obama|Blinken|Rubio|Austin|Hegseth|Kerry|Yellen|Bessent)\b[^.;]{0,40}?\band\b"
+    r"[^.;]{0,40}?\b(?:Xi|Wang\s+Yi|Dong\s+Jun|Xie|He\s+Lifeng|Li\s+Qiang)\b[^.;]{0,20}?\bagree",
     re.IGNORECASE,
 )
 # A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".

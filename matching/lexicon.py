@@ -55,7 +55,7 @@ TRIGGERS = {
         r"|(?:running|functioning|operating|open|meeting|working|talking)\s+again|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
-        r"|end(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
+        r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
         + _W
         + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension)"
         r"|(?:for\s+)?(?:the|its|their)\s+first\s+(?:"

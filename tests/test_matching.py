@@ -419,6 +419,14 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The talks between Adm. Aquilino and Gen. Lin restored the theater-level channel.",
             {("theater_commanders", "resumed")},
         ),
+        (  # "lifting a freeze" is a resumption, not a suspension
+            "The fentanyl talks restarted in Beijing, lifting a months-long freeze.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # a named American and Chinese agreeing at a forum: their own channel
+            "At the G20 summit, Biden and his counterpart Xi Jinping agreed to resume climate work.",
+            {("climate", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
