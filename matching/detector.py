@@ -472,10 +472,12 @@ def _cues(
         cues.append("infinitive")
     if _GERUND.fullmatch(trigger.word) and _GERUND_OBJECT.search(text, 0, trigger.start):
         cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
-    if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end):
+    news = _NEWS_SUBJECT.search(before)  # "the deal revives …" reports, whatever the tense
+    if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end) and not news:
         cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
     elif (
         _THIRD_PERSON.fullmatch(trigger.word)
+        and not news
         and not trigger.nominal
         and text.rstrip("\"'”’) ").endswith(".")
         and not _occurred(text, trigger, dates)
@@ -576,6 +578,12 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
     return bool(lx.BASE_FORM.match(word) and re.search(r"\ws\s+$", before))
 
 
+# "The deal revives …": a present tense with an event for its subject reports that event.
+_NEWS_SUBJECT = re.compile(
+    r"\b(?:deal|agreement|decision|move|announcement|step|accord|truce|statement|summit|pact"
+    r"|consensus|order|directive)\s+(?:also\s+|effectively\s+|formally\s+)?$",
+    re.IGNORECASE,
+)
 # A verb in the present tense, third person: "suspends", "cuts off", "goes dark".
 _THIRD_PERSON = re.compile(r"(?!(?:is|was|has|does)\b)[a-z-]+[^s\W]s(?:\s.*)?", re.IGNORECASE)
 # A label before a colon that makes what follows an aim: "Washington's ask: the restoration of …".
@@ -588,7 +596,14 @@ _AIM = re.compile(
     r"|explor\w*|consider\w*|stud(?:y|ying|ied))\b",
     re.IGNORECASE,
 )
-_SINCE_ITS = re.compile(r"\bsince\s+(?:its|their)\s+$", re.IGNORECASE)
+# "Since its launch", "the fourth time since the group was set up": a start that times
+# what follows, not news.
+_SINCE_ITS = re.compile(
+    r"\bsince\s+(?:its|their)\s+$"
+    r"|\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest)"
+    r"\s+(?:time|meeting|session|round)\s+since\s+[^,;:]*$",
+    re.IGNORECASE,
+)
 _FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _PREDICATE_START = re.compile(
     r"\b(?:is|are|was|were|has|have|had|would|will|could|should|must|can|may|might)\b",

@@ -200,6 +200,7 @@ ROUTINE = words(
     r"|(?:its|their|the)\s+first\s+day\b|the\s+day\s+before"
     r"|left\s+(?:it\s+)?(?:off|unfinished)|within\s+the\s+hour|resum\w*\s+work"
     r"|(?:short|brief|\d+-minute|hour-long|overnight)\s+(?:pause|break|recess|suspension)|pause\s+for|broke\s+for"
+    r"|paus(?:ed|ing)\s+(?:briefly|for)|technical\s+(?:fault|glitch|problem)"
     r"|(?:an?|one|two|three|\d+)\s+(?:hour|hours|minutes)\s+later|for\s+the\s+(?:night|evening)"
     r"|opening\s+(?:statements?|plenary|address)|(?:after|following)\s+the\s+plenary|breakout"
     r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"

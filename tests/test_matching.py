@@ -427,6 +427,10 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "At the G20 summit, Biden and his counterpart Xi Jinping agreed to resume climate work.",
             {("climate", "resumed")},
         ),
+        (  # a present tense with an event for its subject reports it
+            "The agreement restores the MMCA talks that Beijing froze in May.",
+            {("mmca", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
@@ -690,6 +694,9 @@ def test_reported_changes_fire(
         "The climate talks resumed for a fifth session.",  # fifth session
         "The leaders agreed to step up efforts to get the climate talks running again.",  # an aim agreed
         "The MMCA talks stalled. Beijing said it was cancelling two defense meetings.",  # "it" acts
+        "The DPCT met for the third time since the talks were restored.",  # third time since
+        "The climate call paused briefly and then resumed.",  # paused briefly
+        "The MMCA video call resumed after a technical fault.",  # technical fault
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
