@@ -549,13 +549,13 @@ _GERUND_OBJECT = re.compile(
 # China with a party that is not the U.S.: "Brazil and China".
 _OTHER_PAIR = re.compile(
     r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b"
-    r"|\b(?:China|Beijing)\s+and\s+(?!(?:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?:the\s+)?[A-Z][\w.]*"
+    r"|\b(?:China|Beijing)\s+(?i:and)\s+(?!(?i:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?i:the\s+)?[A-Z][\w.]*"
     # "between Hong Kong and Macau": neither of the two
-    r"|\b(?:talks|dialogue|cooperation|channels?|contacts|consultations)\s+between\s+"
-    r"(?!(?:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing|the\s+two)\b|[A-Z][a-z]*\.)"
+    r"|\b(?i:talks|dialogue|cooperation|channels?|contacts|consultations)\s+(?i:between)\s+"
+    r"(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b|(?i:the\s+two)\b|[A-Z][a-z]*\.)"
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
-    r"\s+and\s+(?!(?:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b)(?:the\s+)?[A-Z]"
-    r"|\bChinese\s+and\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?:officials|diplomats|negotiators|envoys|ministers)\b"
+    r"\s+(?i:and)\s+(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b)(?i:the\s+)?[A-Z]"
+    r"|\bChinese\s+(?i:and)\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?i:officials|diplomats|negotiators|envoys|ministers)\b"
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)

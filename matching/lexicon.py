@@ -300,7 +300,7 @@ ATTRIBUTIVE_PLAN = words(
 INSTANCE = words(r"nonetheless|nevertheless|this\s+time|duly|for\s+once")
 # A habit told in an aside and bounded in the past: "the talks, held every year until 2022,".
 PAST_HABIT_ASIDE = re.compile(
-    r",[^,;]*\b(?:until|before|till)\s+(?:[\w.]+\s+)?(?:19|20)\d\d[^,;]*,"
+    r",[^,;]*\b(?:until|before|till)\s+(?:[\w.]+\s+)?(?:19|20)\d\d[^,;]*,", re.IGNORECASE
 )
 
 # A relative clause has its own predicate: cues before ", which" do not reach into it.
