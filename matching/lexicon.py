@@ -166,7 +166,8 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
         r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card)|predictabl\w*"
         r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
-        r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
+        r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|lives\s+and\s+dies|ebbs\s+and\s+flows|waxes\s+and\s+wanes"
+        r"|in\s+(?:warm|cold|good|bad|lean|calm)\s+(?:spells|times|years|periods|seasons)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
         r"|as\s+readily\s+as|reach(?:es|ing)?\s+for|is\s+what\s+(?:[\w-]+\s+){1,3}does"
         r"|(?:in|during|after|at)\s+(?:a|any|every|each)\s+(?:[\w-]+\s+)?(?:downturn|dispute|standoff|row|spat|flare-up|provocation|confrontation)"
         r"|(?:each|every|any)\s+(?:new\s+)?(?:[\w.'-]+\s+){0,3}?(?:package|sale|visit|transit|provocation|incident)"
@@ -207,7 +208,10 @@ ROUTINE = words(
     r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
     r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|another|latest)\s+(?:round|session|plenary|meeting)"
     # a round on the calendar
-    r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call)"
+    r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call|review|work)"
+    # one sitting picking up again, not the channel: "resumed their meeting", "working sessions"
+    r"|(?:resum|reconven|restart)\w*\s+(?:its|their|the)\s+(?:[\w-]+\s+)?(?:session|meeting|sitting)"
+    r"|working\s+sessions?|to\s+continue|continuing\s+(?:its|their)"
     r"|quarterly|monthly|weekly|annual|on\s+schedule|usual"
     r"|\d+(?:st|nd|rd|th)\s+(?:round|session|meeting|plenary)"
 )

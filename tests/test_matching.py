@@ -697,6 +697,13 @@ def test_reported_changes_fire(
         "The DPCT met for the third time since the talks were restored.",  # third time since
         "The climate call paused briefly and then resumed.",  # paused briefly
         "The MMCA video call resumed after a technical fault.",  # technical fault
+        "The climate working group resumed its session in Tianjin.",  # one sitting, not the channel
+        "MMCA delegates resumed their meeting after a tour of the ship.",  # their meeting
+        "The DPCT's working sessions restarted in the afternoon.",  # working sessions
+        "The fentanyl working group reconvened to continue drafting a protocol.",  # to continue
+        "The economic working group reconvened, continuing its regular review.",  # continuing its
+        "The law enforcement dialogue lives and dies with the politics, resuming and lapsing.",  # lives and dies
+        "The climate talks resume in warm spells.",  # in warm spells
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
