@@ -206,7 +206,10 @@ ROUTINE = words(
     r"|opening\s+(?:statements?|plenary|address)|(?:after|following)\s+the\s+plenary|breakout"
     r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
     r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
-    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|another|latest)\s+(?:round|session|plenary|meeting)"
+    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|another|latest|new)\s+(?:round|session|plenary|meeting)"
+    r"|(?:spring|summer|fall|autumn|winter|year-end|mid-year)\s+(?:session|meeting|round|plenary)"
+    r"|(?:once|twice|three\s+times)\s+(?:a|per|every)\s+(?:year|month|quarter)|every\s+(?:three|six)\s+months|as\s+normal"
+    r"|(?:after|following)\s+the\s+(?:[\w-]+\s+){0,2}?(?:holiday|holidays|festival)"
     # a round on the calendar
     r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call|review|work)"
     # one sitting picking up again, not the channel: "resumed their meeting", "working sessions"
@@ -218,6 +221,7 @@ ROUTINE = words(
 # A gap of months or years, a date the gap runs from, or a suspension named: a channel
 # coming back after that is news even if its meetings are regular.
 GAP = words(
+    r"(?<!once\s)(?<!twice\s)(?<!times\s)(?<!every\s)(?<!per\s)(?<!each\s)"
     r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|several|many)[\s-]+(?:years?|months?|decades?)(?!\s+(?:ago|later|earlier))"
     r"|since\s+(?:[\w.]+\s+){0,2}?(?:19|20)\d\d|(?:until|before)\s+(?:19|20)\d\d"
     r"|suspen\w+|froze|frozen|freeze|halted|cancell?ed|cut\s+off|in\s+abeyance"
@@ -273,6 +277,10 @@ MULTILATERAL = words(
     r"|p-?5|unfccc|major\s+economies\s+forum|asia-pacific\s+economic\s+cooperation|nuclear-weapon\s+states"
     r"|trilateral|track\s+(?:ii|2|two|1\.5)|shangri-la|arf|asean\s+regional\s+forum|inter-?sessional|admm(?:-plus)?"
     r"|major\s+(?:emitters|economies)|\d+\s+(?:delegations|countries|nations|member\s+states|parties)"
+    r"|group\s+of\s+(?:20|twenty|7|seven)|general\s+assembly|unga|(?<!national\s)security\s+council|iaea|oecd|brics|boao|xiangshan"
+    r"|world\s+(?:health|economic)\s+(?:assembly|organization|forum)|davos|npt|review\s+conference|conference\s+of\s+the\s+parties"
+    r"|montreal\s+protocol|arctic\s+council|munich\s+security\s+conference|wassenaar|nuclear\s+suppliers\s+group|mtcr"
+    r"|unodc|commission\s+on\s+narcotic\s+drugs|incb"
     # three parties or more: "among American, Chinese and Japanese scholars"
     r"|(?:among|between)\s+(?:the\s+)?[\w.-]+,\s+(?:[\w.-]+,\s+)*[\w.-]+,?\s+and"
 )

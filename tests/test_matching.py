@@ -431,6 +431,10 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The agreement restores the MMCA talks that Beijing froze in May.",
             {("mmca", "resumed")},
         ),
+        (  # the National Security Council is no forum of many
+            "A National Security Council official said talks on fentanyl had resumed.",
+            {("counternarcotics", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
@@ -704,6 +708,15 @@ def test_reported_changes_fire(
         "The economic working group reconvened, continuing its regular review.",  # continuing its
         "The law enforcement dialogue lives and dies with the politics, resuming and lapsing.",  # lives and dies
         "The climate talks resume in warm spells.",  # in warm spells
+        "The MMCA talks resumed after the national day holiday.",  # after the … holiday
+        "The climate working group reconvened for its autumn session.",  # autumn session
+        "The arms control talks, held twice a year, resumed in Geneva.",  # twice a year (no gap)
+        "The DPCT resumed for a new round in Beijing.",  # new round
+        "The fentanyl talks resumed as normal.",  # as normal
+        "The MMCA talks, held every six months, resumed in Qingdao.",  # every six months (no gap)
+        "Talks on nonproliferation at the Group of 20 resumed.",  # Group of 20
+        "The General Assembly restarted its climate work.",  # General Assembly
+        "The Security Council resumed consultations on nonproliferation.",  # Security Council
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
