@@ -515,7 +515,12 @@ def _cues(
     told = lx.PAST_HABIT_ASIDE.sub(", ", text)  # "the talks, held every year until 2022, resumed"
     if (
         lx.BLOCKERS["generic"].search(told)
-        or any(not lx.PAST.search(when.group()) for when in lx.WHEN_CLAUSE.finditer(text))
+        or any(
+            not lx.PAST.search(when.group())
+            # "the hotline, which is used when ships meet": what the channel is for
+            and not _IN_RELATIVE.search(text, 0, when.start())
+            for when in lx.WHEN_CLAUSE.finditer(text)
+        )
     ) and "generic" not in cues:
         cues.append(
             "generic"
@@ -578,6 +583,7 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
     return bool(lx.BASE_FORM.match(word) and re.search(r"\ws\s+$", before))
 
 
+_IN_RELATIVE = re.compile(r"\b(?:which|who)\b[^,;:]*$", re.IGNORECASE)
 # "The deal revives …": a present tense with an event for its subject reports that event.
 _NEWS_SUBJECT = re.compile(
     r"\b(?:deal|agreement|decision|move|announcement|step|accord|truce|statement|summit|pact"

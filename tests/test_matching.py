@@ -351,6 +351,10 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "China suspended the DPCT when tensions peaked in 2022.",
             {("defense_policy_coordination", "suspended")},
         ),
+        (  # a present "when" inside a relative clause tells what the channel is for
+            "Beijing restored the military hotline, which is used when ships meet at sea.",
+            {("mil_mil", "resumed")},
+        ),
         (  # "when it comes to" is no "when" clause
             "When it comes to fentanyl, Beijing restored cooperation on counternarcotics in 2023.",
             {("counternarcotics", "resumed")},
