@@ -466,7 +466,12 @@ def _cues(
     # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
         (_INFINITIVE.search(before) or _GET_DONE.search(before))
-        and not (agreed and re.search(lx.AGREED.pattern + _AGREED_TO, before, re.IGNORECASE))
+        and not (
+            agreed
+            and re.search(
+                lx.AGREED.pattern + f"(?:{_AGREED_TO}|{_AGREED_AND_TO})", before, re.IGNORECASE
+            )
+        )
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
@@ -631,6 +636,8 @@ _STATE_TO_BE = re.compile(
 _INFINITIVE = re.compile(
     r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
 )
+# "agreed to set up a working group … and to resume …": the second infinitive shares the first's verb.
+_AGREED_AND_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+[^;:.]*\band\s+to\s+$"
 _AGREED_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
 
 
@@ -694,7 +701,12 @@ def _is_background(
     finite_later = any(
         t.start > trigger.end and _AUXILIARY_BEFORE.search(text, 0, t.start) for t in others
     )
-    return participle and follows_mention and finite_later
+    # … or the main verb came first and governs the mention ("revived the climate talks
+    # frozen since August").
+    verb_before = any(
+        t.end <= m.start and 0 <= trigger.start - m.end <= 1 for t in others for m in mentions
+    )
+    return participle and follows_mention and (finite_later or verb_before)
 
 
 def _governing(
@@ -718,10 +730,24 @@ def _governing(
         if set(re.findall(r"[a-z]+", rest.lower())) - _LIST_WORDS:
             return None
         pool = triggers
+    # "cancelling a planned call and suspending the climate talks": a verb after the
+    # mention with an object of its own is that object's, when one comes before.
+    if any(t.end <= mention.start for t in pool):
+        pool = [
+            t
+            for t in pool
+            if t.start < mention.end
+            or not any(
+                m is not mention and _OBJECT_GAP.fullmatch(text, t.end, m.start) for m in mentions
+            )
+        ]
     return min(
         pool,
         key=lambda t: t.start - mention.end if t.start >= mention.end else mention.start - t.end,
     )
+
+
+_OBJECT_GAP = re.compile(r"\s+(?:(?:the|its|their|a|an|all|both|high-level|[\w-]+-level)\s+){0,2}")
 
 
 # "Their bilateral talks at the G20": the forum is only where the pair met.

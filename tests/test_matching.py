@@ -439,6 +439,18 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "A National Security Council official said talks on fentanyl had resumed.",
             {("counternarcotics", "resumed")},
         ),
+        (  # a second infinitive after "agreed to … and to" shares the agreement
+            "The envoys agreed to hold a summit on trade and to restore the climate talks.",
+            {("climate", "resumed")},
+        ),
+        (  # a verb after the mention with its own object is that object's
+            "Beijing agreed to establish a working group on fentanyl and to resume the DPCT.",
+            {("counternarcotics", "resumed"), ("defense_policy_coordination", "resumed")},
+        ),
+        (  # a reduced relative after the object of an earlier verb is background
+            "The envoys revived the MMCA talks frozen since 2022.",
+            {("mmca", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
