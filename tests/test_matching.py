@@ -443,9 +443,13 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The envoys agreed to hold a summit on trade and to restore the climate talks.",
             {("climate", "resumed")},
         ),
-        (  # a verb after the mention with its own object is that object's
+        (  # … with a noun between the first verb and its object
             "Beijing agreed to establish a working group on fentanyl and to resume the DPCT.",
             {("counternarcotics", "resumed"), ("defense_policy_coordination", "resumed")},
+        ),
+        (  # a verb after the mention with its own object is that object's
+            "Beijing restored a long-delayed round of the DPCT and suspended the climate talks.",
+            {("defense_policy_coordination", "resumed"), ("climate", "suspended")},
         ),
         (  # a reduced relative after the object of an earlier verb is background
             "The envoys revived the MMCA talks frozen since 2022.",
