@@ -164,7 +164,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
-        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card)|predictabl\w*"
+        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card|signal|instrument|punishment|reward|cudgel)|predictabl\w*"
         r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
         r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|lives\s+and\s+dies|ebbs\s+and\s+flows|waxes\s+and\s+wanes"
         r"|in\s+(?:warm|cold|good|bad|lean|calm)\s+(?:spells|times|years|periods|seasons)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
@@ -215,7 +215,7 @@ ROUTINE = words(
     # one sitting picking up again, not the channel: "resumed their meeting", "working sessions"
     r"|(?:resum|reconven|restart)\w*\s+(?:its|their|the)\s+(?:[\w-]+\s+)?(?:session|meeting|sitting)"
     r"|working\s+sessions?|to\s+continue|continuing\s+(?:its|their)"
-    r"|quarterly|monthly|weekly|annual|on\s+schedule|usual"
+    r"|quarterly|monthly|weekly|annual|yearly|biennial|semiannual|twice-yearly|on\s+schedule|usual"
     r"|\d+(?:st|nd|rd|th)\s+(?:round|session|meeting|plenary)"
 )
 # A gap of months or years, a date the gap runs from, or a suspension named: a channel

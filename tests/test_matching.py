@@ -734,6 +734,8 @@ def test_reported_changes_fire(
         "The DPCT resumed for a new round in Beijing.",  # new round
         "The fentanyl talks resumed as normal.",  # as normal
         "The MMCA talks, held every six months, resumed in Qingdao.",  # every six months (no gap)
+        "The climate working group reconvened for its yearly review.",  # yearly
+        "China treats the suspension of climate talks as a signal.",  # as a signal
         "Talks on nonproliferation at the Group of 20 resumed.",  # Group of 20
         "The General Assembly restarted its climate work.",  # General Assembly
         "The Security Council resumed consultations on nonproliferation.",  # Security Council
