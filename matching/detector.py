@@ -569,6 +569,10 @@ _OTHER_PAIR = re.compile(
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_AFTER_THE = re.compile(
+    r"\b(?:after|following|since)\s+(?:the|its|their|this|that)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _GERUND = re.compile(r"(?!bring)[a-z-]+ing", re.IGNORECASE)  # one word: "reviving", not "bring"
 # When a present-tense change is set: "on Monday", "in May", "on the 12th".
 _WHEN = re.compile(
@@ -680,6 +684,12 @@ def _is_background(
         return False  # "which remain suspended" is the state now, not background
     if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before):
         return True
+    if (
+        trigger.nominal
+        and _AFTER_THE.search(before)
+        and any(t.end <= trigger.start for t in others)
+    ):
+        return True  # "resumed on Monday after the 2022 suspension"
     # "the first meeting since the 2022 suspension": the change the gap is counted from.
     if any(
         t.word.lower().endswith("since") and _SINCE_WHAT.fullmatch(text, t.end, trigger.start)

@@ -455,6 +455,18 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The envoys revived the MMCA talks frozen since 2022.",
             {("mmca", "resumed")},
         ),
+        (  # "after the 2022 suspension": the older change told after the news is background
+            "The MMCA talks resumed on Monday after the 2022 suspension.",
+            {("mmca", "resumed")},
+        ),
+        (  # … but a restoration told first, with a change after it, is not ("since the …")
+            "Since the restoration of the climate talks, Beijing has cut off the MMCA talks.",
+            {("climate", "resumed"), ("mmca", "suspended")},
+        ),
+        (  # "the first in-person meeting of its kind in years"
+            "The MMCA delegates met in Hawaii, the first in-person meeting of its kind in years.",
+            {("mmca", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
