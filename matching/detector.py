@@ -714,7 +714,10 @@ def _is_background(
     # … or the main verb came first and governs the mention ("revived the climate talks
     # frozen since August").
     verb_before = any(
-        t.end <= m.start and 0 <= trigger.start - m.end <= 1 for t in others for m in mentions
+        _OBJECT_GAP.fullmatch(text, t.end, m.start) and 0 <= trigger.start - m.end <= 1
+        for t in others
+        for m in mentions
+        if t.end <= m.start and not t.nominal
     )
     return participle and follows_mention and (finite_later or verb_before)
 

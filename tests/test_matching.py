@@ -455,6 +455,10 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The envoys revived the MMCA talks frozen since 2022.",
             {("mmca", "resumed")},
         ),
+        (  # an opening phrase's change does not make the main verb background
+            "After a two-year suspension, the MMCA talks resumed.",
+            {("mmca", "resumed")},
+        ),
         (  # "after the 2022 suspension": the older change told after the news is background
             "The MMCA talks resumed on Monday after the 2022 suspension.",
             {("mmca", "resumed")},
