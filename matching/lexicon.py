@@ -305,7 +305,7 @@ ADJUNCT_OPENING = re.compile(
 # "a planned meeting", "the meeting scheduled for May": a plan that names a meeting, not
 # the clause's own plan.
 ATTRIBUTIVE_PLAN = words(
-    r"(?:a|an|the|its|their|this|next)\s+(?:planned|scheduled|proposed)"
+    r"(?:a|an|the|its|their|this|next)\s+(?:planned|scheduled|proposed)|as\s+(?:planned|scheduled|expected)"
     r"|(?<!is\s)(?<!are\s)(?<!was\s)(?<!were\s)(?<!be\s)(?<!been\s)(?:scheduled|set|planned)(?=\s+for\b)"
 )
 # "Nonetheless", "this time": one instance set against the habit just told.

@@ -399,6 +399,10 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "Beijing cancelled the MMCA round set for May and halted the climate talks.",
             {("mmca", "suspended"), ("climate", "suspended")},
         ),
+        (  # "as planned" is how it happened, not a plan
+            "The climate talks went ahead as planned on Monday, the first since Beijing froze them.",
+            {("climate", "resumed")},
+        ),
         (  # a decided list of countermeasures: base forms, but a decision
             "Beijing decided on these steps: suspend the MMCA talks; cancel the DPCT.",
             {("mmca", "suspended"), ("defense_policy_coordination", "suspended")},
