@@ -164,7 +164,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
-        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card|signal|instrument|punishment|reward|cudgel)|predictabl\w*"
+        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card|signal|instrument|punishment|reward|cudgel|form|means|way|penalty)|predictabl\w*"
         r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
         r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|lives\s+and\s+dies|ebbs\s+and\s+flows|waxes\s+and\s+wanes"
         r"|in\s+(?:warm|cold|good|bad|lean|calm)\s+(?:spells|times|years|periods|seasons)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
@@ -173,6 +173,10 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|(?:each|every|any)\s+(?:new\s+)?(?:[\w.'-]+\s+){0,3}?(?:package|sale|visit|transit|provocation|incident)"
         r"|(?:a|the)\s+way\s+of|tendency|prone\s+to|vulnerable\s+to|liable\s+to|susceptible\s+to"
         r"|standard\s+(?:reply|response|move|practice|tool|tactic)"
+        r"|historically|(?:one|two|three)\s+(?:years?|times?|rounds?)\s+in\s+(?:two|three|four|five|ten)"
+        r"|in\s+(?:past|previous|earlier)\s+(?:crises|downturns|disputes|episodes|standoffs|rows)"
+        r"|(?:each|every)\s+(?:new\s+|such\s+)?(?:suspension|freeze|cancell?ation|cut-off|resumption|restoration|revival|thaw)"
+        r"|(?:experience|history|the\s+record)\s+(?:shows|suggests|teaches)"
     ),
 }
 # A report of the change denied anywhere in the sentence: "reports that … proved false".

@@ -756,6 +756,12 @@ def test_reported_changes_fire(
         "The MMCA talks, held every six months, resumed in Qingdao.",  # every six months (no gap)
         "The climate working group reconvened for its yearly review.",  # yearly
         "China treats the suspension of climate talks as a signal.",  # as a signal
+        "China sees the suspension of military talks as a legitimate form of protest.",  # as a … form
+        "Historically, the MMCA talks have been cancelled by Beijing.",  # historically
+        "The DPCT is suspended one year in three.",  # one year in three
+        "In past crises, Beijing cut off the military hotline.",  # in past crises
+        "Each suspension of the climate talks has lasted longer.",  # each suspension
+        "Experience shows that the restoration of the MMCA talks took months.",  # experience shows
         "Talks on nonproliferation at the Group of 20 resumed.",  # Group of 20
         "The General Assembly restarted its climate work.",  # General Assembly
         "The Security Council resumed consultations on nonproliferation.",  # Security Council
