@@ -224,6 +224,7 @@ def _read(
             )
             or _FORUM_BEFORE.search(text, 0, mention.start)
             or _FORUM_AFTER.match(text, mention.end)
+            or lx.MANY_PARTIES.search(text)
         ):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
@@ -283,6 +284,8 @@ def _read(
             if not any(m.start < a.end() and a.start() < m.end for m in mentions)
             # "it was cancelling several meetings": a pronoun before a verb with an
             # object of its own is the one acting, not a channel
+            # "the six-party talks" stand for no bilateral channel
+            and not lx.MULTILATERAL.search(a.group())
             and not (
                 a.group().lower() in ("it", "they")
                 and a.end() <= trigger.start

@@ -214,6 +214,7 @@ ROUTINE = words(
     r"|(?:spring|summer|fall|autumn|winter|year-end|mid-year)\s+(?:session|meeting|round|plenary)"
     r"|(?:once|twice|three\s+times)\s+(?:a|per|every)\s+(?:year|month|quarter)|every\s+(?:three|six)\s+months|as\s+normal"
     r"|(?:after|following)\s+the\s+(?:[\w-]+\s+){0,2}?(?:holiday|holidays|festival)"
+    r"|(?:after|following)\s+(?:the|its|their|[\w]+'s)\s+(?:[\w-]+\s+)?session"
     # a round on the calendar
     r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call|review|work)"
     # one sitting picking up again, not the channel: "resumed their meeting", "working sessions"
@@ -280,13 +281,20 @@ MULTILATERAL = words(
     r"|east\s+asia\s+summit|imo|financial\s+stability\s+board|human\s+rights\s+council"
     r"|p-?5|unfccc|major\s+economies\s+forum|asia-pacific\s+economic\s+cooperation|nuclear-weapon\s+states"
     r"|trilateral|track\s+(?:ii|2|two|1\.5)|shangri-la|arf|asean\s+regional\s+forum|inter-?sessional|admm(?:-plus)?"
-    r"|major\s+(?:emitters|economies)|\d+\s+(?:delegations|countries|nations|member\s+states|parties)"
+    r"|major\s+(?:emitters|economies)|nuclear\s+powers|permanent\s+members|the\s+(?:great|five)\s+powers|\d+\s+(?:delegations|countries|nations|member\s+states|parties)"
     r"|group\s+of\s+(?:20|twenty|7|seven)|general\s+assembly|unga|(?<!national\s)security\s+council|iaea|oecd|brics|boao|xiangshan"
     r"|world\s+(?:health|economic)\s+(?:assembly|organization|forum)|davos|npt|review\s+conference|conference\s+of\s+the\s+parties"
     r"|montreal\s+protocol|arctic\s+council|munich\s+security\s+conference|wassenaar|nuclear\s+suppliers\s+group|mtcr"
     r"|unodc|commission\s+on\s+narcotic\s+drugs|incb"
     # three parties or more: "among American, Chinese and Japanese scholars"
     r"|(?:among|between)\s+(?:the\s+)?[\w.-]+,\s+(?:[\w.-]+,\s+)*[\w.-]+,?\s+and"
+)
+
+# The two and others in one list: "negotiators from the U.S., China and the EU".
+_US = r"(?:the\s+)?(?:u\.s\.|us|united\s+states|american|washington)"
+_CN = r"(?:china|chinese|beijing)"
+MANY_PARTIES = words(
+    rf"(?:{_US},\s+{_CN}|{_CN},\s+{_US})(?:,\s+(?:the\s+)?[\w.'-]+(?:\s+[\w.'-]+)?)*,?\s+and"
 )
 
 # "Thanks to the reopening of …": a preposition that takes the change as given.

@@ -762,6 +762,10 @@ def test_reported_changes_fire(
         "In past crises, Beijing cut off the military hotline.",  # in past crises
         "Each suspension of the climate talks has lasted longer.",  # each suspension
         "Experience shows that the restoration of the MMCA talks took months.",  # experience shows
+        "After Thursday's session, the climate working group resumed on Friday.",  # after … session
+        "Arms control talks among the nuclear powers resumed.",  # nuclear powers
+        "The climate talks were suspended as the U.S., China and the EU argued.",  # three parties
+        "Beijing values the climate talks. The six-party talks were later revived.",  # a forum is no anaphor
         "Talks on nonproliferation at the Group of 20 resumed.",  # Group of 20
         "The General Assembly restarted its climate work.",  # General Assembly
         "The Security Council resumed consultations on nonproliferation.",  # Security Council
