@@ -148,7 +148,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
         r"|(?:talks|discussions)\s+on\s*$"
         r"|(?:discuss\w*|float\w*|lobb\w+\s+for|count\w*\s+on|bank\w*\s+on)\s+(?:a|an|the|any)\s+(?:[\w-]+\s+)?$"
-        r"|merit\s+in|on\s+the\s+(?:agenda|table)"
+        r"|merit\s+in|on\s+the\s+(?:agenda|table)|open\s+to|openness|readiness"
     ),
     "conditional": words(
         r"if|unless|whether|in\s+case|provided\s+that|until|lest|assuming|suppos(?:e|ing)|imagin(?:e|ing)"

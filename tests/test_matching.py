@@ -763,6 +763,9 @@ def test_reported_changes_fire(
         "Each suspension of the climate talks has lasted longer.",  # each suspension
         "Experience shows that the restoration of the MMCA talks took months.",  # experience shows
         "After Thursday's session, the climate working group resumed on Friday.",  # after … session
+        "Beijing is open to a resumption of military talks.",  # open to
+        "Beijing signaled openness about the restoration of the DPCT.",  # openness
+        "Beijing expressed readiness about the restoration of the DPCT.",  # readiness
         "Arms control talks among the nuclear powers resumed.",  # nuclear powers
         "The climate talks were suspended as the U.S., China and the EU argued.",  # three parties
         "Beijing values the climate talks. The six-party talks were later revived.",  # a forum is no anaphor
