@@ -122,7 +122,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
             ends = before[-1] in _PARAGRAPH_END and not (
                 before[-1] == "." and _is_abbreviation(text, start, start + len(before))
             )
-            if ends or line < 50:
+            # A short line is a heading only if the next line is much longer or is no
+            # prose: a hard wrap of text with wide spaces makes short lines too.
+            following = text[match.end() :].split("\n", 1)[0].rstrip()
+            heading = line < 50 and (len(following) >= 1.5 * line or not following[:1].isalpha())
+            if ends or heading:
                 spans.append((start, match.start()))
                 start = match.end()
     spans.append((start, len(text)))
