@@ -445,7 +445,10 @@ def _cues(
         if after
         and kind not in cues
         and (rx.search(after) or (kind != "negation" and rx.search(predicate)))
-        and (kind != "negation" or _VERBAL_NEGATION.search(after))
+        and (
+            kind != "negation"
+            or (_VERBAL_NEGATION.search(after) and not _DENIED_EFFECT.search(after))
+        )
         # … and a plan must be the noun's predicate ("is planned"), not what the change
         # did ("the freeze … has hampered efforts to trace …").
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
@@ -549,6 +552,14 @@ def _cues(
 _VERBAL_NEGATION = re.compile(
     r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b"
     r"|\bnever\s+\w+",
+    re.IGNORECASE,
+)
+# "The resumption … has not stopped the intercepts": what the change failed to do.
+_DENIED_EFFECT = re.compile(
+    r"\b(?:not|never|n't)\s+(?:yet\s+)?(?:stop|stopped|end|ended|prevent|prevented|ease|eased"
+    r"|change|changed|reduce|reduced|help|helped|solve|solved|improve|improved|curb|curbed"
+    r"|deter|deterred|resolve|resolved|slow|slowed|halt|halted|produce|produced|yield|yielded"
+    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring)\b",
     re.IGNORECASE,
 )
 # A gerund that is the object of a verb or a preposition names an act, it does not

@@ -475,6 +475,10 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The MMCA delegates met in Hawaii, the first in-person meeting of its kind in years.",
             {("mmca", "resumed")},
         ),
+        (  # what a change failed to do does not deny the change
+            "The resumption of military talks has not stopped the unsafe intercepts.",
+            {("mil_mil", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
