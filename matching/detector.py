@@ -290,6 +290,10 @@ def _read(
                 a.group().lower() in ("it", "they")
                 and a.end() <= trigger.start
                 and not _INTRANSITIVE.match(text, trigger.end)
+                # "it was revived a year later" (but "it was cancelling two meetings")
+                and not (
+                    _PASSIVE.search(text, 0, trigger.start) and lx.PARTICIPLE.search(trigger.word)
+                )
             )
         ]
         if not candidates:
@@ -806,6 +810,7 @@ _AUXILIARY_BEFORE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|been|be)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
 _SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}")
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_SUBJECT = re.compile(
     r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",
     re.IGNORECASE,

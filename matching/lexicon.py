@@ -110,7 +110,9 @@ ANAPHOR = words(
     r"|co-?operation|working\s+groups?|groups|calls|meetings|lines?|tracks?|programs|programmes)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter"
-    r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))|them|it|they"
+    r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))"
+    r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
+    r"|them|it|they"
 )
 FORMER, LATTER = words(r"the\s+former"), words(r"the\s+latter")
 DUAL = words(r"both|(?:the\s+)?(?:pair|two)\s+of\s+them")
@@ -176,7 +178,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|historically|(?:one|two|three)\s+(?:years?|times?|rounds?)\s+in\s+(?:two|three|four|five|ten)"
         r"|in\s+(?:past|previous|earlier)\s+(?:crises|downturns|disputes|episodes|standoffs|rows)"
         r"|(?:each|every)\s+(?:new\s+|such\s+)?(?:suspension|freeze|cancell?ation|cut-off|resumption|restoration|revival|thaw)"
-        r"|(?:experience|history|the\s+record)\s+(?:shows|suggests|teaches)"
+        r"|(?:experience|history|the\s+record)\s+(?:shows|suggests|teaches|says)"
     ),
 }
 # A report of the change denied anywhere in the sentence: "reports that … proved false".
@@ -257,7 +259,7 @@ APPOSITIVE = re.compile(
 )
 RELATIVE_BEFORE = re.compile(
     r"(?:\b(?:which|that)\s+(?:[\w.'’-]+\s+){0,4}?(?:had\s+|has\s+|have\s+)?(?:been\s+)?"
-    r"|\b(?:after|since|when|once)\s+(?!the\s|a\s|its\s|their\s)(?:[\w.'’-]+\s+){0,3}?(?:had\s+|has\s+)?(?:been\s+)?)$",
+    r"|\b(?:after|(?<!have\s)(?<!has\s)(?<!had\s)since|when|once)\s+(?!the\s|a\s|its\s|their\s)(?:[\w.'’-]+\s+){0,3}?(?:had\s+|has\s+)?(?:been\s+)?)$",
     re.IGNORECASE,
 )
 # A sentence that names another country beside one of the two is about another pair.

@@ -479,6 +479,23 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The resumption of military talks has not stopped the unsafe intercepts.",
             {("mil_mil", "resumed")},
         ),
+        (  # "both" before a change verb is an anaphor
+            "China cut off the DPCT and the MMCA talks in 2022. Both resumed in 2024.",
+            {
+                ("defense_policy_coordination", "suspended"),
+                ("mmca", "suspended"),
+                ("defense_policy_coordination", "resumed"),
+                ("mmca", "resumed"),
+            },
+        ),
+        (  # a pronoun before a passive change is the channel, object or not
+            "Beijing froze the climate talks in 2022. It was revived a year later.",
+            {("climate", "suspended"), ("climate", "resumed")},
+        ),
+        (  # "have since been revived": "since" is an adverb here, not background
+            "The climate talks were frozen in August; they have since been revived.",
+            {("climate", "resumed")},
+        ),
         (  # "talking" joins a topic to make a channel
             "The two militaries are talking again.",
             {("mil_mil", "resumed")},
@@ -766,6 +783,7 @@ def test_reported_changes_fire(
         "In past crises, Beijing cut off the military hotline.",  # in past crises
         "Each suspension of the climate talks has lasted longer.",  # each suspension
         "Experience shows that the restoration of the MMCA talks took months.",  # experience shows
+        "The record says it: the climate talks get frozen over Taiwan.",  # the record says
         "After Thursday's session, the climate working group resumed on Friday.",  # after … session
         "Beijing is open to a resumption of military talks.",  # open to
         "Beijing signaled openness about the restoration of the DPCT.",  # openness
