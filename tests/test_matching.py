@@ -480,7 +480,7 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             {("mil_mil", "resumed")},
         ),
         (  # "both" before a change verb is an anaphor
-            "China cut off the DPCT and the MMCA talks in 2022. Both resumed in 2024.",
+            "China cut off the DPCT and the MMCA talks in 2021. Both resumed in 2023.",
             {
                 ("defense_policy_coordination", "suspended"),
                 ("mmca", "suspended"),
