@@ -761,6 +761,14 @@ def _governing(
         if set(re.findall(r"[a-z]+", rest.lower())) - _LIST_WORDS:
             return None
         pool = triggers
+    # "Despite the thaw, the dialogue has not been revived": the mention's own verb.
+    own = [
+        t
+        for t in pool
+        if t.start >= mention.end and _SUBJECT_GAP.fullmatch(text, mention.end, t.start)
+    ]
+    if own:
+        return own[0]
     # "cancelling a planned call and suspending the climate talks": a verb after the
     # mention with an object of its own is that object's, when one comes before.
     if any(t.end <= mention.start for t in pool):
@@ -778,6 +786,11 @@ def _governing(
     )
 
 
+_SUBJECT_GAP = re.compile(
+    r"\s+(?:(?:has|have|had|is|are|was|were|been|be|being|not|never|also|now|since|already"
+    r"|formally|quietly|officially|again|finally|will|would|could|may|might|must|should|can|did|does)\s+)*",
+    re.IGNORECASE,
+)
 _OBJECT_GAP = re.compile(r"\s+(?:(?:the|its|their|a|an|all|both|high-level|[\w-]+-level)\s+){0,2}")
 
 

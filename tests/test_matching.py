@@ -784,6 +784,7 @@ def test_reported_changes_fire(
         "Each suspension of the climate talks has lasted longer.",  # each suspension
         "Experience shows that the restoration of the MMCA talks took months.",  # experience shows
         "The record says it: the climate talks get frozen over Taiwan.",  # the record says
+        "Despite the thaw, the human rights dialogue has not been revived.",  # the subject's own verb
         "After Thursday's session, the climate working group resumed on Friday.",  # after … session
         "Beijing is open to a resumption of military talks.",  # open to
         "Beijing signaled openness about the restoration of the DPCT.",  # openness
