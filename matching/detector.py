@@ -687,5 +687,6 @@ def _notes(text: str, trigger: Trigger, background: set[Trigger]) -> tuple[str, 
         notes.append("an agreement or decision: a fact, not a plan")
     if lx.REPORTING.search(before):
         notes.append("a reporting verb: cues before it belong to the speaker")
-    notes += [f"'{t.word}' only background" for t in background]
+    # In the sentence's order: a set's order changes from one process to the next.
+    notes += [f"'{t.word}' only background" for t in sorted(background, key=lambda t: t.start)]
     return tuple(notes)
