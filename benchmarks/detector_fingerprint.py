@@ -44,7 +44,9 @@ def texts() -> Iterator[tuple[str, str, date | None]]:
             if not line.strip():
                 continue
             passage = json.loads(line)
-            published = date.fromisoformat(passage["published"]) if passage.get("published") else None
+            published = (
+                date.fromisoformat(passage["published"]) if passage.get("published") else None
+            )
             yield passage["id"], passage["text"], published
             if corpus == "dev":
                 dev.append(passage["text"])
@@ -56,14 +58,20 @@ def texts() -> Iterator[tuple[str, str, date | None]]:
                 yield f"{passage['id']}/none", text, None
                 yield f"{passage['id']}/upper", text.upper(), date(2024, 1, 10)
                 yield f"{passage['id']}/lower", text.lower(), date(2024, 1, 10)
-                yield f"{passage['id']}/curly", text.replace("'", "’").replace('"', "“"), date(2024, 1, 10)
+                yield (
+                    f"{passage['id']}/curly",
+                    text.replace("'", "’").replace('"', "“"),
+                    date(2024, 1, 10),
+                )
     articles = [extract(page, "https://think.example/analysis").text for page in build_pages(60)]
     articles += [
         extract(page, "https://think.example/analysis").text for page in build_pages(20, dense=True)
     ]
-    articles += [extract(p.read_text(), "https://think.example/a").text for p in sorted(SITE.glob("*.html"))]
+    articles += [
+        extract(p.read_text(), "https://think.example/a").text for p in sorted(SITE.glob("*.html"))
+    ]
     rng = random.Random(11)
-    for i in range(40):  # anaphora and lists across passages: dev passages side by side
+    for _ in range(40):  # anaphora and lists across passages: dev passages side by side
         chosen = rng.sample(dev, 12)
         articles.append("\n\n".join(chosen))
         articles.append(" ".join(chosen))  # one paragraph: every sentence read closely

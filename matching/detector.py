@@ -318,7 +318,7 @@ def _trigger_spans(text: str) -> list[Trigger]:
     """Every trigger in the text, with offsets in it."""
     lowered = text.lower()
     if len(lowered) == len(text):
-        spans = [(m.lastgroup or "", m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(lowered)]
+        spans = _scan_triggers(lowered)
     else:  # rare scripts whose lowercase changes length
         spans = sorted(
             (
@@ -329,6 +329,24 @@ def _trigger_spans(text: str) -> list[Trigger]:
             key=lambda span: span[1],
         )
     return [Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b])) for kind, a, b in spans]
+
+
+def _scan_triggers(lowered: str) -> list[tuple[str, int, int]]:
+    """`ANY_TRIGGER`'s matches (kind, start, end), found faster by `AFTER_A_GAP`."""
+    # Offsets less one: the space put before the text.
+    spans = [
+        (kind, m.start(kind) - 1, m.end() - 1)
+        for m in lx.AFTER_A_GAP.finditer(" " + lowered)
+        if (kind := m.lastgroup or "")
+    ]
+    # The two agree unless a trigger ends on a non-word character, where the next one
+    # could start with no gap of its own to read: then only the slow scan is exact.
+    if any(not _WORD_CHAR.match(lowered, end - 1) for _, _, end in spans):
+        spans = [(m.lastgroup or "", m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(lowered)]
+    return spans
+
+
+_WORD_CHAR = re.compile(r"[\w-]")
 
 
 def _triggers_by_sentence(found: list[Trigger], sentences: list[Sentence]) -> list[list[Trigger]]:
