@@ -130,6 +130,10 @@ class Detector:
 
         @cache
         def antecedents_of(i: int) -> tuple[list[str], str]:
+            # Looked up only if an anaphor is left to resolve: most sentences hold an
+            # "it" or a "the talks", few need it resolved.
+            if not lx.ANAPHOR.search(sentences[i].text):
+                return [], ""
             before = [j for j in (i - 2, i - 1) if j >= 0]
             return _antecedents(
                 [_named_first(mentions_of(j)) for j in before],
@@ -141,10 +145,7 @@ class Detector:
             if not triggers[i] and not everything:
                 traces.append(SentenceTrace(sentence))
                 continue
-            # Antecedents are looked up only if an anaphor is left to resolve: most
-            # sentences hold an "it" or a "the talks", few need it resolved.
-            anaphoric = bool(lx.ANAPHOR.search(sentence.text))
-            antecedents = partial(antecedents_of, i) if anaphoric else _no_antecedents
+            antecedents = partial(antecedents_of, i)
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces if given == text else [_as_given(trace, given) for trace in traces]
 
@@ -154,10 +155,6 @@ def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
     as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
     events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
     return replace(trace, sentence=as_given, events=events)
-
-
-def _no_antecedents() -> tuple[list[str], str]:
-    return [], ""
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -196,7 +193,9 @@ def _read(
     verdicts = {t: _cues(text, t, dates, published) for t in triggers}
     # "no longer suspended" reports a resumption.
     triggers = [_no_longer(text, t, verdicts) for t in triggers]
-    verdicts = {t: verdicts.get(t) or _cues(text, t, dates, published) for t in triggers}
+    verdicts = {
+        t: verdicts[t] if t in verdicts else _cues(text, t, dates, published) for t in triggers
+    }
     live = [t for t in triggers if not verdicts[t]]
     background = {t for t in triggers if _is_background(text, t, mentions, live)}
     for t in triggers:
