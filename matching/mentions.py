@@ -88,15 +88,13 @@ class PhraseIndex:
 
     def scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """Non-overlapping (first token, last token, label), longest match first."""
-        found = []
-        i = 0
-        while i < len(tokens):
-            match = self._match_at(text, tokens, i) if tokens[i].word in self._by_first else None
-            if match:
+        found: list[tuple[int, int, str]] = []
+        after = 0  # the first token not inside a phrase already found
+        # Only the tokens that start some phrase are tried: few words of a sentence do.
+        for i in [i for i, token in enumerate(tokens) if token.word in self._by_first]:
+            if i >= after and (match := self._match_at(text, tokens, i)):
                 found.append(match)
-                i = match[1] + 1
-            else:
-                i += 1
+                after = match[1] + 1
         return found
 
     def first_words(self) -> set[str]:
@@ -133,7 +131,7 @@ class MentionFinder:
 
     def may_name_a_channel(self, text: str) -> bool:
         """A cheap test: does any word of the text start an alias or a topic?"""
-        return not self._first_words.isdisjoint(_norm(w.lower()) for w in _WORD.findall(text))
+        return not self._first_words.isdisjoint(token.word for token in tokenize(text))
 
     def topics(self, text: str) -> list[str]:
         """Channels whose topics the text touches, named as channels or not."""
@@ -177,7 +175,11 @@ def _through_noun(text: str, tokens: list[Token], hit: _Hit) -> _Hit:
 
 @lru_cache(maxsize=64)
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), _norm(m.group().lower())) for m in _WORD.finditer(text)]
+    return [
+        Token(m.start(), m.end(), _norm(word) if "'" in word or "’" in word else word)
+        for m in _WORD.finditer(text)
+        if (word := m.group().lower())
+    ]
 
 
 def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit]:
