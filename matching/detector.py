@@ -408,7 +408,7 @@ def _cues(
     after = " ".join(after.split()[:8])
     if lx.PRESUPPOSING.search(text, start, trigger.start):
         after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
-    cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
+    cues = [kind for kind, rx in lx.BLOCKERS.items() if lx.found(rx, before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
     # ("punishes the world, not Washington").
     cues += [
@@ -416,19 +416,19 @@ def _cues(
         for kind, rx in lx.BLOCKERS.items()
         if after
         and kind not in cues
-        and (rx.search(after) or (kind != "negation" and rx.search(predicate)))
+        and (lx.found(rx, after) or (kind != "negation" and lx.found(rx, predicate)))
         and (kind != "negation" or _VERBAL_NEGATION.search(after))
         # … and a plan must be the noun's predicate ("is planned"), not what the change
         # did ("the freeze … has hampered efforts to trace …").
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
     ]
-    if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
+    if "generic" not in cues and lx.found(lx.BLOCKERS["generic"], text[trigger.end : end]):
         cues.append("generic")
     if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
         cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
-    agreed = lx.AGREED.search(before)
+    agreed = lx.found(lx.AGREED, before)
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
     if agreed and "modal" in cues and modals <= {"would", "will"}:
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
@@ -458,13 +458,13 @@ def _cues(
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
-    if (lx.OTHER_COUNTRY.search(clause) or _OTHER_PAIR.search(text)) and not (
-        lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
+    if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
+        lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
-    if lx.ROUTINE.search(text):
+    if lx.found(lx.ROUTINE, text):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
-    if lx.BLOCKERS["generic"].search(text) and "generic" not in cues:
+    if lx.found(lx.BLOCKERS["generic"], text) and "generic" not in cues:
         cues.append(
             "generic"
         )  # a habit told anywhere: "the pattern has held: talks are suspended …"

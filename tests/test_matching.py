@@ -596,3 +596,32 @@ def test_articles_are_tagged_with_the_issues_they_touch() -> None:
     assert tags["taiwan"].per_thousand_words > tags["trade_technology"].per_thousand_words
     assert "human_rights" not in tags
     assert [t.issue for t in tagger.tag(text, minimum=3)] == ["taiwan"]
+
+
+def test_lowercased_text_reads_as_ignorecase_does_but_for_the_case_traps() -> None:
+    """`lexicon.found` reads text lowercased with a pattern's case-sensitive twin. That
+    agrees with IGNORECASE for every code point but the traps, which take the slow path."""
+    import re
+    import string
+
+    from matching import lexicon as lx
+
+    traps = set(lx._CASE_TRAPS.pattern[1:-1])
+    chars = "".join(
+        chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and chr(c) not in traps
+    )
+    lowered = "".join(c.lower() for c in chars)
+    assert len(lowered) == len(chars)  # one character each: offsets hold
+    for letter in string.ascii_lowercase:
+        at = [m.start() for m in re.finditer(letter, chars, re.IGNORECASE)]
+        assert at == [m.start() for m in re.finditer(letter, lowered)], letter
+    for cls in (r"\w", r"\s", r"\d", r"[\w-]"):
+        assert [m.start() for m in re.finditer(cls, chars)] == [
+            m.start() for m in re.finditer(cls, lowered)
+        ], cls
+    changed = [low for c, low in zip(chars, lowered, strict=True) if c != low]
+    assert not any(low.isascii() and not low.isalpha() for low in changed)  # "." stays "."
+    # And the traps themselves are read as IGNORECASE reads them.
+    this = lx.words("this|is")
+    assert lx.found(this, "THIS") and lx.found(this, "thiſ") and lx.found(this, "İS")
+    assert not lx.found(this, "thus")
