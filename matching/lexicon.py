@@ -28,9 +28,11 @@ _CASED_PATTERN = re.compile(r"[A-Z]|\\[xuUN0-9]|\(\?[aiLmsux-]")
 _TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
-def _lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+def lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`rx` without IGNORECASE, to read lowercased text, if its letters are all lowercase."""
     if id(rx) not in _TWINS:
-        pattern = re.sub(r"\\[^xuUN0-9]", "", rx.pattern)  # \W, \S and the like are no letters
+        # \W, \S and the like are no letters, nor is the P of a named group.
+        pattern = re.sub(r"\\[^xuUN0-9]|\(\?P<", "", rx.pattern)
         cased = not rx.flags & re.IGNORECASE or _CASED_PATTERN.search(pattern)
         twin = None if cased else re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
         _TWINS[id(rx)] = (rx, twin)  # keeping `rx` keeps its id from being reused
@@ -39,10 +41,15 @@ def _lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
 
 def found(rx: re.Pattern[str], text: str) -> bool:
     """Whether `rx` matches anywhere in `text`: `rx.search(text)`, read lowercase if it can be."""
-    twin = _lowercase_twin(rx)
-    if twin is None or not text.isascii() and _CASE_TRAPS.search(text):
+    twin = lowercase_twin(rx)
+    if twin is None or not reads_the_same_lowercased(text):
         return rx.search(text) is not None
     return twin.search(text.lower()) is not None
+
+
+def reads_the_same_lowercased(text: str) -> bool:
+    """Whether IGNORECASE patterns match `text.lower()` where they match `text`."""
+    return text.isascii() or not _CASE_TRAPS.search(text)
 
 
 def words(pattern: str) -> re.Pattern[str]:
