@@ -8,6 +8,7 @@ on word boundaries.
 from __future__ import annotations
 
 import re
+import sys
 
 SUSPENDED, RESUMED = "suspended", "resumed"
 
@@ -39,12 +40,13 @@ def lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     return _TWINS[id(rx)][1]
 
 
-def found(rx: re.Pattern[str], text: str) -> bool:
-    """Whether `rx` matches anywhere in `text`: `rx.search(text)`, read lowercase if it can be."""
+def found(rx: re.Pattern[str], text: str, start: int = 0, end: int = sys.maxsize) -> bool:
+    """Whether `rx` matches in `text[start:end]` (`rx.search(text, start, end)`), read
+    lowercase if it can be."""
     twin = lowercase_twin(rx)
     if twin is None or not reads_the_same_lowercased(text):
-        return rx.search(text) is not None
-    return twin.search(text.lower()) is not None
+        return rx.search(text, start, end) is not None
+    return twin.search(text.lower(), start, end) is not None
 
 
 def reads_the_same_lowercased(text: str) -> bool:
