@@ -31,22 +31,23 @@ _TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 def lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
     """`rx` without IGNORECASE, to read lowercased text, if its letters are all lowercase."""
-    if id(rx) not in _TWINS:
+    known = _TWINS.get(id(rx))
+    if known is None:
         # \W, \S and the like are no letters, nor is the P of a named group.
         pattern = re.sub(r"\\[^xuUN0-9]|\(\?P<", "", rx.pattern)
         cased = not rx.flags & re.IGNORECASE or _CASED_PATTERN.search(pattern)
         twin = None if cased else re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
-        _TWINS[id(rx)] = (rx, twin)  # keeping `rx` keeps its id from being reused
-    return _TWINS[id(rx)][1]
+        known = _TWINS[id(rx)] = (rx, twin)  # keeping `rx` keeps its id from being reused
+    return known[1]
 
 
 def found(rx: re.Pattern[str], text: str, start: int = 0, end: int = sys.maxsize) -> bool:
     """Whether `rx` matches in `text[start:end]` (`rx.search(text, start, end)`), read
     lowercase if it can be."""
     twin = lowercase_twin(rx)
-    if twin is None or not reads_the_same_lowercased(text):
-        return rx.search(text, start, end) is not None
-    return twin.search(text.lower(), start, end) is not None
+    if twin is not None and (text.isascii() or not _CASE_TRAPS.search(text)):
+        return twin.search(text.lower(), start, end) is not None
+    return rx.search(text, start, end) is not None
 
 
 def reads_the_same_lowercased(text: str) -> bool:
