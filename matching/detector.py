@@ -332,11 +332,11 @@ def _trigger_spans(text: str) -> list[Trigger]:
 
 def _scan_triggers(lowered: str) -> list[tuple[str, int, int]]:
     """`ANY_TRIGGER`'s matches (kind, start, end), found faster by `AFTER_A_GAP`."""
-    # Offsets less one: the space put before the text.
+    # A match opens on the gap before the word: in the text without the space put
+    # first, that is where the word starts. Its last group is named after its kind.
     spans = [
-        (kind, m.start(kind) - 1, m.end() - 1)
+        ((m.lastgroup or "").partition("_")[0], m.start(), m.end() - 1)
         for m in lx.AFTER_A_GAP.finditer(" " + lowered)
-        if (kind := m.lastgroup or "")
     ]
     # The two agree unless a trigger ends on a non-word character, where the next one
     # could start with no gap of its own to read: then only the slow scan is exact.

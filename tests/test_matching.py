@@ -625,3 +625,36 @@ def test_lowercased_text_reads_as_ignorecase_does_but_for_the_case_traps() -> No
     this = lx.words("this|is")
     assert lx.found(this, "THIS") and lx.found(this, "thiſ") and lx.found(this, "İS")
     assert not lx.found(this, "thus")
+
+
+def test_the_fast_trigger_scan_finds_what_the_plain_pattern_finds() -> None:
+    """`AFTER_A_GAP` (by first letter, from the gap before a word) against `ANY_TRIGGER`
+    on every labelled passage, run together as one text, and on words run together."""
+    import json
+    from pathlib import Path
+
+    from matching import lexicon as lx
+    from matching.detector import _scan_triggers
+
+    corpus = Path(__file__).parent / "data" / "corpus"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("dev.jsonl", "test.jsonl", "test2.jsonl")
+        for line in (corpus / name).read_text().splitlines()
+        if line.strip()
+    ]
+    for text in (
+        "\n".join(texts).lower(),
+        "suspended-resumed,cut off:back on track the first since",
+    ):
+        expected = [(m.lastgroup, m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(text)]
+        assert _scan_triggers(text) == expected
+    assert len(expected) == 3
+    # Alternatives are taken apart in the order the engine tries them ...
+    assert lx._by_first_letter(r"(?:for\s+)?the\s+first") == [
+        ("f", r"or\s+the\s+first"),
+        ("t", r"he\s+first"),
+    ]
+    # ... and a pattern that cannot be taken apart so keeps the plain scan.
+    assert lx._by_first_letter(r"\w+") is None
+    assert lx._first_letter_tree({"suspended": r"halt|[a-z]+ed"}) is None
