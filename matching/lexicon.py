@@ -43,11 +43,28 @@ def lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
 
 def found(rx: re.Pattern[str], text: str, start: int = 0, end: int = sys.maxsize) -> bool:
     """Whether `rx` matches in `text[start:end]` (`rx.search(text, start, end)`), read
-    lowercase if it can be."""
-    twin = lowercase_twin(rx)
-    if twin is not None and (text.isascii() or not _CASE_TRAPS.search(text)):
-        return twin.search(text.lower(), start, end) is not None
-    return rx.search(text, start, end) is not None
+    lowercase if it can be, and by first letter if `rx` is a list of `words()`."""
+    _, fast, after_a_gap = _fast_form(rx)
+    if fast is None or not (text.isascii() or _CASE_TRAPS.search(text) is None):
+        return rx.search(text, start, end) is not None
+    if after_a_gap:  # the pattern opens on the character before a word: a space stands first
+        return fast.search(" " + text.lower(), start, min(end, len(text)) + 1) is not None
+    return fast.search(text.lower(), start, end) is not None
+
+
+# Each pattern with the fastest form `found` may read it by, and whether that form opens
+# on the gap before a word; by identity, as a pattern's own hash reads all its code.
+_FAST: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = {}
+
+
+def _fast_form(rx: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str] | None, bool]:
+    known = _FAST.get(id(rx))
+    if known is None:
+        twin = lowercase_twin(rx)
+        words_only = rx.pattern.startswith(WORD_START + "(?:") and rx.pattern.endswith(_WORD_END)
+        tree = _any_after_a_gap(_inner(rx)) if twin is not None and words_only else None
+        known = _FAST[id(rx)] = (rx, tree or twin, tree is not None)
+    return known
 
 
 def reads_the_same_lowercased(text: str) -> bool:
@@ -55,8 +72,11 @@ def reads_the_same_lowercased(text: str) -> bool:
     return text.isascii() or not _CASE_TRAPS.search(text)
 
 
+_WORD_END = r")(?![\w-])"
+
+
 def words(pattern: str) -> re.Pattern[str]:
-    return re.compile(WORD_START + r"(?:" + pattern + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(WORD_START + r"(?:" + pattern + _WORD_END, re.IGNORECASE)
 
 
 # State-change triggers. A trigger is "nominal" when it is a noun ("the suspension of").
@@ -115,6 +135,10 @@ TRIGGERS = {
 ANY_TRIGGER = re.compile("|".join(f"(?P<{kind}>{rx.pattern})" for kind, rx in TRIGGERS.items()))
 
 
+# What could see past the start of a word: a lookbehind, or the start of the text.
+_LOOKS_BEFORE = re.compile(r"\(\?<[=!]|\^|\\A")
+
+
 def _alternatives(pattern: str) -> tuple[list[str], str]:
     """The top-level alternatives of a pattern's source, up to a ")" that closes a group
     it is inside of, and what follows that ")": "a|b(?:c|d))?e" -> ["a", "b(?:c|d)"], "?e"."""
@@ -169,6 +193,8 @@ def _first_letter_tree(kinds: dict[str, str]) -> re.Pattern[str] | None:
     the matches are the same. Each kind closes with an empty group named after it."""
     tree: dict[str, dict[str, list[str]]] = {}
     for kind, pattern in kinds.items():
+        if _LOOKS_BEFORE.search(pattern):
+            return None  # it could see the space put before the text
         for alternative in _alternatives(pattern)[0]:
             starts = _by_first_letter(alternative)
             if starts is None:
@@ -188,9 +214,28 @@ def _first_letter_tree(kinds: dict[str, str]) -> re.Pattern[str] | None:
     return re.compile(r"[^\w-](?:" + "|".join(branches) + ")")
 
 
+def _any_after_a_gap(pattern: str) -> re.Pattern[str] | None:
+    """`words(pattern)` for a yes-or-no search, opening on the gap before a word, with
+    its alternatives grouped by first letter (the order they are tried in then does not
+    matter); for a lowercased text after a space. None if `pattern` is no list of words."""
+    alternatives, rest = _alternatives(pattern)
+    if rest or _LOOKS_BEFORE.search(pattern):
+        return None  # "a)|(?:b" is not one group; a look before the word may see the space
+    tree: dict[str, list[str]] = {}
+    others = []
+    for alternative in alternatives:
+        starts = _by_first_letter(alternative)
+        if starts is None:
+            others.append(alternative)  # "\w+n't": tried at every gap
+        for letter, after in starts or []:
+            tree.setdefault(letter, []).append(after)
+    branches = [f"{letter}(?:{'|'.join(afters)})" for letter, afters in tree.items()] + others
+    return re.compile(r"[^\w-](?:" + "|".join(branches) + _WORD_END)
+
+
 def _inner(rx: re.Pattern[str]) -> str:
     """What `words()` wrapped: the alternatives between the word boundaries."""
-    return rx.pattern.removeprefix(WORD_START + "(?:").removesuffix(")(?![\\w-])")
+    return rx.pattern.removeprefix(WORD_START + "(?:").removesuffix(_WORD_END)
 
 
 # The same matches as ANY_TRIGGER's, found from the character before a word (the engine

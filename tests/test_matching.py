@@ -658,3 +658,25 @@ def test_the_fast_trigger_scan_finds_what_the_plain_pattern_finds() -> None:
     # ... and a pattern that cannot be taken apart so keeps the plain scan.
     assert lx._by_first_letter(r"\w+") is None
     assert lx._first_letter_tree({"suspended": r"halt|[a-z]+ed"}) is None
+
+
+def test_found_answers_as_a_plain_search_does() -> None:
+    """`lexicon.found` reads lowercase and by first letter; on the dev passages, whole
+    and in pieces, it answers as `rx.search` does for every cue list."""
+    import json
+    from pathlib import Path
+
+    from matching import lexicon as lx
+
+    lines = (Path(__file__).parent / "data" / "corpus" / "dev.jsonl").read_text().splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()][:300]
+    texts += ["Would-be talks", "talks would", "Unlikely", "ſhould", "MAY 5", "may"]
+    patterns = [*lx.BLOCKERS.values(), lx.ROUTINE, lx.OTHER_COUNTRY, lx.AGREED, lx.PRESUPPOSING]
+    for rx in patterns:
+        for text in texts:
+            third = len(text) // 3
+            for start, end in ((0, len(text)), (third, 2 * third), (0, third), (third, len(text))):
+                assert lx.found(rx, text, start, end) == bool(rx.search(text, start, end)), (
+                    rx.pattern[:30],
+                    text[start:end],
+                )
