@@ -314,6 +314,8 @@ def _alternatives(pattern: str) -> tuple[list[str], str]:
             in_class = c != "]"
         elif c == "[":
             in_class = True
+            i += pattern.startswith("^", i + 1)
+            i += pattern.startswith("]", i + 1)  # "[]a]": a "]" first is a character
         elif c == "(":
             depth += 1
         elif c == ")" and depth == 0:
