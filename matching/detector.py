@@ -458,7 +458,7 @@ def _cues(
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
-    if (lx.found(lx.OTHER_COUNTRY, clause) or _pairs_china_with_another(text)) and not (
+    if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
@@ -493,13 +493,6 @@ _GERUND_OBJECT = re.compile(
 )
 # China with a party that is not the U.S.: "Brazil and China".
 _OTHER_PAIR = re.compile(r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b")
-
-
-def _pairs_china_with_another(text: str) -> bool:
-    # The pattern is tried at every word; most sentences lack the names it ends with.
-    return ("China" in text or "Beijing" in text) and _OTHER_PAIR.search(text) is not None
-
-
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _GERUND = re.compile(r"(?!bring)[a-z-]+ing", re.IGNORECASE)  # one word: "reviving", not "bring"
