@@ -213,7 +213,7 @@ def _read(
         if (
             mention.how == "topic"
             and lx.MULTILATERAL.search(text, *_clause_bounds(text, mention.start))
-        ) or lx.found(_FORUM_BEFORE, text, 0, mention.start):
+        ) or _FORUM_BEFORE.search(text, 0, mention.start):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
         if trigger in live:
@@ -428,7 +428,7 @@ def _cues(
         cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
-    agreed = lx.found(lx.AGREED, before)
+    agreed = lx.AGREED.search(before)
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
     if agreed and "modal" in cues and modals <= {"would", "will"}:
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
@@ -462,9 +462,9 @@ def _cues(
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
-    if lx.found(lx.ROUTINE, text):
+    if lx.ROUTINE.search(text):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
-    if lx.found(lx.BLOCKERS["generic"], text) and "generic" not in cues:
+    if lx.BLOCKERS["generic"].search(text) and "generic" not in cues:
         cues.append(
             "generic"
         )  # a habit told anywhere: "the pattern has held: talks are suspended …"
