@@ -416,7 +416,7 @@ def _cues(
         for kind, rx in lx.BLOCKERS.items()
         if after
         and kind not in cues
-        and (lx.found(rx, after) or (kind != "negation" and lx.found(rx, predicate)))
+        and (rx.search(after) or (kind != "negation" and rx.search(predicate)))
         and (kind != "negation" or _VERBAL_NEGATION.search(after))
         # … and a plan must be the noun's predicate ("is planned"), not what the change
         # did ("the freeze … has hampered efforts to trace …").
