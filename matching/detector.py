@@ -135,6 +135,10 @@ class Detector:
 
         @cache
         def antecedents_of(i: int) -> tuple[list[str], str]:
+            # Looked up only if an anaphor is left to resolve: most sentences hold an
+            # "it" or a "the talks", few need it resolved.
+            if not lx.ANAPHOR.search(sentences[i].text):
+                return [], ""
             before = [j for j in (i - 2, i - 1) if j >= 0]
             return _antecedents(
                 [_named_first(mentions_of(j)) for j in before],
@@ -146,10 +150,7 @@ class Detector:
             if not triggers[i] and not everything:
                 traces.append(SentenceTrace(sentence))
                 continue
-            # Antecedents are looked up only if an anaphor is left to resolve: most
-            # sentences hold an "it" or a "the talks", few need it resolved.
-            anaphoric = bool(lx.ANAPHOR.search(sentence.text))
-            antecedents = partial(antecedents_of, i) if anaphoric else _no_antecedents
+            antecedents = partial(antecedents_of, i)
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces if given == text else [_as_given(trace, given) for trace in traces]
 
@@ -159,10 +160,6 @@ def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
     as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
     events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
     return replace(trace, sentence=as_given, events=events)
-
-
-def _no_antecedents() -> tuple[list[str], str]:
-    return [], ""
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -201,7 +198,9 @@ def _read(
     verdicts = {t: _cues(text, t, dates, published) for t in triggers}
     # "no longer suspended" reports a resumption.
     triggers = [_no_longer(text, t, verdicts) for t in triggers]
-    verdicts = {t: verdicts.get(t) or _cues(text, t, dates, published) for t in triggers}
+    verdicts = {
+        t: verdicts[t] if t in verdicts else _cues(text, t, dates, published) for t in triggers
+    }
     live = [t for t in triggers if not verdicts[t]]
     background = {t for t in triggers if _is_background(text, t, mentions, live)}
     for t in triggers:
@@ -342,7 +341,7 @@ def _trigger_spans(text: str) -> list[Trigger]:
     """Every trigger in the text, with offsets in it."""
     lowered = text.lower()
     if len(lowered) == len(text):
-        spans = [(m.lastgroup or "", m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(lowered)]
+        spans = _scan_triggers(lowered)
     else:  # rare scripts whose lowercase changes length
         spans = sorted(
             (
@@ -366,6 +365,24 @@ def _counts_suspensions(kind: str, word: str) -> bool:
         and word.lower().endswith("since")
         and bool(lx.TRIGGERS[SUSPENDED].search(word))
     )
+
+
+def _scan_triggers(lowered: str) -> list[tuple[str, int, int]]:
+    """`ANY_TRIGGER`'s matches (kind, start, end), found faster by `AFTER_A_GAP`."""
+    # A match opens on the gap before the word: in the text without the space put
+    # first, that is where the word starts. Its last group is named after its kind.
+    spans = [
+        ((m.lastgroup or "").partition("_")[0], m.start(), m.end() - 1)
+        for m in lx.AFTER_A_GAP.finditer(" " + lowered)
+    ]
+    # The two agree unless a trigger ends on a non-word character, where the next one
+    # could start with no gap of its own to read: then only the slow scan is exact.
+    if any(not _WORD_CHAR.match(lowered, end - 1) for _, _, end in spans):
+        spans = [(m.lastgroup or "", m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(lowered)]
+    return spans
+
+
+_WORD_CHAR = re.compile(r"[\w-]")
 
 
 def _triggers_by_sentence(found: list[Trigger], sentences: list[Sentence]) -> list[list[Trigger]]:
@@ -438,9 +455,9 @@ def _cues(
     verb = _PREDICATE_START.search(after)
     predicate = " ".join(after[verb.start() :].split()[:8]) if verb else ""
     after = " ".join(after.split()[:8])
-    if lx.PRESUPPOSING.search(text, start, trigger.start):
+    if lx.found(lx.PRESUPPOSING, text, start, trigger.start):
         after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
-    cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
+    cues = [kind for kind, rx in lx.BLOCKERS.items() if lx.found(rx, before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
     # ("punishes the world, not Washington").
     cues += [
@@ -457,7 +474,7 @@ def _cues(
         # did ("the freeze … has hampered efforts to trace …").
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
     ]
-    if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
+    if "generic" not in cues and lx.found(lx.BLOCKERS["generic"], text[trigger.end : end]):
         cues.append("generic")
     if trigger.nominal and _INDEFINITE_SUBJECT.fullmatch(before):
         cues.append("generic")  # "a suspension of military talks costs Beijing little"
@@ -518,8 +535,8 @@ def _cues(
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
-    if (lx.OTHER_COUNTRY.search(clause) or _OTHER_PAIR.search(text)) and not (
-        lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
+    if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
+        lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     # (the trigger itself is no gap: "suspended for the night" is routine)
@@ -892,5 +909,6 @@ def _notes(text: str, trigger: Trigger, background: set[Trigger]) -> tuple[str, 
         notes.append("an agreement or decision: a fact, not a plan")
     if lx.REPORTING.search(before):
         notes.append("a reporting verb: cues before it belong to the speaker")
-    notes += [f"'{t.word}' only background" for t in background]
+    # In the sentence's order: a set's order changes from one process to the next.
+    notes += [f"'{t.word}' only background" for t in sorted(background, key=lambda t: t.start)]
     return tuple(notes)

@@ -8,12 +8,16 @@ on word boundaries.
 from __future__ import annotations
 
 import re
+import sys
 
 SUSPENDED, RESUMED = "suspended", "resumed"
 
+# A word list is one group with no letter, digit or hyphen on either side.
+WORD_START, _WORD_END = r"(?<![\w-])", r")(?![\w-])"
+
 
 def words(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(WORD_START + r"(?:" + pattern + _WORD_END, re.IGNORECASE)
 
 
 # State-change triggers. A trigger is "nominal" when it is a noun ("the suspension of").
@@ -71,6 +75,8 @@ TRIGGERS = {
 # Both kinds in one pattern, lowercase and without IGNORECASE (five times faster), for
 # one pass over a lowercased article.
 ANY_TRIGGER = re.compile("|".join(f"(?P<{kind}>{rx.pattern})" for kind, rx in TRIGGERS.items()))
+
+
 NOMINAL = re.compile(r"(?:ion|al|ment|ations?|suspensions?)$", re.IGNORECASE)
 # The base form of a trigger verb: at the head of a clause it is an imperative.
 BASE_FORM = re.compile(
@@ -331,3 +337,179 @@ PAST_HABIT_ASIDE = re.compile(
 
 # A relative clause has its own predicate: cues before ", which" do not reach into it.
 RELATIVE_START = re.compile(r",\s*(?:which|who)\b", re.IGNORECASE)
+
+
+# How the patterns are read fast. Nothing below changes what any pattern matches:
+# tests/test_matching.py holds each fast form to its plain pattern.
+
+# Letters IGNORECASE reads unlike their lowercase: the Turkish İ (two characters in
+# lowercase) and ı, and the long ſ. Text without them reads the same lowercased by a
+# pattern without IGNORECASE (tests/test_matching.py checks every code point), and
+# the engine runs such a pattern about twice as fast.
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f]")
+# What keeps a pattern from having a lowercase twin: an uppercase letter, a letter
+# written as a code, or an inline flag.
+_CASED_PATTERN = re.compile(r"[A-Z]|\\[xuUN0-9]|\(\?[aiLmsux-]")
+
+
+# Each pattern with its twin, by identity: a pattern's own hash reads all its code.
+_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
+def lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`rx` without IGNORECASE, to read lowercased text, if its letters are all lowercase."""
+    known = _TWINS.get(id(rx))
+    if known is None:
+        # \W, \S and the like are no letters, nor is the P of a named group.
+        pattern = re.sub(r"\\[^xuUN0-9]|\(\?P<", "", rx.pattern)
+        cased = not rx.flags & re.IGNORECASE or _CASED_PATTERN.search(pattern)
+        twin = None if cased else re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+        known = _TWINS[id(rx)] = (rx, twin)  # keeping `rx` keeps its id from being reused
+    return known[1]
+
+
+def found(rx: re.Pattern[str], text: str, start: int = 0, end: int = sys.maxsize) -> bool:
+    """Whether `rx` matches in `text[start:end]` (`rx.search(text, start, end)`), read
+    lowercase if it can be, and by first letter if `rx` is a list of `words()`."""
+    _, fast, after_a_gap = _fast_form(rx)
+    if fast is None or not reads_the_same_lowercased(text):
+        return rx.search(text, start, end) is not None
+    if after_a_gap:  # the pattern opens on the character before a word: a space stands first
+        return fast.search(" " + text.lower(), start, min(end, len(text)) + 1) is not None
+    return fast.search(text.lower(), start, end) is not None
+
+
+# Each pattern with the fastest form `found` may read it by, and whether that form opens
+# on the gap before a word; by identity, as a pattern's own hash reads all its code.
+_FAST: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = {}
+
+
+def _fast_form(rx: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str] | None, bool]:
+    known = _FAST.get(id(rx))
+    if known is None:
+        twin = lowercase_twin(rx)
+        words_only = rx.pattern.startswith(WORD_START + "(?:") and rx.pattern.endswith(_WORD_END)
+        tree = _any_after_a_gap(_inner(rx)) if twin is not None and words_only else None
+        known = _FAST[id(rx)] = (rx, tree or twin, tree is not None)
+    return known
+
+
+def reads_the_same_lowercased(text: str) -> bool:
+    """Whether IGNORECASE patterns match `text.lower()` where they match `text`."""
+    return text.isascii() or not _CASE_TRAPS.search(text)
+
+
+# What could see past the start of a word: a lookbehind, or the start of the text.
+_LOOKS_BEFORE = re.compile(r"\(\?<[=!]|\^|\\A")
+
+
+def _alternatives(pattern: str) -> tuple[list[str], str]:
+    """The top-level alternatives of a pattern's source, up to a ")" that closes a group
+    it is inside of, and what follows that ")": "a|b(?:c|d))?e" -> ["a", "b(?:c|d)"], "?e"."""
+    found, start, depth, in_class, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1  # the escaped character is no syntax
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += pattern.startswith("^", i + 1)
+            i += pattern.startswith("]", i + 1)  # "[]a]": a "]" first is a character
+        elif c == "(":
+            depth += 1
+        elif c == ")" and depth == 0:
+            return [*found, pattern[start:i]], pattern[i + 1 :]
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            found.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*found, pattern[start:]], ""
+
+
+def _by_first_letter(alternative: str) -> list[tuple[str, str]] | None:
+    """(first letter, the rest) for each way `alternative` can start, in the order the
+    engine tries them; None when it starts with something else than a letter or a
+    group of such alternatives, optional or not."""
+    head, after = alternative[:1], alternative[1:2]
+    if head.isascii() and head.islower() and after not in ("?", "*", "+", "{"):
+        return [(head, alternative[1:])]
+    if not alternative.startswith("(?:"):
+        return None
+    group, rest = _alternatives(alternative[3:])
+    if rest[:1] == "?" and rest[1:2] not in ("?", "+"):
+        # A greedy optional group is tried first, then skipped.
+        options = [option + rest[1:] for option in group] + [rest[1:]]
+    elif rest[:1] in ("?", "*", "+", "{"):
+        return None
+    else:
+        options = [option + rest for option in group]
+    starts = [_by_first_letter(option) for option in options]
+    return None if None in starts else [start for found in starts if found for start in found]
+
+
+def _first_letter_tree(kinds: dict[str, str]) -> re.Pattern[str] | None:
+    """One pattern for every kind's alternatives, grouped under their first letter.
+
+    At each position the engine then tests one letter per group instead of every
+    alternative, and within a letter tries the same alternatives in the same order:
+    the matches are the same. Each kind closes with an empty group named after it."""
+    tree: dict[str, dict[str, list[str]]] = {}
+    for kind, pattern in kinds.items():
+        if _LOOKS_BEFORE.search(pattern):
+            return None  # it could see the space put before the text
+        for alternative in _alternatives(pattern)[0]:
+            starts = _by_first_letter(alternative)
+            if starts is None:
+                return None
+            for letter, rest in starts:
+                tree.setdefault(letter, {}).setdefault(kind, []).append(rest)
+    branches = [
+        letter
+        + "(?:"
+        + "|".join(
+            f"(?:{'|'.join(rests)})(?![\\w-])(?P<{kind}_{letter}>)"
+            for kind, rests in by_kind.items()
+        )
+        + ")"
+        for letter, by_kind in tree.items()
+    ]
+    return re.compile(r"[^\w-](?:" + "|".join(branches) + ")")
+
+
+def _any_after_a_gap(pattern: str) -> re.Pattern[str] | None:
+    """`words(pattern)` for a yes-or-no search, opening on the gap before a word, with
+    its alternatives grouped by first letter (the order they are tried in then does not
+    matter); for a lowercased text after a space. None if `pattern` is no list of words."""
+    alternatives, rest = _alternatives(pattern)
+    if rest or _LOOKS_BEFORE.search(pattern):
+        return None  # "a)|(?:b" is not one group; a look before the word may see the space
+    tree: dict[str, list[str]] = {}
+    others = []
+    for alternative in alternatives:
+        starts = _by_first_letter(alternative)
+        if starts is None:
+            others.append(alternative)  # "\w+n't": tried at every gap
+        for letter, after in starts or []:
+            tree.setdefault(letter, []).append(after)
+    branches = [f"{letter}(?:{'|'.join(afters)})" for letter, afters in tree.items()] + others
+    return re.compile(r"[^\w-](?:" + "|".join(branches) + _WORD_END)
+
+
+def _inner(rx: re.Pattern[str]) -> str:
+    """What `words()` wrapped: the alternatives between the word boundaries."""
+    return rx.pattern.removeprefix(WORD_START + "(?:").removesuffix(_WORD_END)
+
+
+# The same matches as ANY_TRIGGER's, found from the character before a word (the engine
+# skips to one in C) and by first letter: run it on " " + the lowercased text. It takes
+# a third of the time. Should a trigger ever be written so that the tree cannot be
+# built, each kind is tried whole after the gap (60% of the time).
+AFTER_A_GAP = _first_letter_tree({kind: _inner(rx) for kind, rx in TRIGGERS.items()}) or re.compile(
+    r"[^\w-](?:"
+    + "|".join(f"(?:{_inner(rx)})(?![\\w-])(?P<{kind}_>)" for kind, rx in TRIGGERS.items())
+    + ")"
+)

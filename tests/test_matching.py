@@ -910,3 +910,87 @@ def test_articles_are_tagged_with_the_issues_they_touch() -> None:
     assert tags["taiwan"].per_thousand_words > tags["trade_technology"].per_thousand_words
     assert "human_rights" not in tags
     assert [t.issue for t in tagger.tag(text, minimum=3)] == ["taiwan"]
+
+
+def test_lowercased_text_reads_as_ignorecase_does_but_for_the_case_traps() -> None:
+    """`lexicon.found` reads text lowercased with a pattern's case-sensitive twin. That
+    agrees with IGNORECASE for every code point but the traps, which take the slow path."""
+    import re
+    import string
+
+    from matching import lexicon as lx
+
+    traps = set(lx._CASE_TRAPS.pattern[1:-1])
+    chars = "".join(
+        chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and chr(c) not in traps
+    )
+    lowered = "".join(c.lower() for c in chars)
+    assert len(lowered) == len(chars)  # one character each: offsets hold
+    for letter in string.ascii_lowercase:
+        at = [m.start() for m in re.finditer(letter, chars, re.IGNORECASE)]
+        assert at == [m.start() for m in re.finditer(letter, lowered)], letter
+    for cls in (r"\w", r"\s", r"\d", r"[\w-]"):
+        assert [m.start() for m in re.finditer(cls, chars)] == [
+            m.start() for m in re.finditer(cls, lowered)
+        ], cls
+    changed = [low for c, low in zip(chars, lowered, strict=True) if c != low]
+    assert not any(low.isascii() and not low.isalpha() for low in changed)  # "." stays "."
+    # And the traps themselves are read as IGNORECASE reads them.
+    this = lx.words("this|is")
+    assert lx.found(this, "THIS") and lx.found(this, "thiſ") and lx.found(this, "İS")
+    assert not lx.found(this, "thus")
+
+
+def test_the_fast_trigger_scan_finds_what_the_plain_pattern_finds() -> None:
+    """`AFTER_A_GAP` (by first letter, from the gap before a word) against `ANY_TRIGGER`
+    on every labelled passage, run together as one text, and on words run together."""
+    import json
+    from pathlib import Path
+
+    from matching import lexicon as lx
+    from matching.detector import _scan_triggers
+
+    corpus = Path(__file__).parent / "data" / "corpus"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("dev.jsonl", "test.jsonl", "test2.jsonl")
+        for line in (corpus / name).read_text().splitlines()
+        if line.strip()
+    ]
+    for text in (
+        "\n".join(texts).lower(),
+        "suspended-resumed,cut off:back on track the first since",
+    ):
+        expected = [(m.lastgroup, m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(text)]
+        assert _scan_triggers(text) == expected
+    assert len(expected) == 3
+    # Alternatives are taken apart in the order the engine tries them ...
+    assert lx._by_first_letter(r"(?:for\s+)?the\s+first") == [
+        ("f", r"or\s+the\s+first"),
+        ("t", r"he\s+first"),
+    ]
+    # ... and a pattern that cannot be taken apart so keeps the plain scan.
+    assert lx._by_first_letter(r"\w+") is None
+    assert lx._first_letter_tree({"suspended": r"halt|[a-z]+ed"}) is None
+
+
+def test_found_answers_as_a_plain_search_does() -> None:
+    """`lexicon.found` reads lowercase and by first letter; on the dev passages, whole
+    and in pieces, it answers as `rx.search` does for every cue list."""
+    import json
+    from pathlib import Path
+
+    from matching import lexicon as lx
+
+    lines = (Path(__file__).parent / "data" / "corpus" / "dev.jsonl").read_text().splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()][:300]
+    texts += ["Would-be talks", "talks would", "Unlikely", "ſhould", "MAY 5", "may"]
+    patterns = [*lx.BLOCKERS.values(), lx.ROUTINE, lx.OTHER_COUNTRY, lx.AGREED, lx.PRESUPPOSING]
+    for rx in patterns:
+        for text in texts:
+            third = len(text) // 3
+            for start, end in ((0, len(text)), (third, 2 * third), (0, third), (third, len(text))):
+                assert lx.found(rx, text, start, end) == bool(rx.search(text, start, end)), (
+                    rx.pattern[:30],
+                    text[start:end],
+                )
