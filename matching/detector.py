@@ -218,12 +218,12 @@ def _read(
         if (
             (
                 mention.how == "topic"
-                and lx.MULTILATERAL.search(text)
+                and lx.found(lx.MULTILATERAL, text)
                 and not _BILATERAL.search(text)
             )
             or _FORUM_BEFORE.search(text, 0, mention.start)
             or _FORUM_AFTER.match(text, mention.end)
-            or lx.MANY_PARTIES.search(text)
+            or lx.found(lx.MANY_PARTIES, text)
         ):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
@@ -444,7 +444,10 @@ def _cues(
         if not lx.BLOCKERS["negation"].search(text, start, m.start())
     ]
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
-    before = lx.ATTRIBUTIVE_PLAN.sub(" ", lx.PAST_HABIT_ASIDE.sub(", ", before))
+    if lx.found(lx.PAST_HABIT_ASIDE, before):
+        before = lx.PAST_HABIT_ASIDE.sub(", ", before)
+    if lx.found(lx.ATTRIBUTIVE_PLAN, before):
+        before = lx.ATTRIBUTIVE_PLAN.sub(" ", before)
     if trigger.flipped:
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
@@ -504,7 +507,7 @@ def _cues(
         cues.append("infinitive")
     if _GERUND.fullmatch(trigger.word) and _GERUND_OBJECT.search(text, 0, trigger.start):
         cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
-    news = _NEWS_SUBJECT.search(before)  # "the deal revives …" reports, whatever the tense
+    news = lx.found(_NEWS_SUBJECT, before)  # "the deal revives …" reports, whatever the tense
     if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end) and not news:
         cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
     elif (
@@ -530,7 +533,7 @@ def _cues(
         cues.append("imperative")
     if lx.INVERTED_CONDITION.match(before) and not text.rstrip().endswith("?"):
         cues.append("conditional")
-    if lx.DENIAL.search(text):
+    if lx.found(lx.DENIAL, text):
         cues.append("negation")  # "reports that Beijing had halted … proved false"
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
@@ -540,13 +543,15 @@ def _cues(
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     # (the trigger itself is no gap: "suspended for the night" is routine)
-    if lx.ROUTINE.search(text) and not lx.GAP.search(
-        f"{text[: trigger.start]} {text[trigger.end :]}"
+    if lx.found(lx.ROUTINE, text) and not lx.found(
+        lx.GAP, f"{text[: trigger.start]} {text[trigger.end :]}"
     ):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
-    told = lx.PAST_HABIT_ASIDE.sub(", ", text)  # "the talks, held every year until 2022, resumed"
+    told = (
+        lx.PAST_HABIT_ASIDE.sub(", ", text) if lx.found(lx.PAST_HABIT_ASIDE, text) else text
+    )  # "the talks, held every year until 2022, resumed"
     if (
-        lx.BLOCKERS["generic"].search(told)
+        lx.found(lx.BLOCKERS["generic"], told)
         or any(
             not lx.PAST.search(when.group())
             # "the hotline, which is used when ships meet": what the channel is for
