@@ -122,6 +122,27 @@ def timed(function, items) -> tuple[float, list]:  # type: ignore[no-untyped-def
     return time.perf_counter() - start, results
 
 
+def timed_alone(function, items) -> tuple[float, list]:  # type: ignore[no-untyped-def]
+    """As `timed`, with the detector's caches emptied before each item: these articles
+    share paragraphs, real ones do not share sentences (the caches would save ~10%)."""
+    package = Detector.__module__.partition(".")[0]
+    caches = [
+        value
+        for name, module in list(sys.modules.items())
+        if name.startswith(package + ".")
+        for value in vars(module).values()
+        if hasattr(value, "cache_clear")
+    ]
+    seconds, results = 0.0, []
+    for item in items:
+        for cache in caches:
+            cache.cache_clear()
+        start = time.perf_counter()
+        results.append(function(item))
+        seconds += time.perf_counter() - start
+    return seconds, results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=60)
@@ -161,7 +182,7 @@ def main() -> None:
             seconds, _ = timed(lambda page: extract(page, "https://think.example/analysis"), pages)
             extraction.append(seconds / len(pages))
             # Detection reads the same article text in both rows: only the page around it differs.
-            seconds, found = timed(lambda text: detector.detect(text, published), reference)
+            seconds, found = timed_alone(lambda text: detector.detect(text, published), reference)
             detection.append(seconds / len(reference))
         e_ms, d_ms = statistics.median(extraction) * 1000, statistics.median(detection) * 1000
         size = statistics.mean(len(p.encode()) for p in pages) / 1024

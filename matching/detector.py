@@ -54,7 +54,7 @@ class Trigger:
 
 _STRAIGHT_QUOTES = str.maketrans("‘’“”", "''\"\"")
 _DETERMINER = re.compile(r"\b(?:a|an|any|the|its|their|this|that|his|her|our)\s+$", re.IGNORECASE)
-_ARTICLE = re.compile(r"\b(?:a|an|any|the|[\w-]+['’]s)\s+$", re.IGNORECASE)
+_ARTICLE = re.compile(r"\b(?:a|an|any|the|no|[\w-]+['’]s)\s+$", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"(?:^|[.!?:;\"“‘(]|\s[-–—])\s*$")
 
 
@@ -66,8 +66,13 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
         lx.NOMINAL.search(word)
         or (head.endswith(("ing", "ed")) and _DETERMINER.search(before))
         or (" " not in word and not head.endswith(("ing", "ed")) and _ARTICLE.search(before))
-        or (head.endswith("ing") and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+        or (head.endswith(("ing", "ed")) and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+        # "the talks, the first since 2021, are set for May": a noun phrase, with a predicate
+        or bool(_FIRST_SINCE_NOUN.match(word))
     )
+
+
+_FIRST_SINCE_NOUN = re.compile(r"(?:the|its|their)\s+first\b.*\bsince$", re.IGNORECASE)
 
 
 @dataclass
@@ -130,6 +135,10 @@ class Detector:
 
         @cache
         def antecedents_of(i: int) -> tuple[list[str], str]:
+            # Looked up only if an anaphor is left to resolve: most sentences hold an
+            # "it" or a "the talks", few need it resolved.
+            if not lx.ANAPHOR.search(sentences[i].text):
+                return [], ""
             before = [j for j in (i - 2, i - 1) if j >= 0]
             return _antecedents(
                 [_named_first(mentions_of(j)) for j in before],
@@ -141,10 +150,7 @@ class Detector:
             if not triggers[i] and not everything:
                 traces.append(SentenceTrace(sentence))
                 continue
-            # Antecedents are looked up only if an anaphor is left to resolve: most
-            # sentences hold an "it" or a "the talks", few need it resolved.
-            anaphoric = bool(lx.ANAPHOR.search(sentence.text))
-            antecedents = partial(antecedents_of, i) if anaphoric else _no_antecedents
+            antecedents = partial(antecedents_of, i)
             traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
         return traces if given == text else [_as_given(trace, given) for trace in traces]
 
@@ -154,10 +160,6 @@ def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
     as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
     events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
     return replace(trace, sentence=as_given, events=events)
-
-
-def _no_antecedents() -> tuple[list[str], str]:
-    return [], ""
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -196,7 +198,9 @@ def _read(
     verdicts = {t: _cues(text, t, dates, published) for t in triggers}
     # "no longer suspended" reports a resumption.
     triggers = [_no_longer(text, t, verdicts) for t in triggers]
-    verdicts = {t: verdicts.get(t) or _cues(text, t, dates, published) for t in triggers}
+    verdicts = {
+        t: verdicts[t] if t in verdicts else _cues(text, t, dates, published) for t in triggers
+    }
     live = [t for t in triggers if not verdicts[t]]
     background = {t for t in triggers if _is_background(text, t, mentions, live)}
     for t in triggers:
@@ -212,9 +216,15 @@ def _read(
             continue
         claimed.add(trigger)
         if (
-            mention.how == "topic"
-            and lx.MULTILATERAL.search(text, *_clause_bounds(text, mention.start))
-        ) or _FORUM_BEFORE.search(text, 0, mention.start):
+            (
+                mention.how == "topic"
+                and lx.found(lx.MULTILATERAL, text)
+                and not _BILATERAL.search(text)
+            )
+            or _FORUM_BEFORE.search(text, 0, mention.start)
+            or _FORUM_AFTER.match(text, mention.end)
+            or lx.found(lx.MANY_PARTIES, text)
+        ):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
         if trigger in live:
@@ -271,6 +281,19 @@ def _read(
             a
             for a in lx.ANAPHOR.finditer(text, 0, end)
             if not any(m.start < a.end() and a.start() < m.end for m in mentions)
+            # "it was cancelling several meetings": a pronoun before a verb with an
+            # object of its own is the one acting, not a channel
+            # "the six-party talks" stand for no bilateral channel
+            and not lx.MULTILATERAL.search(a.group())
+            and not (
+                a.group().lower() in ("it", "they")
+                and a.end() <= trigger.start
+                and not _INTRANSITIVE.match(text, trigger.end)
+                # "it was revived a year later" (but "it was cancelling two meetings")
+                and not (
+                    _PASSIVE.search(text, 0, trigger.start) and lx.PARTICIPLE.search(trigger.word)
+                )
+            )
         ]
         if not candidates:
             continue
@@ -318,7 +341,7 @@ def _trigger_spans(text: str) -> list[Trigger]:
     """Every trigger in the text, with offsets in it."""
     lowered = text.lower()
     if len(lowered) == len(text):
-        spans = [(m.lastgroup or "", m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(lowered)]
+        spans = _scan_triggers(lowered)
     else:  # rare scripts whose lowercase changes length
         spans = sorted(
             (
@@ -328,7 +351,38 @@ def _trigger_spans(text: str) -> list[Trigger]:
             ),
             key=lambda span: span[1],
         )
-    return [Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b])) for kind, a, b in spans]
+    return [
+        Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b]))
+        for kind, a, b in spans
+        if not _counts_suspensions(kind, text[a:b])
+    ]
+
+
+def _counts_suspensions(kind: str, word: str) -> bool:
+    """ "The first time the talks had been suspended since 2019" measures a suspension."""
+    return (
+        kind == RESUMED
+        and word.lower().endswith("since")
+        and bool(lx.TRIGGERS[SUSPENDED].search(word))
+    )
+
+
+def _scan_triggers(lowered: str) -> list[tuple[str, int, int]]:
+    """`ANY_TRIGGER`'s matches (kind, start, end), found faster by `AFTER_A_GAP`."""
+    # A match opens on the gap before the word: in the text without the space put
+    # first, that is where the word starts. Its last group is named after its kind.
+    spans = [
+        ((m.lastgroup or "").partition("_")[0], m.start(), m.end() - 1)
+        for m in lx.AFTER_A_GAP.finditer(" " + lowered)
+    ]
+    # The two agree unless a trigger ends on a non-word character, where the next one
+    # could start with no gap of its own to read: then only the slow scan is exact.
+    if any(not _WORD_CHAR.match(lowered, end - 1) for _, _, end in spans):
+        spans = [(m.lastgroup or "", m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(lowered)]
+    return spans
+
+
+_WORD_CHAR = re.compile(r"[\w-]")
 
 
 def _triggers_by_sentence(found: list[Trigger], sentences: list[Sentence]) -> list[list[Trigger]]:
@@ -358,9 +412,20 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
 def _clause_boundaries(text: str) -> tuple[tuple[int, int], ...]:
     found = [(m.start(), m.end()) for m in lx.CLAUSE.finditer(text)]
     # "Although it may not last, the group was relaunched": the opening clause ends at its comma.
-    if lx.SUBORDINATE_OPENING.match(text) and (comma := text.find(",")) != -1:
+    comma = text.find(",")
+    if comma != -1 and (lx.SUBORDINATE_OPENING.match(text) or _is_adjunct(text[:comma])):
         found.append((comma, comma + 1))
     return tuple(sorted(set(found)))
+
+
+def _is_adjunct(opening: str) -> bool:
+    """ "Eager to show goodwill," "Not wanting to appear weak,": a phrase with no verb of
+    its own and no change in it, so the cues in it are its own."""
+    return bool(
+        lx.ADJUNCT_OPENING.match(opening)
+        and not lx.PAST.search(opening)
+        and not lx.ANY_TRIGGER.search(opening.lower())
+    )
 
 
 def _cues(
@@ -379,6 +444,10 @@ def _cues(
         if not lx.BLOCKERS["negation"].search(text, start, m.start())
     ]
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
+    if lx.found(lx.PAST_HABIT_ASIDE, before):
+        before = lx.PAST_HABIT_ASIDE.sub(", ", before)
+    if lx.found(lx.ATTRIBUTIVE_PLAN, before):
+        before = lx.ATTRIBUTIVE_PLAN.sub(" ", before)
     if trigger.flipped:
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
@@ -389,9 +458,9 @@ def _cues(
     verb = _PREDICATE_START.search(after)
     predicate = " ".join(after[verb.start() :].split()[:8]) if verb else ""
     after = " ".join(after.split()[:8])
-    if lx.PRESUPPOSING.search(text, start, trigger.start):
+    if lx.found(lx.PRESUPPOSING, text, start, trigger.start):
         after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
-    cues = [kind for kind, rx in lx.BLOCKERS.items() if rx.search(before)]
+    cues = [kind for kind, rx in lx.BLOCKERS.items() if lx.found(rx, before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
     # ("punishes the world, not Washington").
     cues += [
@@ -400,18 +469,25 @@ def _cues(
         if after
         and kind not in cues
         and (rx.search(after) or (kind != "negation" and rx.search(predicate)))
-        and (kind != "negation" or _VERBAL_NEGATION.search(after))
+        and (
+            kind != "negation"
+            or (_VERBAL_NEGATION.search(after) and not _DENIED_EFFECT.search(after))
+        )
         # … and a plan must be the noun's predicate ("is planned"), not what the change
         # did ("the freeze … has hampered efforts to trace …").
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
     ]
-    if "generic" not in cues and lx.BLOCKERS["generic"].search(text[trigger.end : end]):
+    if "generic" not in cues and lx.found(lx.BLOCKERS["generic"], text[trigger.end : end]):
         cues.append("generic")
+    if trigger.nominal and _INDEFINITE_SUBJECT.fullmatch(before):
+        cues.append("generic")  # "a suspension of military talks costs Beijing little"
     if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
         cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
     agreed = lx.AGREED.search(before)
+    if agreed and _AIM.search(before, agreed.end()):
+        agreed = None  # "agreed to advance efforts to get the talks running again": an aim
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
     if agreed and "modal" in cues and modals <= {"would", "will"}:
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
@@ -420,38 +496,75 @@ def _cues(
     # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
         (_INFINITIVE.search(before) or _GET_DONE.search(before))
-        and not re.search(lx.AGREED.pattern + _AGREED_TO, before, re.IGNORECASE)
+        and not (
+            agreed
+            and re.search(
+                lx.AGREED.pattern + f"(?:{_AGREED_TO}|{_AGREED_AND_TO})", before, re.IGNORECASE
+            )
+        )
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
     if _GERUND.fullmatch(trigger.word) and _GERUND_OBJECT.search(text, 0, trigger.start):
         cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
-    if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end):
+    news = lx.found(_NEWS_SUBJECT, before)  # "the deal revives …" reports, whatever the tense
+    if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end) and not news:
         cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
+    elif (
+        _THIRD_PERSON.fullmatch(trigger.word)
+        and not news
+        and not trigger.nominal
+        and text.rstrip("\"'”’) ").endswith(".")
+        and not _occurred(text, trigger, dates)
+    ):
+        cues.append("generic")  # "the PLA suspends talks to punish": a habit (headlines end bare)
     if _LEAD_IN.search(text, 0, start):
         cues.append("hope_plan")  # "Washington's ask: the restoration of …"
+    if _SINCE_ITS.search(before):
+        cues.append("time anchor")  # "the group's sixth session since its launch"
     if trigger.nominal and _FOR_A.search(before):
         cues.append("purpose")  # "angling for a restart of", "terms for a resumption": an aim
-    if lx.BASE_FORM.match(trigger.word) and re.fullmatch(
-        r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE
+    if (
+        lx.BASE_FORM.match(trigger.word)
+        and re.fullmatch(r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE)
+        # "has decided on the following countermeasures: cancel …" lists a decision
+        and not (":" in text[:start] and lx.AGREED.search(text, 0, text.index(":")))
     ):
         cues.append("imperative")
     if lx.INVERTED_CONDITION.match(before) and not text.rstrip().endswith("?"):
         cues.append("conditional")
+    if lx.found(lx.DENIAL, text):
+        cues.append("negation")  # "reports that Beijing had halted … proved false"
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
-    if (lx.OTHER_COUNTRY.search(clause) or _OTHER_PAIR.search(text)) and not (
-        lx.US_SIDE.search(text) and lx.CN_SIDE.search(text)
+    if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
+        lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
-    if lx.ROUTINE.search(text):
+    # (the trigger itself is no gap: "suspended for the night" is routine)
+    if lx.found(lx.ROUTINE, text) and not lx.found(
+        lx.GAP, f"{text[: trigger.start]} {text[trigger.end :]}"
+    ):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
-    if lx.BLOCKERS["generic"].search(text) and "generic" not in cues:
+    told = (
+        lx.PAST_HABIT_ASIDE.sub(", ", text) if lx.found(lx.PAST_HABIT_ASIDE, text) else text
+    )  # "the talks, held every year until 2022, resumed"
+    if (
+        lx.found(lx.BLOCKERS["generic"], told)
+        or any(
+            not lx.PAST.search(when.group())
+            # "the hotline, which is used when ships meet": what the channel is for
+            and not _IN_RELATIVE.search(text, 0, when.start())
+            for when in lx.WHEN_CLAUSE.finditer(text)
+        )
+    ) and "generic" not in cues:
         cues.append(
             "generic"
         )  # a habit told anywhere: "the pattern has held: talks are suspended …"
-    if cues == ["generic"] and len(_occurred(text, trigger, dates) or "") >= 7:
+    if cues == ["generic"] and (
+        len(_occurred(text, trigger, dates) or "") >= 7 or lx.INSTANCE.search(before)
+    ):
         cues.remove(
             "generic"
         )  # … unless this change is dated: "In August 2022, as it always does, …"
@@ -463,7 +576,16 @@ def _cues(
 
 
 _VERBAL_NEGATION = re.compile(
-    r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b",
+    r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b"
+    r"|\bnever\s+\w+",
+    re.IGNORECASE,
+)
+# "The resumption … has not stopped the intercepts": what the change failed to do.
+_DENIED_EFFECT = re.compile(
+    r"\b(?:not|never|n't)\s+(?:yet\s+)?(?:stop|stopped|end|ended|prevent|prevented|ease|eased"
+    r"|change|changed|reduce|reduced|help|helped|solve|solved|improve|improved|curb|curbed"
+    r"|deter|deterred|resolve|resolved|slow|slowed|halt|halted|produce|produced|yield|yielded"
+    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring)\b",
     re.IGNORECASE,
 )
 # A gerund that is the object of a verb or a preposition names an act, it does not
@@ -475,9 +597,22 @@ _GERUND_OBJECT = re.compile(
     re.IGNORECASE,
 )
 # China with a party that is not the U.S.: "Brazil and China".
-_OTHER_PAIR = re.compile(r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b")
+_OTHER_PAIR = re.compile(
+    r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b"
+    r"|\b(?:China|Beijing)\s+(?i:and)\s+(?!(?i:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?i:the\s+)?[A-Z][\w.]*"
+    # "between Hong Kong and Macau": neither of the two
+    r"|\b(?i:talks|dialogue|cooperation|channels?|contacts|consultations)\s+(?i:between)\s+"
+    r"(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b|(?i:the\s+two)\b|[A-Z][a-z]*\.)"
+    r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
+    r"\s+(?i:and)\s+(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b)(?i:the\s+)?[A-Z]"
+    r"|\bChinese\s+(?i:and)\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?i:officials|diplomats|negotiators|envoys|ministers)\b"
+)
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_AFTER_THE = re.compile(
+    r"\b(?:after|following|since)\s+(?:the|its|their|this|that)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 _GERUND = re.compile(r"(?!bring)[a-z-]+ing", re.IGNORECASE)  # one word: "reviving", not "bring"
 # When a present-tense change is set: "on Monday", "in May", "on the 12th".
 _WHEN = re.compile(
@@ -497,9 +632,32 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
     return bool(lx.BASE_FORM.match(word) and re.search(r"\ws\s+$", before))
 
 
+_IN_RELATIVE = re.compile(r"\b(?:which|who)\b[^,;:]*$", re.IGNORECASE)
+# "The deal revives …": a present tense with an event for its subject reports that event.
+_NEWS_SUBJECT = re.compile(
+    r"\b(?:deal|agreement|decision|move|announcement|step|accord|truce|statement|summit|pact"
+    r"|consensus|order|directive)\s+(?:also\s+|effectively\s+|formally\s+)?$",
+    re.IGNORECASE,
+)
+# A verb in the present tense, third person: "suspends", "cuts off", "goes dark".
+_THIRD_PERSON = re.compile(r"(?!(?:is|was|has|does)\b)[a-z-]+[^s\W]s(?:\s.*)?", re.IGNORECASE)
 # A label before a colon that makes what follows an aim: "Washington's ask: the restoration of …".
 _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
+)
+# What an agreement may be to pursue rather than to do.
+_AIM = re.compile(
+    r"\b(?:efforts?|work\w*\s+toward|tr(?:y|ies|ied|ying)\s+to|seek\w*|aim\w*|attempt\w*"
+    r"|explor\w*|consider\w*|stud(?:y|ying|ied))\b",
+    re.IGNORECASE,
+)
+# "Since its launch", "the fourth time since the group was set up": a start that times
+# what follows, not news.
+_SINCE_ITS = re.compile(
+    r"\bsince\s+(?:its|their)\s+$"
+    r"|\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|latest)"
+    r"\s+(?:time|meeting|session|round)\s+since\s+[^,;:]*$",
+    re.IGNORECASE,
 )
 _FOR_A = re.compile(r"\b(?:for|toward|towards)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _PREDICATE_START = re.compile(
@@ -507,6 +665,7 @@ _PREDICATE_START = re.compile(
     re.IGNORECASE,
 )
 # Many changes at once are a habit, not a report: "suspensions of …", "revivals of …".
+_INDEFINITE_SUBJECT = re.compile(r"\W*(?:a|an|any)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
 _PLURAL_CHANGE = re.compile(r"\w+(?:ions|als|ments)", re.IGNORECASE)
 _GET_DONE = re.compile(r"\b(?:get|gets|getting)\s+(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
 _PLAN_PREDICATE = re.compile(
@@ -521,6 +680,8 @@ _STATE_TO_BE = re.compile(
 _INFINITIVE = re.compile(
     r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
 )
+# "agreed to set up a working group … and to resume …": the second infinitive shares the first's verb.
+_AGREED_AND_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+[^;:.]*\band\s+to\s+$"
 _AGREED_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
 
 
@@ -563,6 +724,18 @@ def _is_background(
         return False  # "which remain suspended" is the state now, not background
     if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before):
         return True
+    if (
+        trigger.nominal
+        and _AFTER_THE.search(before)
+        and any(t.end <= trigger.start for t in others)
+    ):
+        return True  # "resumed on Monday after the 2022 suspension"
+    # "the first meeting since the 2022 suspension": the change the gap is counted from.
+    if any(
+        t.word.lower().endswith("since") and _SINCE_WHAT.fullmatch(text, t.end, trigger.start)
+        for t in others
+    ):
+        return True
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
         return True
@@ -578,7 +751,15 @@ def _is_background(
     finite_later = any(
         t.start > trigger.end and _AUXILIARY_BEFORE.search(text, 0, t.start) for t in others
     )
-    return participle and follows_mention and finite_later
+    # … or the main verb came first and governs the mention ("revived the climate talks
+    # frozen since August").
+    verb_before = any(
+        _OBJECT_GAP.fullmatch(text, t.end, m.start) and 0 <= trigger.start - m.end <= 1
+        for t in others
+        for m in mentions
+        if t.end <= m.start and not t.nominal
+    )
+    return participle and follows_mention and (finite_later or verb_before)
 
 
 def _governing(
@@ -602,14 +783,58 @@ def _governing(
         if set(re.findall(r"[a-z]+", rest.lower())) - _LIST_WORDS:
             return None
         pool = triggers
+    # "Despite the thaw, the dialogue has not been revived": the mention's own verb.
+    own = [
+        t
+        for t in pool
+        if t.start >= mention.end and _SUBJECT_GAP.fullmatch(text, mention.end, t.start)
+    ]
+    if own:
+        return own[0]
+    # "cancelling a planned call and suspending the climate talks": a verb after the
+    # mention with an object of its own is that object's, when one comes before.
+    if any(t.end <= mention.start for t in pool):
+        pool = [
+            t
+            for t in pool
+            if t.start < mention.end
+            or not any(
+                m is not mention and _OBJECT_GAP.fullmatch(text, t.end, m.start) for m in mentions
+            )
+        ]
     return min(
         pool,
         key=lambda t: t.start - mention.end if t.start >= mention.end else mention.start - t.end,
     )
 
 
+_SUBJECT_GAP = re.compile(
+    r"\s+(?:(?:has|have|had|is|are|was|were|been|be|being|not|never|also|now|since|already"
+    r"|formally|quietly|officially|again|finally|will|would|could|may|might|must|should|can|did|does)\s+)*",
+    re.IGNORECASE,
+)
+_OBJECT_GAP = re.compile(r"\s+(?:(?:the|its|their|a|an|all|both|high-level|[\w-]+-level)\s+){0,2}")
+
+
+# "Their bilateral talks at the G20": the forum is only where the pair met.
+_BILATERAL = re.compile(
+    r"\bbilateral|\bsidelines\b|\bmargins?\b"
+    r"|\bthe\s+two\s+(?:leaders|presidents|defen[cs]e\s+(?:chiefs|ministers)|militaries|governments)\b"
+    r"|\b(?:Xi|Biden|Trump|Obama)\s+and\s+(?:Xi|Biden|Trump|Obama)\b"
+    # a named American and a named Chinese official agreeing: "Biden and China's leader Xi
+    # Jinping agreed"
+    r"|\b(?:Biden|Trump|Obama|Blinken|Rubio|Austin|Hegseth|Kerry|Yellen|Bessent)\b[^.;]{0,40}?\band\b"
+    r"[^.;]{0,40}?\b(?:Xi|Wang\s+Yi|Dong\s+Jun|Xie|He\s+Lifeng|Li\s+Qiang)\b[^.;]{0,20}?\bagree",
+    re.IGNORECASE,
+)
 # A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
 _FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)
+# … or its members right after it: "climate talks among the major emitters". (Not its
+# venue: the pair's own climate channel restarted "at COP27 in Sharm el-Sheikh".)
+_FORUM_AFTER = re.compile(
+    r"\s+(?:among|under|of)\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}?(?:" + lx.MULTILATERAL.pattern + ")",
+    re.IGNORECASE,
+)
 # What may follow a trigger that takes no object: "is running again, with …", "thawed at".
 _INTRANSITIVE = re.compile(
     r"\s*(?:[,.;:—–)]|$|(?:in|on|at|after|before|this|last|with|since|for|from|by|again|earlier|later"
@@ -619,6 +844,8 @@ _INTRANSITIVE = re.compile(
 _AUXILIARY_BEFORE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|been|be)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+_SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}")
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_SUBJECT = re.compile(
     r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",
     re.IGNORECASE,
@@ -687,5 +914,6 @@ def _notes(text: str, trigger: Trigger, background: set[Trigger]) -> tuple[str, 
         notes.append("an agreement or decision: a fact, not a plan")
     if lx.REPORTING.search(before):
         notes.append("a reporting verb: cues before it belong to the speaker")
-    notes += [f"'{t.word}' only background" for t in background]
+    # In the sentence's order: a set's order changes from one process to the next.
+    notes += [f"'{t.word}' only background" for t in sorted(background, key=lambda t: t.start)]
     return tuple(notes)

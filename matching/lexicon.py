@@ -8,12 +8,16 @@ on word boundaries.
 from __future__ import annotations
 
 import re
+import sys
 
 SUSPENDED, RESUMED = "suspended", "resumed"
 
+# A word list is one group with no letter, digit or hyphen on either side.
+WORD_START, _WORD_END = r"(?<![\w-])", r")(?![\w-])"
+
 
 def words(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(WORD_START + r"(?:" + pattern + _WORD_END, re.IGNORECASE)
 
 
 # State-change triggers. A trigger is "nominal" when it is a noun ("the suspension of").
@@ -55,21 +59,24 @@ TRIGGERS = {
         r"|(?:running|functioning|operating|open|meeting|working|talking)\s+again|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
-        r"|end(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
+        r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
         + _W
         + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension)"
-        r"|(?:for\s+)?the\s+first\s+(?:"
+        r"|(?:for\s+)?(?:the|its|their)\s+first\s+(?:"
         + _W
         + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
         + _W
         + r"){0,2}?(?:years|months|decades?|a\s+decade)"
-        r"|first\s+(?:[\w-]+\s+){1,3}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        r"|first\s+(?:[\w-]+\s+){1,6}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|not\s+since"
     ),
 }
 # Both kinds in one pattern, lowercase and without IGNORECASE (five times faster), for
 # one pass over a lowercased article.
 ANY_TRIGGER = re.compile("|".join(f"(?P<{kind}>{rx.pattern})" for kind, rx in TRIGGERS.items()))
+
+
 NOMINAL = re.compile(r"(?:ion|al|ment|ations?|suspensions?)$", re.IGNORECASE)
 # The base form of a trigger verb: at the head of a clause it is an imperative.
 BASE_FORM = re.compile(
@@ -84,7 +91,7 @@ PARTICIPLE = re.compile(r"(?:ed|en|cut|off|set\s+up|froze|abeyance)$", re.IGNORE
 DIALOGUE_NOUNS = words(
     r"talks?|dialogues?|channels?|co-?operation|working\s+groups?|consultations?|meetings?|exchanges?"
     r"|contacts?|communications?|mechanisms?|calls?|conversations?|negotiations?|discussions?|met"
-    r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked"
+    r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked|talking"
 )
 # Words that join a dialogue noun to the topic after it: "talks on", "cooperation against".
 LINKERS = {
@@ -109,7 +116,9 @@ ANAPHOR = words(
     r"|co-?operation|working\s+groups?|groups|calls|meetings|lines?|tracks?|programs|programmes)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter"
-    r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))|them|it|they"
+    r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))"
+    r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
+    r"|them|it|they"
 )
 FORMER, LATTER = words(r"the\s+former"), words(r"the\s+latter")
 DUAL = words(r"both|(?:the\s+)?(?:pair|two)\s+of\s+them")
@@ -123,10 +132,11 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
         r"|(?:reject|dismiss)(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:idea|proposals?|calls?|requests?|offers?|reports|claims)"
         r"|in\s+no\s+way|hardly|no\s+one|nobody|none\s+of|refrain\w*|h[eo]ld\s+off|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
-        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough)"
+        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough|truth|basis)"
     ),
     "modal": words(
-        r"could|might|would|will|shall|can|may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps|risk(?:s|ed|ing)?"
+        r"could|might|would|will|shall|can|(?<!for\s)(?<!in\s)(?<!on\s)(?<!since\s)(?<!until\s)(?<!by\s)(?<!from\s)(?<!early\s)(?<!late\s)(?<!mid-)may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps|risk(?:s|ed|ing)?"
+        r"|conceivabl[ey]|possible|imaginable|plausibl[ey]|rumou?red|alleged(?:ly)?|purported(?:ly)?"
     ),
     "recommendation": words(
         r"should|must|ought\s+to|need(?:s|ed)?\s+to|urg(?:e|es|ed|ing)|(?:calls|called|calling)\s+(?:for|on)|call\s+for"
@@ -145,6 +155,8 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|ready\s+to|consider\w*|explor\w*|scheduled|slated|due\s+to|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
         r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
         r"|(?:talks|discussions)\s+on\s*$"
+        r"|(?:discuss\w*|float\w*|lobb\w+\s+for|count\w*\s+on|bank\w*\s+on)\s+(?:a|an|the|any)\s+(?:[\w-]+\s+)?$"
+        r"|merit\s+in|on\s+the\s+(?:agenda|table)|open\s+to|openness|readiness"
     ),
     "conditional": words(
         r"if|unless|whether|in\s+case|provided\s+that|until|lest|assuming|suppos(?:e|ing)|imagin(?:e|ing)"
@@ -154,21 +166,78 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"track\s+record|tend(?:s|ed)?\s+to|typically|usually|often|routinely|habitually|whenever"
         r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|pattern\s+of|habit\s+of"
         r"|sporadically|at\s+the\s+slightest|invariably|periodically|repeatedly|again\s+and\s+again"
-        r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|used\s+to"
+        r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|(?<!had\s)(?<!has\s)(?<!have\s)(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)used\s+to"
         r"|(?:nearly\s+|almost\s+)?every\s+(?:new\s+)?(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
         r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar|the\s+usual|more\s+often\s+than\s+not"
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
-        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card)|predictabl\w*"
+        r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card|signal|instrument|punishment|reward|cudgel|form|means|way|penalty)|predictabl\w*"
         r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
+        r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|lives\s+and\s+dies|ebbs\s+and\s+flows|waxes\s+and\s+wanes"
+        r"|in\s+(?:warm|cold|good|bad|lean|calm)\s+(?:spells|times|years|periods|seasons)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
+        r"|as\s+readily\s+as|reach(?:es|ing)?\s+for|is\s+what\s+(?:[\w-]+\s+){1,3}does"
+        r"|(?:in|during|after|at)\s+(?:a|any|every|each)\s+(?:[\w-]+\s+)?(?:downturn|dispute|standoff|row|spat|flare-up|provocation|confrontation)"
+        r"|(?:each|every|any)\s+(?:new\s+)?(?:[\w.'-]+\s+){0,3}?(?:package|sale|visit|transit|provocation|incident)"
+        r"|(?:a|the)\s+way\s+of|tendency|prone\s+to|vulnerable\s+to|liable\s+to|susceptible\s+to"
+        r"|standard\s+(?:reply|response|move|practice|tool|tactic)"
+        r"|historically|(?:one|two|three)\s+(?:years?|times?|rounds?)\s+in\s+(?:two|three|four|five|ten)"
+        r"|in\s+(?:past|previous|earlier)\s+(?:crises|downturns|disputes|episodes|standoffs|rows)"
+        r"|(?:each|every)\s+(?:new\s+|such\s+)?(?:suspension|freeze|cancell?ation|cut-off|resumption|restoration|revival|thaw)"
+        r"|(?:experience|history|the\s+record)\s+(?:shows|suggests|teaches|says)"
     ),
 }
-# A session of a running channel picking up again after a day or a break: routine, not news.
+# A report of the change denied anywhere in the sentence: "reports that … proved false".
+DENIAL = words(
+    r"(?:proved|proven|turned\s+out\s+to\s+be|were|was|are|is)\s+(?:false|untrue|unfounded|baseless|inaccurate|mistaken)"
+    r"|never\s+materiali[sz]ed|not\s+true|no\s+truth|false\s+(?:reports?|claims?|rumou?rs?)"
+    r"|wrong\s+to\s+(?:say|claim|suggest|report)"
+)
+# "When" with a clause in the present tense tells a habit or a condition, not an event:
+# "switched off when relations cool". A past verb or a year makes it a story.
+WHEN_CLAUSE = words(r"(?:when|whenever)\s+(?!it\s+comes\s+to)[^,;:.—–]+")
+PAST = words(
+    r"was|were|had|did|(?<!is\s)(?<!are\s)(?<!be\s)(?<!been\s)(?<!being\s)(?<!get\s)(?<!gets\s)[\w-]+ed"
+    r"|froze|broke|cut|went|came|began|met|held|took|made|sent|shut|set|put|said|told|saw|gave|left"
+    r"|fell|rose|struck|ran|spoke|sat|stood|chose|drew|flew|grew|knew|led|paid|sold|thought|wrote|(?:19|20)\d\d"
+)
+# A session of a running channel picking up again after a day or a break, or a regular
+# round of it: routine, not news.
 ROUTINE = words(
     r"(?:the|its|their)\s+(?:second|third|fourth|final|last|next)\s+(?:day|morning)|(?:first|second|opening)\s+day's"
     r"|after\s+(?:a\s+)?(?:lunch|recess|(?:morning|lunch|coffee|short)\s+break)"
-    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|on\s+day\s+(?:two|three|four|\d)|(?:their|its)\s+(?:discussions?|deliberations|agenda)|as\s+(?:planned|scheduled|usual)"
+    r"|broke\s+for\s+(?:the\s+night|lunch)|(?:after|following)\s+(?:a|the)\s+(?:day|weekend)\b|final\s+session|on\s+day\s+(?:two|three|four|\d)|(?:their|its)\s+(?:[\w-]+\s+)?(?:discussions?|deliberations|agenda)|as\s+(?:planned|scheduled|usual)"
+    # a pause inside one meeting: a recess, an adjournment, a break of hours
+    r"|recess|adjournment|(?:lunch|coffee|tea|holiday|new\s+year)\s+break|over\s+lunch|opening\s+(?:ceremony|remarks|session)"
+    r"|(?:morning|afternoon|evening)\s+session|(?:second|third|final|last)\s+day\s+of|into\s+a\s+(?:second|third)\s+day"
+    r"|(?:its|their|the)\s+first\s+day\b|the\s+day\s+before"
+    r"|left\s+(?:it\s+)?(?:off|unfinished)|within\s+the\s+hour|resum\w*\s+work"
+    r"|(?:short|brief|\d+-minute|hour-long|overnight)\s+(?:pause|break|recess|suspension)|pause\s+for|broke\s+for"
+    r"|paus(?:ed|ing)\s+(?:briefly|for)|technical\s+(?:fault|glitch|problem)"
+    r"|(?:an?|one|two|three|\d+)\s+(?:hour|hours|minutes)\s+later|for\s+the\s+(?:night|evening)"
+    r"|opening\s+(?:statements?|plenary|address)|(?:after|following)\s+the\s+plenary|breakout"
+    r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
+    r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
+    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|another|latest|new)\s+(?:round|session|plenary|meeting)"
+    r"|(?:spring|summer|fall|autumn|winter|year-end|mid-year)\s+(?:session|meeting|round|plenary)"
+    r"|(?:once|twice|three\s+times)\s+(?:a|per|every)\s+(?:year|month|quarter)|every\s+(?:three|six)\s+months|as\s+normal"
+    r"|(?:after|following)\s+the\s+(?:[\w-]+\s+){0,2}?(?:holiday|holidays|festival)"
+    r"|(?:after|following)\s+(?:the|its|their|[\w]+'s)\s+(?:[\w-]+\s+)?session"
+    # a round on the calendar
+    r"|(?:its|their|the)\s+regular\s+(?:[\w-]+\s+)?(?:meeting|session|round|schedule|exchanges?|call|review|work)"
+    # one sitting picking up again, not the channel: "resumed their meeting", "working sessions"
+    r"|(?:resum|reconven|restart)\w*\s+(?:its|their|the)\s+(?:[\w-]+\s+)?(?:session|meeting|sitting)"
+    r"|working\s+sessions?|to\s+continue|continuing\s+(?:its|their)"
+    r"|quarterly|monthly|weekly|annual|yearly|biennial|semiannual|twice-yearly|on\s+schedule|usual"
+    r"|\d+(?:st|nd|rd|th)\s+(?:round|session|meeting|plenary)"
+)
+# A gap of months or years, a date the gap runs from, or a suspension named: a channel
+# coming back after that is news even if its meetings are regular.
+GAP = words(
+    r"(?<!once\s)(?<!twice\s)(?<!times\s)(?<!every\s)(?<!per\s)(?<!each\s)"
+    r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|several|many)[\s-]+(?:years?|months?|decades?)(?!\s+(?:ago|later|earlier))"
+    r"|since\s+(?:[\w.]+\s+){0,2}?(?:19|20)\d\d|(?:until|before)\s+(?:19|20)\d\d"
+    r"|suspen\w+|froze|frozen|freeze|halted|cancell?ed|cut\s+off|in\s+abeyance"
 )
 # A decision reports a fact even in the infinitive: "agreed to resume".
 AGREED = words(
@@ -196,7 +265,7 @@ APPOSITIVE = re.compile(
 )
 RELATIVE_BEFORE = re.compile(
     r"(?:\b(?:which|that)\s+(?:[\w.'’-]+\s+){0,4}?(?:had\s+|has\s+|have\s+)?(?:been\s+)?"
-    r"|\b(?:after|since|when|once)\s+(?!the\s|a\s|its\s|their\s)(?:[\w.'’-]+\s+){0,3}?(?:had\s+|has\s+)?(?:been\s+)?)$",
+    r"|\b(?:after|(?<!have\s)(?<!has\s)(?<!had\s)since|when|once)\s+(?!the\s|a\s|its\s|their\s)(?:[\w.'’-]+\s+){0,3}?(?:had\s+|has\s+)?(?:been\s+)?)$",
     re.IGNORECASE,
 )
 # A sentence that names another country beside one of the two is about another pair.
@@ -209,13 +278,31 @@ CN_SIDE = words(
 OTHER_COUNTRY = words(
     r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
     r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
-    r"|britain|british|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
+    r"|britain|british|united\s+kingdom|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
+    r"|lithuania|vilnius|canberra|mexico|brazil|argentina|indonesia|indonesian|pakistan|pakistani"
+    r"|ukraine|ukrainian|kyiv|poland|netherlands|dutch|spain|turkey|saudi\s+arabia|israel|south\s+africa|nigeria|kenya"
 )
 # A forum of many: a session there resuming is not a bilateral channel resuming.
 MULTILATERAL = words(
     r"g-?20|g-?7|apec|asean|united\s+nations|u\.n\.|un|cop\s?\d+|cop|bonn|wto|imf|world\s+bank|nato"
     r"|six-party|conference\s+on\s+disarmament|summit\s+of|plenary|multilateral"
     r"|east\s+asia\s+summit|imo|financial\s+stability\s+board|human\s+rights\s+council"
+    r"|p-?5|unfccc|major\s+economies\s+forum|asia-pacific\s+economic\s+cooperation|nuclear-weapon\s+states"
+    r"|trilateral|track\s+(?:ii|2|two|1\.5)|shangri-la|arf|asean\s+regional\s+forum|inter-?sessional|admm(?:-plus)?"
+    r"|major\s+(?:emitters|economies)|nuclear\s+powers|permanent\s+members|the\s+(?:great|five)\s+powers|\d+\s+(?:delegations|countries|nations|member\s+states|parties)"
+    r"|group\s+of\s+(?:20|twenty|7|seven)|general\s+assembly|unga|(?<!national\s)security\s+council|iaea|oecd|brics|boao|xiangshan"
+    r"|world\s+(?:health|economic)\s+(?:assembly|organization|forum)|davos|npt|review\s+conference|conference\s+of\s+the\s+parties"
+    r"|montreal\s+protocol|arctic\s+council|munich\s+security\s+conference|wassenaar|nuclear\s+suppliers\s+group|mtcr"
+    r"|unodc|commission\s+on\s+narcotic\s+drugs|incb"
+    # three parties or more: "among American, Chinese and Japanese scholars"
+    r"|(?:among|between)\s+(?:the\s+)?[\w.-]+,\s+(?:[\w.-]+,\s+)*[\w.-]+,?\s+and"
+)
+
+# The two and others in one list: "negotiators from the U.S., China and the EU".
+_US = r"(?:the\s+)?(?:u\.s\.|us|united\s+states|american|washington)"
+_CN = r"(?:china|chinese|beijing)"
+MANY_PARTIES = words(
+    rf"(?:{_US},\s+{_CN}|{_CN},\s+{_US})(?:,\s+(?:the\s+)?[\w.'-]+(?:\s+[\w.'-]+)?)*,?\s+and"
 )
 
 # "Thanks to the reopening of …": a preposition that takes the change as given.
@@ -227,6 +314,202 @@ PRESUPPOSING = re.compile(
 SUBORDINATE_OPENING = re.compile(
     r"^\W*(?:although|though|while|whereas|even\s+if|as)\b", re.IGNORECASE
 )
+# So does an opening phrase of motive or manner, with no verb of its own before the comma:
+# "Eager to show goodwill, Beijing restored …", "Not wanting to appear weak, China cut …".
+ADJUNCT_OPENING = re.compile(
+    r"^\W*(?:despite|in\s+spite\s+of|without|eager|keen|anxious|determined|unwilling|reluctant"
+    r"|(?:not\s+)?(?!(?:nothing|something|anything|everything|during|bring|thing|beijing|chongqing|nanjing)\b)\w+ing)\b"
+    r"(?![^,]*\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does)\b)",
+    re.IGNORECASE,
+)
+# "a planned meeting", "the meeting scheduled for May": a plan that names a meeting, not
+# the clause's own plan.
+ATTRIBUTIVE_PLAN = words(
+    r"(?:a|an|the|its|their|this|next)\s+(?:planned|scheduled|proposed)|as\s+(?:planned|scheduled|expected)"
+    r"|(?<!is\s)(?<!are\s)(?<!was\s)(?<!were\s)(?<!be\s)(?<!been\s)(?:scheduled|set|planned)(?=\s+for\b)"
+)
+# "Nonetheless", "this time": one instance set against the habit just told.
+INSTANCE = words(r"nonetheless|nevertheless|this\s+time|duly|for\s+once")
+# A habit told in an aside and bounded in the past: "the talks, held every year until 2022,".
+PAST_HABIT_ASIDE = re.compile(
+    r",[^,;]*\b(?:until|before|till)\s+(?:[\w.]+\s+)?(?:19|20)\d\d[^,;]*,", re.IGNORECASE
+)
 
 # A relative clause has its own predicate: cues before ", which" do not reach into it.
 RELATIVE_START = re.compile(r",\s*(?:which|who)\b", re.IGNORECASE)
+
+
+# How the patterns are read fast. Nothing below changes what any pattern matches:
+# tests/test_matching.py holds each fast form to its plain pattern.
+
+# Letters IGNORECASE reads unlike their lowercase: the Turkish İ (two characters in
+# lowercase) and ı, and the long ſ. Text without them reads the same lowercased by a
+# pattern without IGNORECASE (tests/test_matching.py checks every code point), and
+# the engine runs such a pattern about twice as fast.
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f]")
+# What keeps a pattern from having a lowercase twin: an uppercase letter, a letter
+# written as a code, or an inline flag.
+_CASED_PATTERN = re.compile(r"[A-Z]|\\[xuUN0-9]|\(\?[aiLmsux-]")
+
+
+# Each pattern with its twin, by identity: a pattern's own hash reads all its code.
+_TWINS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
+def lowercase_twin(rx: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`rx` without IGNORECASE, to read lowercased text, if its letters are all lowercase."""
+    known = _TWINS.get(id(rx))
+    if known is None:
+        # \W, \S and the like are no letters, nor is the P of a named group.
+        pattern = re.sub(r"\\[^xuUN0-9]|\(\?P<", "", rx.pattern)
+        cased = not rx.flags & re.IGNORECASE or _CASED_PATTERN.search(pattern)
+        twin = None if cased else re.compile(rx.pattern, rx.flags & ~re.IGNORECASE)
+        known = _TWINS[id(rx)] = (rx, twin)  # keeping `rx` keeps its id from being reused
+    return known[1]
+
+
+def found(rx: re.Pattern[str], text: str, start: int = 0, end: int = sys.maxsize) -> bool:
+    """Whether `rx` matches in `text[start:end]` (`rx.search(text, start, end)`), read
+    lowercase if it can be, and by first letter if `rx` is a list of `words()`."""
+    _, fast, after_a_gap = _fast_form(rx)
+    if fast is None or not reads_the_same_lowercased(text):
+        return rx.search(text, start, end) is not None
+    if after_a_gap:  # the pattern opens on the character before a word: a space stands first
+        return fast.search(" " + text.lower(), start, min(end, len(text)) + 1) is not None
+    return fast.search(text.lower(), start, end) is not None
+
+
+# Each pattern with the fastest form `found` may read it by, and whether that form opens
+# on the gap before a word; by identity, as a pattern's own hash reads all its code.
+_FAST: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = {}
+
+
+def _fast_form(rx: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str] | None, bool]:
+    known = _FAST.get(id(rx))
+    if known is None:
+        twin = lowercase_twin(rx)
+        words_only = rx.pattern.startswith(WORD_START + "(?:") and rx.pattern.endswith(_WORD_END)
+        tree = _any_after_a_gap(_inner(rx)) if twin is not None and words_only else None
+        known = _FAST[id(rx)] = (rx, tree or twin, tree is not None)
+    return known
+
+
+def reads_the_same_lowercased(text: str) -> bool:
+    """Whether IGNORECASE patterns match `text.lower()` where they match `text`."""
+    return text.isascii() or not _CASE_TRAPS.search(text)
+
+
+# What could see past the start of a word: a lookbehind, or the start of the text.
+_LOOKS_BEFORE = re.compile(r"\(\?<[=!]|\^|\\A")
+
+
+def _alternatives(pattern: str) -> tuple[list[str], str]:
+    """The top-level alternatives of a pattern's source, up to a ")" that closes a group
+    it is inside of, and what follows that ")": "a|b(?:c|d))?e" -> ["a", "b(?:c|d)"], "?e"."""
+    found, start, depth, in_class, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1  # the escaped character is no syntax
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += pattern.startswith("^", i + 1)
+            i += pattern.startswith("]", i + 1)  # "[]a]": a "]" first is a character
+        elif c == "(":
+            depth += 1
+        elif c == ")" and depth == 0:
+            return [*found, pattern[start:i]], pattern[i + 1 :]
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            found.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*found, pattern[start:]], ""
+
+
+def _by_first_letter(alternative: str) -> list[tuple[str, str]] | None:
+    """(first letter, the rest) for each way `alternative` can start, in the order the
+    engine tries them; None when it starts with something else than a letter or a
+    group of such alternatives, optional or not."""
+    head, after = alternative[:1], alternative[1:2]
+    if head.isascii() and head.islower() and after not in ("?", "*", "+", "{"):
+        return [(head, alternative[1:])]
+    if not alternative.startswith("(?:"):
+        return None
+    group, rest = _alternatives(alternative[3:])
+    if rest[:1] == "?" and rest[1:2] not in ("?", "+"):
+        # A greedy optional group is tried first, then skipped.
+        options = [option + rest[1:] for option in group] + [rest[1:]]
+    elif rest[:1] in ("?", "*", "+", "{"):
+        return None
+    else:
+        options = [option + rest for option in group]
+    starts = [_by_first_letter(option) for option in options]
+    return None if None in starts else [start for found in starts if found for start in found]
+
+
+def _first_letter_tree(kinds: dict[str, str]) -> re.Pattern[str] | None:
+    """One pattern for every kind's alternatives, grouped under their first letter.
+
+    At each position the engine then tests one letter per group instead of every
+    alternative, and within a letter tries the same alternatives in the same order:
+    the matches are the same. Each kind closes with an empty group named after it."""
+    tree: dict[str, dict[str, list[str]]] = {}
+    for kind, pattern in kinds.items():
+        if _LOOKS_BEFORE.search(pattern):
+            return None  # it could see the space put before the text
+        for alternative in _alternatives(pattern)[0]:
+            starts = _by_first_letter(alternative)
+            if starts is None:
+                return None
+            for letter, rest in starts:
+                tree.setdefault(letter, {}).setdefault(kind, []).append(rest)
+    branches = [
+        letter
+        + "(?:"
+        + "|".join(
+            f"(?:{'|'.join(rests)})(?![\\w-])(?P<{kind}_{letter}>)"
+            for kind, rests in by_kind.items()
+        )
+        + ")"
+        for letter, by_kind in tree.items()
+    ]
+    return re.compile(r"[^\w-](?:" + "|".join(branches) + ")")
+
+
+def _any_after_a_gap(pattern: str) -> re.Pattern[str] | None:
+    """`words(pattern)` for a yes-or-no search, opening on the gap before a word, with
+    its alternatives grouped by first letter (the order they are tried in then does not
+    matter); for a lowercased text after a space. None if `pattern` is no list of words."""
+    alternatives, rest = _alternatives(pattern)
+    if rest or _LOOKS_BEFORE.search(pattern):
+        return None  # "a)|(?:b" is not one group; a look before the word may see the space
+    tree: dict[str, list[str]] = {}
+    others = []
+    for alternative in alternatives:
+        starts = _by_first_letter(alternative)
+        if starts is None:
+            others.append(alternative)  # "\w+n't": tried at every gap
+        for letter, after in starts or []:
+            tree.setdefault(letter, []).append(after)
+    branches = [f"{letter}(?:{'|'.join(afters)})" for letter, afters in tree.items()] + others
+    return re.compile(r"[^\w-](?:" + "|".join(branches) + _WORD_END)
+
+
+def _inner(rx: re.Pattern[str]) -> str:
+    """What `words()` wrapped: the alternatives between the word boundaries."""
+    return rx.pattern.removeprefix(WORD_START + "(?:").removesuffix(_WORD_END)
+
+
+# The same matches as ANY_TRIGGER's, found from the character before a word (the engine
+# skips to one in C) and by first letter: run it on " " + the lowercased text. It takes
+# a third of the time. Should a trigger ever be written so that the tree cannot be
+# built, each kind is tried whole after the gap (60% of the time).
+AFTER_A_GAP = _first_letter_tree({kind: _inner(rx) for kind, rx in TRIGGERS.items()}) or re.compile(
+    r"[^\w-](?:"
+    + "|".join(f"(?:{_inner(rx)})(?![\\w-])(?P<{kind}_>)" for kind, rx in TRIGGERS.items())
+    + ")"
+)

@@ -77,37 +77,36 @@ class PhraseIndex:
     """Phrases by their first word, longest first, for a word-by-word scan."""
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self._by_first: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
 
     def add(self, phrase: str, label: str) -> None:
-        words = tuple(w.lower() for w in _WORD.findall(phrase) if w not in _BREAKS and w != ",")
+        words = [w.lower() for w in _WORD.findall(phrase) if w not in _BREAKS and w != ","]
         if words:
-            normal = tuple(_norm(w) for w in words)
+            normal = [_norm(w) for w in words]
             self._by_first[normal[0]].append((normal, label))
             self._by_first[normal[0]].sort(key=lambda item: -len(item[0]))
 
     def scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """Non-overlapping (first token, last token, label), longest match first."""
-        found = []
-        i = 0
-        while i < len(tokens):
-            match = self._match_at(text, tokens, i) if tokens[i].word in self._by_first else None
-            if match:
+        found: list[tuple[int, int, str]] = []
+        words = [token.word for token in tokens]
+        after = 0  # the first token not inside a phrase already found
+        # Only the tokens that start some phrase are tried: few words of a sentence do.
+        for i in [i for i, word in enumerate(words) if word in self._by_first]:
+            if i >= after and (match := self._match_at(text, tokens, words, i)):
                 found.append(match)
-                i = match[1] + 1
-            else:
-                i += 1
+                after = match[1] + 1
         return found
 
     def first_words(self) -> set[str]:
         return set(self._by_first)
 
-    def _match_at(self, text: str, tokens: list[Token], i: int) -> tuple[int, int, str] | None:
-        for words, label in self._by_first.get(tokens[i].word, ()):
-            last = i + len(words) - 1
-            if last >= len(tokens):
-                continue
-            if all(tokens[i + k].word == words[k] for k in range(1, len(words))) and all(
+    def _match_at(
+        self, text: str, tokens: list[Token], words: list[str], i: int
+    ) -> tuple[int, int, str] | None:
+        for phrase, label in self._by_first.get(words[i], ()):
+            last = i + len(phrase) - 1
+            if words[i : last + 1] == phrase and all(
                 _JOINER.fullmatch(text, tokens[j].end, tokens[j + 1].start) for j in range(i, last)
             ):
                 return (i, last, label)
@@ -133,7 +132,7 @@ class MentionFinder:
 
     def may_name_a_channel(self, text: str) -> bool:
         """A cheap test: does any word of the text start an alias or a topic?"""
-        return not self._first_words.isdisjoint(_norm(w.lower()) for w in _WORD.findall(text))
+        return not self._first_words.isdisjoint(token.word for token in tokenize(text))
 
     def topics(self, text: str) -> list[str]:
         """Channels whose topics the text touches, named as channels or not."""
@@ -177,7 +176,11 @@ def _through_noun(text: str, tokens: list[Token], hit: _Hit) -> _Hit:
 
 @lru_cache(maxsize=64)
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), _norm(m.group().lower())) for m in _WORD.finditer(text)]
+    return [
+        Token(m.start(), m.end(), _norm(word) if "'" in word or "’" in word else word)
+        for m in _WORD.finditer(text)
+        if (word := m.group().lower())
+    ]
 
 
 def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hit]:

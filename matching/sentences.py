@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 # Words that end with a period without ending the sentence.
@@ -84,6 +85,7 @@ _STARTER = re.compile(
 _LINE_BREAK = re.compile(r"\n\s*")
 _PARAGRAPH_END = frozenset('.!?:"”’)]')
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+$")
+_LETTERS_AND_PERIODS = string.ascii_letters + "."
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
             ends = before[-1] in _PARAGRAPH_END and not (
                 before[-1] == "." and _is_abbreviation(text, start, start + len(before))
             )
-            if ends or line < 50:
+            # A short line is a heading only if the next line is much longer or is no
+            # prose: a hard wrap of text with wide spaces makes short lines too.
+            following = text[match.end() :].split("\n", 1)[0].rstrip()
+            heading = line < 50 and (len(following) >= 1.5 * line or not following[:1].isalpha())
+            if ends or heading:
                 spans.append((start, match.start()))
                 start = match.end()
     spans.append((start, len(text)))
@@ -132,7 +138,10 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, start: int, stop: int) -> bool:
     """Whether the period closing `text[start:stop]` belongs to an abbreviation."""
     stripped = text[max(start, stop - 40) : stop].rstrip("\"'”’)]")
-    match = _LAST_WORD.search(stripped)
+    # The word can only start in the run of letters and periods that ends the text:
+    # searching from there finds the same match without trying every position before.
+    run = stripped.rstrip(_LETTERS_AND_PERIODS)
+    match = _LAST_WORD.search(stripped, len(run) if stripped.endswith(".") else 0)
     if not match:
         return False
     word = match.group(1).lower()

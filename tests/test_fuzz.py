@@ -180,6 +180,22 @@ def wrapped(passage_id: str, width: int) -> tuple[dict, str]:
 @example(wrapped("dev-0055", 72))
 @example(wrapped("dvx-0108", 79))
 @example((passage("dvh-0044"), passage("dvh-0044")["text"].replace("'", "’")))
+# Wide spaces hard-wrapped make short lines that are no headings.
+@example(
+    (
+        passage("dvx-0004"),
+        textwrap.fill(passage("dvx-0004")["text"].replace(" ", " \t"), 60, break_on_hyphens=False),
+    )
+)
+# Cue patterns that name proper nouns are case-sensitive; their small words must not be.
+@example((passage("dvp-0194"), passage("dvp-0194")["text"].title()))
+@example(
+    (
+        passage("dvq-0074"),
+        passage("dvq-0074")["text"].replace("cooperation between", "COOPERATION BETWEEN"),
+    )
+)
+@example((passage("dvp-0049"), passage("dvp-0049")["text"].replace(" and ", " AND ")))
 def test_detection_is_stable_under_whitespace_quotes_and_case(case: tuple[dict, str]) -> None:
     passage, text = case
     assert events(text, published(passage)) == events(passage["text"], published(passage))

@@ -315,6 +315,191 @@ def test_sentences_survive_abbreviations_and_initials() -> None:
             "The establishment of the economic working group last year has not ended disputes over subsidies.",
             {("economic_financial", "resumed")},
         ),
+        (  # a regular channel back after a gap of years is news, not routine
+            "The annual human rights consultations reconvened in Geneva after a six-year gap.",
+            {("human_rights", "resumed")},
+        ),
+        (  # "regular" describing what was restored is not a round on the calendar
+            "The defense chiefs agreed to restore regular military talks.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # the suspension a "first since" counts from is its background
+            "The fentanyl working group met on Monday, the first session since the 2025 suspension.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # "its first since" as well as "the first since"
+            "The MMCA talks met in Guam, their first since Beijing cancelled them in 2022.",
+            {("mmca", "resumed")},
+        ),
+        (  # "the first time … suspended since" measures a suspension, it is no resumption
+            "Beijing froze the climate talks last week, the first time they had been suspended since 2022.",
+            {("climate", "suspended")},
+        ),
+        (  # a gap dated from a year
+            "The monthly theater commander calls resumed, silent since 2022.",
+            {("theater_commanders", "resumed")},
+        ),
+        (  # a suspension named beside a regular meeting
+            "The quarterly climate talks were restored after Beijing had frozen them.",
+            {("climate", "resumed")},
+        ),
+        (  # a "when" clause in the past tells a story, not a habit
+            "When the envoys met in Beijing, they restored the climate talks.",
+            {("climate", "resumed")},
+        ),
+        (  # … and so does a year in it
+            "China suspended the DPCT when tensions peaked in 2022.",
+            {("defense_policy_coordination", "suspended")},
+        ),
+        (  # a present "when" inside a relative clause tells what the channel is for
+            "Beijing restored the military hotline, which is used when ships meet at sea.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # "when it comes to" is no "when" clause
+            "When it comes to fentanyl, Beijing restored cooperation on counternarcotics in 2023.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # a forum named with the two leaders meeting there: their own channel
+            "At the G20 in Rio, the two presidents agreed to restart talks on fentanyl.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # … or named as the sidelines
+            "On the sidelines of APEC, officials restored talks on fentanyl.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # "had used to" is the verb "use", not a habit
+            "China cut off the MMCA talks, which the navies had used to avoid collisions.",
+            {("mmca", "suspended")},
+        ),
+        (  # an opening phrase of motive keeps its cues to itself
+            "Keen to avoid a scene, Beijing quietly restored the climate talks.",
+            {("climate", "resumed")},
+        ),
+        (  # … "not" included
+            "Not waiting for Washington, China suspended the arms control talks.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (  # … "despite" too
+            "Despite calls for restraint, Beijing froze the military talks.",
+            {("mil_mil", "suspended")},
+        ),
+        (  # … "without" too
+            "Without any notice, China halted fentanyl cooperation.",
+            {("counternarcotics", "suspended")},
+        ),
+        (  # a planned meeting named is not the clause's plan
+            "Beijing scrapped a planned MMCA meeting and froze the climate talks.",
+            {("mmca", "suspended"), ("climate", "suspended")},
+        ),
+        (  # … nor a meeting "scheduled for" a date
+            "China cancelled the DPCT round scheduled for May and froze the fentanyl talks.",
+            {("defense_policy_coordination", "suspended"), ("counternarcotics", "suspended")},
+        ),
+        (  # "for May": the month, not a modal
+            "Beijing cancelled the MMCA round set for May and halted the climate talks.",
+            {("mmca", "suspended"), ("climate", "suspended")},
+        ),
+        (  # "as planned" is how it happened, not a plan
+            "The climate talks went ahead as planned on Monday, the first since Beijing froze them.",
+            {("climate", "resumed")},
+        ),
+        (  # a decided list of countermeasures: base forms, but a decision
+            "Beijing decided on these steps: suspend the MMCA talks; cancel the DPCT.",
+            {("mmca", "suspended"), ("defense_policy_coordination", "suspended")},
+        ),
+        (  # one instance set against the habit just told
+            "Usually patient, Beijing this time suspended the climate talks.",
+            {("climate", "suspended")},
+        ),
+        (  # a habit bounded in the past, in an aside, is background
+            "The climate talks, held every year before 2022, have resumed.",
+            {("climate", "resumed")},
+        ),
+        (  # "the first time … in five years", with a long gap of words
+            "The envoys met in Geneva, the first time the two sides had held arms control talks in five years.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        (  # a forum where the two defense chiefs met: their own channel
+            "At the Shangri-La Dialogue, the two defense chiefs held talks for the first time since 2022.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # people named with titles are not another pair of countries
+            "The talks between Adm. Aquilino and Gen. Lin restored the theater-level channel.",
+            {("theater_commanders", "resumed")},
+        ),
+        (  # "lifting a freeze" is a resumption, not a suspension
+            "The fentanyl talks restarted in Beijing, lifting a months-long freeze.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # a named American and Chinese agreeing at a forum: their own channel
+            "At the G20 summit, Biden and his counterpart Xi Jinping agreed to resume climate work.",
+            {("climate", "resumed")},
+        ),
+        (  # a present tense with an event for its subject reports it
+            "The agreement restores the MMCA talks that Beijing froze in May.",
+            {("mmca", "resumed")},
+        ),
+        (  # the National Security Council is no forum of many
+            "A National Security Council official said talks on fentanyl had resumed.",
+            {("counternarcotics", "resumed")},
+        ),
+        (  # a second infinitive after "agreed to … and to" shares the agreement
+            "The envoys agreed to hold a summit on trade and to restore the climate talks.",
+            {("climate", "resumed")},
+        ),
+        (  # … with a noun between the first verb and its object
+            "Beijing agreed to establish a working group on fentanyl and to resume the DPCT.",
+            {("counternarcotics", "resumed"), ("defense_policy_coordination", "resumed")},
+        ),
+        (  # a verb after the mention with its own object is that object's
+            "Beijing restored a long-delayed round of the DPCT and suspended the climate talks.",
+            {("defense_policy_coordination", "resumed"), ("climate", "suspended")},
+        ),
+        (  # a reduced relative after the object of an earlier verb is background
+            "The envoys revived the MMCA talks frozen since 2022.",
+            {("mmca", "resumed")},
+        ),
+        (  # an opening phrase's change does not make the main verb background
+            "After a two-year suspension, the MMCA talks resumed.",
+            {("mmca", "resumed")},
+        ),
+        (  # "after the 2022 suspension": the older change told after the news is background
+            "The MMCA talks resumed on Monday after the 2022 suspension.",
+            {("mmca", "resumed")},
+        ),
+        (  # … but a restoration told first, with a change after it, is not ("since the …")
+            "Since the restoration of the climate talks, Beijing has cut off the MMCA talks.",
+            {("climate", "resumed"), ("mmca", "suspended")},
+        ),
+        (  # "the first in-person meeting of its kind in years"
+            "The MMCA delegates met in Hawaii, the first in-person meeting of its kind in years.",
+            {("mmca", "resumed")},
+        ),
+        (  # what a change failed to do does not deny the change
+            "The resumption of military talks has not stopped the unsafe intercepts.",
+            {("mil_mil", "resumed")},
+        ),
+        (  # "both" before a change verb is an anaphor
+            "China cut off the DPCT and the MMCA talks in 2021. Both resumed in 2023.",
+            {
+                ("defense_policy_coordination", "suspended"),
+                ("mmca", "suspended"),
+                ("defense_policy_coordination", "resumed"),
+                ("mmca", "resumed"),
+            },
+        ),
+        (  # a pronoun before a passive change is the channel, object or not
+            "Beijing froze the climate talks in 2022. It was revived a year later.",
+            {("climate", "suspended"), ("climate", "resumed")},
+        ),
+        (  # "have since been revived": "since" is an adverb here, not background
+            "The climate talks were frozen in August; they have since been revived.",
+            {("climate", "resumed")},
+        ),
+        (  # "talking" joins a topic to make a channel
+            "The two militaries are talking again.",
+            {("mil_mil", "resumed")},
+        ),
     ],
 )
 def test_reported_changes_fire(
@@ -481,6 +666,135 @@ def test_reported_changes_fire(
         "The climate working group resumed its deliberations on Tuesday.",  # their deliberations
         "Every new crisis brings a suspension of the climate talks.",  # every new crisis
         "The UK restored its climate dialogue with China.",  # UK
+        "The MMCA talks reconvened after a brief recess.",  # recess
+        "Fentanyl talks restarted after the adjournment was lifted.",  # adjournment
+        "The arms control consultations resumed after a tea break.",  # tea break
+        "The economic working group reconvened after the New Year break.",  # New Year break
+        "Climate talks restarted after the opening ceremony.",  # opening ceremony
+        "The DPCT resumed in the morning session.",  # morning session
+        "The climate talks resumed for a last day of sessions.",  # last day of
+        "The MMCA talks went into a second day and resumed at noon.",  # into a second day
+        "The DPCT opened on Monday; on its first day they resumed twice.",  # its first day
+        "The climate talks resumed where they had left off.",  # left off
+        "The economic talks restarted within the hour.",  # within the hour
+        "Law enforcement officials resumed work at the ministry.",  # resumed work
+        "The climate working group resumed its technical discussions.",  # its … discussions
+        "The theater-level talks reconvened for their regular monthly call.",  # their regular … call
+        "The climate working group reconvened on Tuesday in its quarterly format.",  # quarterly
+        "The MMCA talks resumed on schedule.",  # on schedule
+        "The 21st round of the arms control consultations reconvened.",  # 21st round
+        "Beijing restores the climate talks when it suits it.",  # present "when"
+        "China cuts off the military channels when Washington sells arms to Taiwan.",  # when + present
+        "Military talks have seldom been suspended for long.",  # seldom
+        "Military talks have rarely been restored quickly.",  # rarely
+        "The fentanyl talks have been cut off and on for years.",  # on and off
+        "In a crisis, Beijing suspends the military hotline.",  # in a crisis
+        "The DPCT survived some crises and was frozen in others.",  # in others
+        "China freezes climate talks as readily as it imposes sanctions.",  # as readily as
+        "Beijing reaches for the cancellation of military talks.",  # reach for
+        "Suspending the MMCA talks is what Beijing does.",  # is what … does
+        "The P-5 climate talks resumed in Paris.",  # P5
+        "The UNFCCC talks on climate resumed in Bonn.",  # UNFCCC
+        "The Major Economies Forum restarted its climate work.",  # Major Economies Forum
+        "The Asia-Pacific Economic Cooperation forum resumed in Lima.",  # APEC spelled out
+        "The nuclear-weapon states resumed their arms control work.",  # nuclear-weapon states
+        "The trilateral talks on fentanyl resumed.",  # trilateral
+        "A Track II dialogue on arms control resumed in Honolulu.",  # Track II
+        "Climate work among American, Chinese, Indian and Korean officials resumed.",  # among A, B and C
+        "The G20 met in Bali; climate work there was suspended overnight.",  # a forum anywhere in the sentence
+        "Officials are discussing the revival of the climate talks.",  # discussing the
+        "Diplomats floated a restart of the MMCA talks.",  # floated a
+        "The Pentagon is lobbying for the reopening of the DPCT.",  # lobbying for
+        "Treasury is counting on a restoration of the economic dialogue.",  # counting on
+        "Officials are banking on the resumption of the fentanyl talks.",  # banking on
+        "Both sides see merit in restoring the military talks.",  # merit in
+        "Reviving the climate talks is on the agenda.",  # on the agenda
+        "Restoring fentanyl cooperation is on the table.",  # on the table
+        "There is no basis to say Beijing halted the fentanyl talks.",  # no basis
+        "Claims that China had suspended the climate talks were unfounded.",  # were unfounded
+        "The MMCA suspension never materialized.",  # never + verb, after a noun trigger
+        "A cancellation of the climate talks is possible.",  # possible
+        "The suspension of the military talks is conceivable.",  # conceivable
+        "Restoring the DPCT is plausible.",  # plausible
+        "The rumored suspension of the climate talks worried investors.",  # rumored
+        "The alleged cancellation of the MMCA talks drew protests.",  # alleged
+        "The purported freeze of the fentanyl talks was denied.",  # purported
+        "The climate talks, the first since 2022, are planned for May.",  # "the first since": a noun phrase
+        "Resumed climate talks are expected in May.",  # an opening participle: a noun phrase
+        "China suspended economic talks with Lithuania.",  # Lithuania
+        "Beijing and Canberra restored their economic dialogue.",  # China and another
+        "Chinese and Brazilian officials launched climate talks.",  # Chinese and X officials
+        "The climate working group met for the sixth time since its establishment.",  # since its
+        "Military talks are what China suspends in a standoff.",  # in a standoff
+        "The climate talks are frozen after every arms sale.",  # every … sale
+        "The DPCT has a way of being cancelled.",  # a way of
+        "The MMCA talks are prone to being suspended.",  # prone to
+        "The fentanyl talks are vulnerable to being frozen.",  # vulnerable to
+        "Cancelling military talks is China's standard response.",  # standard response
+        "A freeze of the climate talks costs Beijing nothing.",  # an indefinite change as subject
+        "The climate talks reconvened after a brief pause.",  # brief pause
+        "The MMCA talks resumed after a pause for consultations.",  # pause for
+        "The DPCT restarted after the delegations broke for dinner.",  # broke for
+        "The fentanyl talks broke off and restarted two hours later.",  # hours later
+        "The climate talks were suspended for the night.",  # for the night (the trigger is no gap)
+        "The MMCA talks resumed after the opening statements.",  # opening statements
+        "The arms control talks resumed following the plenary.",  # following the plenary
+        "The DPCT resumed in breakout groups.",  # breakout
+        "The economic working group resumed over a working lunch.",  # over lunch
+        "The MMCA talks reconvened on the second afternoon.",  # second afternoon
+        "The climate talks reconvened for the third session of the year.",  # third session of the year
+        "At the Shangri-La Dialogue, the defense ministers' talks resumed.",  # Shangri-La
+        "The ARF meeting on maritime security resumed.",  # ARF
+        "The inter-sessional meeting on maritime security was revived.",  # inter-sessional
+        "The ADMM-Plus working group on maritime security restarted.",  # ADMM-Plus
+        "Climate work among the major emitters resumed.",  # major emitters
+        "Maritime safety talks among 27 delegations resumed.",  # 27 delegations
+        "The United Kingdom restored its economic dialogue with China.",  # United Kingdom
+        "Cooperation on fentanyl between China and the Gulf states resumed.",  # China and the X
+        "Law enforcement cooperation between Hong Kong and Macau was suspended.",  # between X and Y
+        "There has been no thaw in the climate talks.",  # "no" before a bare noun trigger
+        "The PLA cuts off military talks to signal anger.",  # present tense in a sentence: a habit
+        "Climate talks among the major emitters resumed.",  # the forum's members after an alias
+        "The MMCA talks reconvened for another round.",  # another round
+        "The climate talks resumed for a fifth session.",  # fifth session
+        "The leaders agreed to step up efforts to get the climate talks running again.",  # an aim agreed
+        "The MMCA talks stalled. Beijing said it was cancelling two defense meetings.",  # "it" acts
+        "The DPCT met for the third time since the talks were restored.",  # third time since
+        "The climate call paused briefly and then resumed.",  # paused briefly
+        "The MMCA video call resumed after a technical fault.",  # technical fault
+        "The climate working group resumed its session in Tianjin.",  # one sitting, not the channel
+        "MMCA delegates resumed their meeting after a tour of the ship.",  # their meeting
+        "The DPCT's working sessions restarted in the afternoon.",  # working sessions
+        "The fentanyl working group reconvened to continue drafting a protocol.",  # to continue
+        "The economic working group reconvened, continuing its regular review.",  # continuing its
+        "The law enforcement dialogue lives and dies with the politics, resuming and lapsing.",  # lives and dies
+        "The climate talks resume in warm spells.",  # in warm spells
+        "The MMCA talks resumed after the national day holiday.",  # after the … holiday
+        "The climate working group reconvened for its autumn session.",  # autumn session
+        "The arms control talks, held twice a year, resumed in Geneva.",  # twice a year (no gap)
+        "The DPCT resumed for a new round in Beijing.",  # new round
+        "The fentanyl talks resumed as normal.",  # as normal
+        "The MMCA talks, held every six months, resumed in Qingdao.",  # every six months (no gap)
+        "The climate working group reconvened for its yearly review.",  # yearly
+        "China treats the suspension of climate talks as a signal.",  # as a signal
+        "China sees the suspension of military talks as a legitimate form of protest.",  # as a … form
+        "Historically, the MMCA talks have been cancelled by Beijing.",  # historically
+        "The DPCT is suspended one year in three.",  # one year in three
+        "In past crises, Beijing cut off the military hotline.",  # in past crises
+        "Each suspension of the climate talks has lasted longer.",  # each suspension
+        "Experience shows that the restoration of the MMCA talks took months.",  # experience shows
+        "The record says it: the climate talks get frozen over Taiwan.",  # the record says
+        "Despite the thaw, the human rights dialogue has not been revived.",  # the subject's own verb
+        "After Thursday's session, the climate working group resumed on Friday.",  # after … session
+        "Beijing is open to a resumption of military talks.",  # open to
+        "Beijing signaled openness about the restoration of the DPCT.",  # openness
+        "Beijing expressed readiness about the restoration of the DPCT.",  # readiness
+        "Arms control talks among the nuclear powers resumed.",  # nuclear powers
+        "The climate talks were suspended as the U.S., China and the EU argued.",  # three parties
+        "Beijing values the climate talks. The six-party talks were later revived.",  # a forum is no anaphor
+        "Talks on nonproliferation at the Group of 20 resumed.",  # Group of 20
+        "The General Assembly restarted its climate work.",  # General Assembly
+        "The Security Council resumed consultations on nonproliferation.",  # Security Council
     ],
 )
 def test_non_events_stay_quiet(detector: Detector, text: str) -> None:
@@ -596,3 +910,87 @@ def test_articles_are_tagged_with_the_issues_they_touch() -> None:
     assert tags["taiwan"].per_thousand_words > tags["trade_technology"].per_thousand_words
     assert "human_rights" not in tags
     assert [t.issue for t in tagger.tag(text, minimum=3)] == ["taiwan"]
+
+
+def test_lowercased_text_reads_as_ignorecase_does_but_for_the_case_traps() -> None:
+    """`lexicon.found` reads text lowercased with a pattern's case-sensitive twin. That
+    agrees with IGNORECASE for every code point but the traps, which take the slow path."""
+    import re
+    import string
+
+    from matching import lexicon as lx
+
+    traps = set(lx._CASE_TRAPS.pattern[1:-1])
+    chars = "".join(
+        chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and chr(c) not in traps
+    )
+    lowered = "".join(c.lower() for c in chars)
+    assert len(lowered) == len(chars)  # one character each: offsets hold
+    for letter in string.ascii_lowercase:
+        at = [m.start() for m in re.finditer(letter, chars, re.IGNORECASE)]
+        assert at == [m.start() for m in re.finditer(letter, lowered)], letter
+    for cls in (r"\w", r"\s", r"\d", r"[\w-]"):
+        assert [m.start() for m in re.finditer(cls, chars)] == [
+            m.start() for m in re.finditer(cls, lowered)
+        ], cls
+    changed = [low for c, low in zip(chars, lowered, strict=True) if c != low]
+    assert not any(low.isascii() and not low.isalpha() for low in changed)  # "." stays "."
+    # And the traps themselves are read as IGNORECASE reads them.
+    this = lx.words("this|is")
+    assert lx.found(this, "THIS") and lx.found(this, "thiſ") and lx.found(this, "İS")
+    assert not lx.found(this, "thus")
+
+
+def test_the_fast_trigger_scan_finds_what_the_plain_pattern_finds() -> None:
+    """`AFTER_A_GAP` (by first letter, from the gap before a word) against `ANY_TRIGGER`
+    on every labelled passage, run together as one text, and on words run together."""
+    import json
+    from pathlib import Path
+
+    from matching import lexicon as lx
+    from matching.detector import _scan_triggers
+
+    corpus = Path(__file__).parent / "data" / "corpus"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("dev.jsonl", "test.jsonl", "test2.jsonl")
+        for line in (corpus / name).read_text().splitlines()
+        if line.strip()
+    ]
+    for text in (
+        "\n".join(texts).lower(),
+        "suspended-resumed,cut off:back on track the first since",
+    ):
+        expected = [(m.lastgroup, m.start(), m.end()) for m in lx.ANY_TRIGGER.finditer(text)]
+        assert _scan_triggers(text) == expected
+    assert len(expected) == 3
+    # Alternatives are taken apart in the order the engine tries them ...
+    assert lx._by_first_letter(r"(?:for\s+)?the\s+first") == [
+        ("f", r"or\s+the\s+first"),
+        ("t", r"he\s+first"),
+    ]
+    # ... and a pattern that cannot be taken apart so keeps the plain scan.
+    assert lx._by_first_letter(r"\w+") is None
+    assert lx._first_letter_tree({"suspended": r"halt|[a-z]+ed"}) is None
+
+
+def test_found_answers_as_a_plain_search_does() -> None:
+    """`lexicon.found` reads lowercase and by first letter; on the dev passages, whole
+    and in pieces, it answers as `rx.search` does for every cue list."""
+    import json
+    from pathlib import Path
+
+    from matching import lexicon as lx
+
+    lines = (Path(__file__).parent / "data" / "corpus" / "dev.jsonl").read_text().splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()][:300]
+    texts += ["Would-be talks", "talks would", "Unlikely", "ſhould", "MAY 5", "may"]
+    patterns = [*lx.BLOCKERS.values(), lx.ROUTINE, lx.OTHER_COUNTRY, lx.AGREED, lx.PRESUPPOSING]
+    for rx in patterns:
+        for text in texts:
+            third = len(text) // 3
+            for start, end in ((0, len(text)), (third, 2 * third), (0, third), (third, len(text))):
+                assert lx.found(rx, text, start, end) == bool(rx.search(text, start, end)), (
+                    rx.pattern[:30],
+                    text[start:end],
+                )
