@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/orchestration.py                # 200 feeds, 2 rounds
     .venv/bin/python benchmarks/orchestration.py --feeds 50 --rounds 1
     .venv/bin/python benchmarks/orchestration.py --rounds 1 --dask-workers 1 2
+    .venv/bin/python benchmarks/orchestration.py --server       # against `prefect server start`
 
 The feed farm of benchmarks/poll_farm.py serves full-text feeds (20 entries each, the
 article in content:encoded, one in ten reporting a suspension) from 50 loopback hosts,
@@ -11,11 +12,17 @@ its own: a first cycle (empty SQLite database: every feed polled, every entry st
 every article detected and folded) and the cycle after it, when nothing changed (every
 feed answers 304), which is what a deployment runs most of the time.
 
-- flow: `monitor_cycle`, the flow `channelwatch run` starts, against Prefect's local
-  API (started, and warmed up by one small flow run, before timing): its task runs,
-  logs, four artifacts and events all included;
+- flow: `monitor_cycle`, the flow `channelwatch run` starts, with its task runs, logs
+  (at Prefect's default level, INFO, as in production; only the console is quieted),
+  four artifacts and events all included;
 - plain: the same stages (each task's `.fn`) called in the same order, with no Prefect
   run at all.
+
+The flow runs against Prefect's temporary local API (started, and warmed up by one
+small flow run, before timing), or with `--server` against a `prefect server start`
+process of its own on PostgreSQL, as docker-compose runs it: a fresh database on the
+server at 127.0.0.1:5432 (CHANNELWATCH_BENCH_PG), dropped afterwards. Either way the
+API shares this machine's cores with the cycle.
 
 With `--dask-workers`, the flow's cycles are also timed with detection on a local Dask
 cluster (prefect-dask) of that many worker processes.
@@ -29,19 +36,25 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 # A private Prefect home, so the runs land neither in the user's database nor in the way.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="channelwatch-bench-prefect-"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # the API gets INFO
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
 import yaml  # noqa: E402
 from prefect import flow  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -62,6 +75,10 @@ from flows.monitor import (  # noqa: E402
 from flows.report import CycleReport  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+PG_DSN = os.environ.get(
+    "CHANNELWATCH_BENCH_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
+)
+SERVER_PORT = 4299
 
 
 def plain_cycle(config_path: str) -> tuple[CycleReport, dict[str, float]]:
@@ -148,7 +165,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="then time the flow's first cycle with detection on a local Dask cluster of N workers",
     )
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="run the flow against a `prefect server start` process on PostgreSQL",
+    )
     args = parser.parse_args(argv)
+    if args.server:
+        with prefect_server() as api_url:
+            rest = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--server"]
+            env = {**os.environ, "PREFECT_API_URL": api_url}
+            return subprocess.call([sys.executable, "-u", __file__, *rest], env=env)
+    api = os.environ.get("PREFECT_API_URL") or "Prefect's temporary local API"
+    print(f"API: {api}")
     print(
         f"farm: {args.feeds} full-text feeds x 20 entries on {len(HOSTS)} loopback hosts, "
         f"+{LATENCY * 1000:.0f} ms per response; {os.cpu_count()} CPUs"
@@ -177,6 +206,47 @@ def main(argv: list[str] | None = None) -> int:
             f"(range {min(ratios):.1%} to {max(ratios):.1%}); target at most 25%"
         )
     return 0
+
+
+@contextmanager
+def prefect_server() -> Iterator[str]:
+    """A `prefect server start` process on a fresh PostgreSQL database; yields its API URL."""
+    database = f"cw_bench_prefect_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    info = psycopg.conninfo.conninfo_to_dict(PG_DSN)
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": (
+            f"postgresql+asyncpg://{info['user']}@{info['host']}:{info['port']}/{database}"
+        ),
+        "PREFECT_HOME": tempfile.mkdtemp(prefix="channelwatch-bench-server-"),
+    }
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    command = [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(SERVER_PORT)]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{SERVER_PORT}/api"
+    try:
+        deadline = time.monotonic() + 180
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"`prefect server start` did not come up at {url}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        with psycopg.connect(PG_DSN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 if __name__ == "__main__":

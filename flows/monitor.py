@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from prefect import Task, flow, get_client, get_run_logger, serve, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import (
     ConcurrencyLimitConfig,
@@ -28,7 +28,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed, Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect.utilities.annotations import unmapped
+from prefect.utilities.annotations import quote, unmapped
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -194,10 +194,13 @@ def detect_articles(
     """Detect every stored, undetected article in batches (in parallel on the flow's
     task runner), then fold the events in article order."""
     articles = unread_articles(engine)
+    if not articles:  # the usual cycle: no task runs for nothing to read
+        return CycleReport()
     batches = [articles[i : i + DETECT_BATCH] for i in range(0, len(articles), DETECT_BATCH)]
+    # Not quote(config) here: prefect-dask hands a quoted parameter to its worker as a bare tuple.
     futures = detect_batch.map(unmapped(config), batches)
     readings = [reading for future in futures for reading in future.result()]
-    return fold_readings(engine, config, routing, readings, baseline)
+    return fold_readings(engine, quote(config), routing, quote(readings), baseline)
 
 
 def unread_articles(engine: Engine) -> list[storage.Article]:
@@ -250,31 +253,47 @@ def _run_name() -> str:
     task_runner=task_runner(Scale()),  # a deployment from prefect.yaml runs on threads
     log_prints=False,
 )
-def monitor_cycle(
+async def monitor_cycle(
     config_path: str | None = None, baseline: bool = False, since: date | None = None
 ) -> State:
     """One monitoring cycle. Fails (visibly, in the UI) only when every source failed;
-    is cancelled, having done nothing, when another cycle is running on the database."""
+    is cancelled, having done nothing, when another cycle is running on the database.
+
+    The cycle is plain blocking code, run in a thread. The flow is async for two things
+    Prefect's API does: the four artifacts go out at once, not one after another, and
+    the run ends without waiting for Prefect 3.8's heartbeat thread, which sleeps in
+    one-second steps (a sync flow run waits half a second on average for it to wake).
+    """
     logger = get_run_logger()
-    now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
-    settings = Settings()
-    config = load_config(config_path or settings.config)
-    engine = storage.open_database(settings.db_url)
+    config = load_config(config_path or Settings().config)
     try:
-        with storage.cycle_lock(engine):
-            report = _cycle(engine, config, settings, baseline, since, now)
+        report, board = await asyncio.to_thread(_hold_and_run, config, baseline, since)
     except storage.CycleRunning as busy:
         logger.warning(f"skipped: {busy}")
         return Cancelled(message=f"skipped: {busy}")
-    finally:
-        engine.dispose()
+    await _publish(report, board)
     _log(logger, report, baseline)
     _emit_transitions(report, config)
     if report.every_source_failing:
         return Failed(
             message=f"every source failed ({len(report.sources)} sources failing): {report.summary()}"
         )
-    return Completed(message=report.summary(), data=report)
+    return Completed(message=report.summary())
+
+
+def _hold_and_run(config: Config, baseline: bool, since: date | None) -> tuple[CycleReport, str]:
+    """The cycle, while it holds the database; its report and the channel board after it."""
+    now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
+    settings = Settings()
+    engine = storage.open_database(settings.db_url)
+    try:
+        with storage.cycle_lock(engine):
+            report = _cycle(engine, config, settings, baseline, since, now)
+            with Session(engine) as session:
+                board = storage.channel_board(session, [c.id for c in config.channels])
+    finally:
+        engine.dispose()
+    return report, board_markdown(board, {c.id: c.name for c in config.channels})
 
 
 def _cycle(
@@ -285,17 +304,19 @@ def _cycle(
     since: date | None,
     now: datetime,
 ) -> CycleReport:
-    """Collect, detect, deliver and publish, while this cycle holds the database."""
+    """Collect, detect and deliver, then write the Atom feed of alerts."""
     routing = plan_routes(config, settings)
     for line in routing.inactive:
         get_run_logger().info(line)
     with feeds.make_client() as client:
         senders = Senders.from_settings(settings, client)
         routes = [route.name for route in routing.live]
-        collected = collect_sources(engine, config, routes, since, now)
+        # quote(): Prefect would otherwise walk each of these parameters, down to every
+        # source and article, looking for futures to wait on, at every task call.
+        collected = collect_sources(engine, quote(config), routes, since, now)
         report = detect_articles(engine, config, routing, baseline)
         report.sources, report.health = collected.sources, collected.health
-        report.deliveries = deliver_alerts(engine, config, routing, senders)
+        report.deliveries = deliver_alerts(engine, quote(config), routing, senders)
     with Session(engine) as session:
         report.given_up = [
             DeliveryReport(a.route, describe_alert(a), False, a.last_error, "given up")
@@ -307,7 +328,6 @@ def _cycle(
             get_run_logger().warning(
                 f"the Atom file {config.alerts.atom_file} was not written: {exc}"
             )
-    _publish(engine, config, report)
     return report
 
 
@@ -331,28 +351,31 @@ def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[n
     logger.info(report.summary())
 
 
-def _publish(engine: Engine, config: Config, report: CycleReport) -> None:
-    """The run's artifacts. Each has a stable key, so the UI shows its history across
-    runs; each is published every run, even empty, so the latest version is never stale."""
-    create_table_artifact(
-        key="cycle-sources", table=report.source_rows(), description=report.summary()
-    )
-    create_table_artifact(
-        key="cycle-events",
-        table=report.event_rows(),
-        description=f"{len(report.events)} events found in {report.articles} new articles",
-    )
+async def _publish(report: CycleReport, board: str) -> None:
+    """The run's artifacts, sent together. Each has a stable key, so the UI shows its
+    history across runs; each is published every run, even empty, so the latest
+    version is never stale."""
     failed = sum(not d.delivered for d in report.deliveries)
-    create_table_artifact(
-        key="cycle-alerts",
-        table=[asdict(d) for d in report.deliveries + report.given_up],
-        description=f"{len(report.deliveries) - failed} alert messages delivered, {failed} not "
-        f"this cycle; {len(report.given_up)} alerts given up on (`channelwatch alerts retry`)",
+    await asyncio.gather(
+        acreate_table_artifact(
+            key="cycle-sources", table=report.source_rows(), description=report.summary()
+        ),
+        acreate_table_artifact(
+            key="cycle-events",
+            table=report.event_rows(),
+            description=f"{len(report.events)} events found in {report.articles} new articles",
+        ),
+        acreate_table_artifact(
+            key="cycle-alerts",
+            table=[asdict(d) for d in report.deliveries + report.given_up],
+            description=f"{len(report.deliveries) - failed} alert messages delivered, {failed} "
+            f"not this cycle; {len(report.given_up)} alerts given up on "
+            "(`channelwatch alerts retry`)",
+        ),
+        acreate_markdown_artifact(
+            key=BOARD_KEY, markdown=board, description="State of every channel"
+        ),
     )
-    with Session(engine) as session:
-        board = storage.channel_board(session, [c.id for c in config.channels])
-        markdown = board_markdown(board, {c.id: c.name for c in config.channels})
-    create_markdown_artifact(key=BOARD_KEY, markdown=markdown, description="State of every channel")
 
 
 def _emit_transitions(report: CycleReport, config: Config) -> None:
@@ -377,9 +400,8 @@ def run_cycle(config_path: str, baseline: bool = False, since: date | None = Non
     """Run one cycle on the configured task runner; return its final state (the CLI's
     entry point)."""
     runner = task_runner(load_config(config_path).scale)
-    return monitor_cycle.with_options(task_runner=runner)(
-        config_path, baseline, since, return_state=True
-    )
+    cycle = monitor_cycle.with_options(task_runner=runner)
+    return asyncio.run(cycle(config_path, baseline, since, return_state=True))
 
 
 def deployment(config_path: str, config: Config) -> RunnerDeployment:
