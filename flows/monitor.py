@@ -1,10 +1,10 @@
-"""The monitoring cycle as a Prefect flow: poll, fetch, detect, fold, alert, report.
+"""The monitoring cycle as a Prefect flow: poll, fetch, extract, detect, fold, alert, report.
 
 Each stage is a plain function in its own package; this module only wires them
 together. Tasks are coarse, so that Prefect's API is never the bottleneck: one
-collects from every source, one per batch of articles detects (on the configured
-task runner: threads, or a Dask cluster), one folds the events into states in
-article order, and one delivers the alerts.
+collects from every source, one per batch of articles extracts text and one per batch
+detects (both on the configured task runner: threads, or a Dask cluster), one folds
+the events into states in article order, and one delivers the alerts.
 """
 
 from __future__ import annotations
@@ -40,13 +40,14 @@ from alerts.history import publish_atom
 from channelwatch.config import Config, Scale, load_config
 from channelwatch.settings import Settings
 from flows.collect import Collected, collect
+from flows.extract import Read, ToRead, read, store, to_read
 from flows.report import CycleReport, TransitionReport, board_markdown
 from matching import Detector, Event
 from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
 EVENT_PREFIX = "channelwatch.channel"  # events channelwatch.channel.suspended / .resumed
-DETECT_BATCH = 250  # articles per detection task: coarse, so Prefect's API never limits it
+BATCH = 250  # articles per extraction or detection task: coarse, so Prefect's API never limits it
 POLLING_TAG = "channelwatch-polling"  # a tag concurrency limit on it caps polling across runs
 
 
@@ -160,6 +161,24 @@ def read_article(
     return reading.events, fold_article(session, article, reading, routes_for, baseline, policy)
 
 
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_batch(items: list[ToRead]) -> list[Read]:
+    """Extract the text of a batch of feed entries and pages. Pure and CPU-bound: on a
+    Dask task runner the batches of a cycle run on the cluster's workers at once."""
+    return read(items)
+
+
+def extract_articles(engine: Engine, collected: Collected, now: datetime) -> None:
+    """Extract every stored feed HTML and downloaded page in batches (in parallel on the
+    flow's task runner), then store the texts."""
+    items = to_read(engine, collected)
+    if not items:
+        return
+    batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+    futures = extract_batch.map(batches)
+    store(engine, [reading for future in futures for reading in future.result()], collected, now)
+
+
 @task(name="detect", cache_policy=NO_CACHE)
 def detect_batch(config: Config, articles: list[storage.Article]) -> list[Reading]:
     """Read a batch of articles. Pure and CPU-bound: on a Dask task runner the batches
@@ -196,7 +215,7 @@ def detect_articles(
     articles = unread_articles(engine)
     if not articles:  # the usual cycle: no task runs for nothing to read
         return CycleReport()
-    batches = [articles[i : i + DETECT_BATCH] for i in range(0, len(articles), DETECT_BATCH)]
+    batches = [articles[i : i + BATCH] for i in range(0, len(articles), BATCH)]
     # Not quote(config) here: prefect-dask hands a quoted parameter to its worker as a bare tuple.
     futures = detect_batch.map(unmapped(config), batches)
     readings = [reading for future in futures for reading in future.result()]
@@ -231,8 +250,9 @@ def deliver_alerts(
 
 
 def task_runner(scale: Scale) -> TaskRunner:
-    """The task runner `scale` in the config asks for. On Dask, detection batches run on
-    the cluster's workers; polling and folding stay in the cycle's process either way."""
+    """The task runner `scale` in the config asks for. On Dask, extraction and detection
+    batches run on the cluster's workers; polling, storing and folding stay in the
+    cycle's process either way."""
     if scale.task_runner == "dask":
         from prefect_dask import DaskTaskRunner  # only a Dask deployment pays its import
 
@@ -314,6 +334,7 @@ def _cycle(
         # quote(): Prefect would otherwise walk each of these parameters, down to every
         # source and article, looking for futures to wait on, at every task call.
         collected = collect_sources(engine, quote(config), routes, since, now)
+        extract_articles(engine, collected, now)
         report = detect_articles(engine, config, routing, baseline)
         report.sources, report.health = collected.sources, collected.health
         report.deliveries = deliver_alerts(engine, quote(config), routing, senders)

@@ -216,7 +216,7 @@ def test_a_team_can_prefect_deploy_the_cycle_to_a_work_pool(prefect_harness: str
     assert deployed.concurrency_options == served.concurrency_options
 
 
-def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
+def test_extraction_and_detection_run_on_a_dask_cluster_when_the_config_says_so(
     prefect_harness: str,
     workdir: Path,
     site: Site,
@@ -232,8 +232,13 @@ def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
         config.write_text(yaml.safe_dump(catalog))
         monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
         assert main(["run"]) == 0
-        # Only detection batches go through the task runner; the rest runs in the cycle.
-        assert cluster.scheduler.task_prefixes, "nothing ran on the Dask cluster"
+        # Extraction and detection batches ran on the cluster's worker process, and
+        # nothing else did: polling, storing and folding stay in the cycle's process.
+        ran = {
+            name: prefix.state_counts["memory"]
+            for name, prefix in cluster.scheduler.task_prefixes.items()
+        }
+        assert ran == {"extract_batch": 1, "detect_batch": 1}
     states = status(capsys)
     assert {c: r["state"] for c, r in states.items() if r["state"] != "unknown"} == {
         "climate": "suspended",
