@@ -10,8 +10,11 @@ the events into states in article order, and one delivers the alerts.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
+from typing import Protocol, TypeVar
 
 import httpx
 from prefect import Task, flow, get_client, get_run_logger, serve, task
@@ -28,7 +31,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed, Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote, unmapped
+from prefect.utilities.annotations import quote
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -48,7 +51,18 @@ from matching.issues import IssueTagger
 BOARD_KEY = "channel-board"
 EVENT_PREFIX = "channelwatch.channel"  # events channelwatch.channel.suspended / .resumed
 BATCH = 250  # articles per extraction or detection task: coarse, so Prefect's API never limits it
+# Source tags per task run. Prefect refuses an event with more than 100 related resources,
+# and each tag of a run is one, on every event of that run (with a few of its own).
+SOURCE_TAGS = 50
 POLLING_TAG = "channelwatch-polling"  # a tag concurrency limit on it caps polling across runs
+
+
+class _FromSource(Protocol):
+    @property
+    def source_id(self) -> str: ...
+
+
+Sourced = TypeVar("Sourced", bound=_FromSource)
 
 
 def _network_trouble(task: Task, task_run: TaskRun, state: State) -> bool:
@@ -172,11 +186,37 @@ def extract_articles(engine: Engine, collected: Collected, now: datetime) -> Non
     """Extract every stored feed HTML and downloaded page in batches (in parallel on the
     flow's task runner), then store the texts."""
     items = to_read(engine, collected)
-    if not items:
-        return
-    batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
-    futures = extract_batch.map(batches)
+    futures = [
+        extract_batch.with_options(tags=source_tags(batch)).submit(batch)
+        for batch in by_source(items)
+    ]
     store(engine, [reading for future in futures for reading in future.result()], collected, now)
+
+
+def by_source(items: Sequence[Sourced]) -> list[list[Sourced]]:
+    """The items in batches of at most BATCH that hold whole sources, at most SOURCE_TAGS
+    of them (a source with more than BATCH items gets batches of its own): so each
+    batch's task run can carry a tag for every source it reads."""
+    batches: list[list[Sourced]] = []
+    batch: list[Sourced] = []
+    for _, group in groupby(sorted(items, key=lambda item: item.source_id), lambda i: i.source_id):
+        whole = list(group)  # in their stored order still: the sort is stable
+        if batch and (len(batch) + len(whole) > BATCH or len(source_tags(batch)) == SOURCE_TAGS):
+            batches.append(batch)
+            batch = []
+        if len(whole) > BATCH:
+            chunks = [whole[i : i + BATCH] for i in range(0, len(whole), BATCH)]
+            batches += chunks[:-1]
+            batch = chunks[-1]
+        else:
+            batch += whole
+    return batches + [batch] if batch else batches
+
+
+def source_tags(batch: Sequence[Sourced]) -> list[str]:
+    """`source:<id>` for each source a batch reads: a task run's tags, by which the UI
+    finds every cycle that read a source's articles."""
+    return sorted({f"source:{item.source_id}" for item in batch})
 
 
 @task(name="detect", cache_policy=NO_CACHE)
@@ -215,10 +255,13 @@ def detect_articles(
     articles = unread_articles(engine)
     if not articles:  # the usual cycle: no task runs for nothing to read
         return CycleReport()
-    batches = [articles[i : i + BATCH] for i in range(0, len(articles), BATCH)]
     # Not quote(config) here: prefect-dask hands a quoted parameter to its worker as a bare tuple.
-    futures = detect_batch.map(unmapped(config), batches)
+    futures = [
+        detect_batch.with_options(tags=source_tags(batch)).submit(config, batch)
+        for batch in by_source(articles)
+    ]
     readings = [reading for future in futures for reading in future.result()]
+    readings.sort(key=lambda reading: reading.article_id)  # batches are by source
     return fold_readings(engine, quote(config), routing, quote(readings), baseline)
 
 
@@ -291,7 +334,7 @@ async def monitor_cycle(
     except storage.CycleRunning as busy:
         logger.warning(f"skipped: {busy}")
         return Cancelled(message=f"skipped: {busy}")
-    await _publish(report, board)
+    await asyncio.gather(_publish(report, board), _tag_failed_sources(report))
     _log(logger, report, baseline)
     _emit_transitions(report, config)
     if report.every_source_failing:
@@ -397,6 +440,21 @@ async def _publish(report: CycleReport, board: str) -> None:
             key=BOARD_KEY, markdown=board, description="State of every channel"
         ),
     )
+
+
+async def _tag_failed_sources(report: CycleReport) -> None:
+    """Tag the run `failed:<id>` for each source that failed in it, so that the UI's
+    filter on run tags finds a source's failures. A run in which more than SOURCE_TAGS
+    failed (more likely the network than the sources) is tagged `failed:many` instead;
+    its cycle-sources artifact names them."""
+    failed = sorted(source.source for source in report.sources if source.status == "failed")
+    if not failed:
+        return
+    names = [f"failed:{source}" for source in failed] if len(failed) <= SOURCE_TAGS else []
+    async with get_client() as client:
+        await client.update_flow_run(
+            flow_run.id, tags=[*flow_run.tags, *(names or ["failed:many"])]
+        )
 
 
 def _emit_transitions(report: CycleReport, config: Config) -> None:

@@ -248,6 +248,58 @@ def test_extraction_and_detection_run_on_a_dask_cluster_when_the_config_says_so(
     assert states["climate"]["evidence"]["sentence"] == SUSPENSION
 
 
+def test_a_user_finds_a_sources_cycles_by_tag_even_with_many_sources(
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """60 sources with news, and one failing. Prefect drops the events of a run with over
+    100 related resources, each tag being one (all 200 sources' tags on one task did
+    that): batches by source hold at most 50 sources, and every source is tagged."""
+    config = write_config(workdir, site.url("feed.xml"))
+    catalog = yaml.safe_load(config.read_text())
+    catalog["sources"] = [
+        {"id": f"s{n:02}", "name": f"Source {n}", "url": site.url(f"feed.xml?copy={n}")}
+        for n in range(60)
+    ] + [{"id": "gone", "name": "Gone", "url": site.url("no-such-feed.xml")}]
+    config.write_text(yaml.safe_dump(catalog))
+    monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
+    state = run_cycle(str(config))
+    assert state.is_completed(), state.message
+    run_id = state.state_details.flow_run_id
+    assert run_id is not None
+
+    with get_client(sync_client=True) as client:
+        assert "failed:gone" in client.read_flow_run(run_id).tags
+        assert not any(t.startswith("failed:s") for t in client.read_flow_run(run_id).tags)
+    runs = wait_for_task_runs(run_id, names=("extract", "detect"))
+    for name in ("extract", "detect"):
+        batches = [run for run in runs if run.name.startswith(name + "-")]
+        assert len(batches) == 2  # 60 sources of 4 articles: 50 sources, then 10
+        assert all(run.state and run.state.is_completed() for run in batches)
+        tagged = [{t for t in run.tags if t.startswith("source:")} for run in batches]
+        assert all(len(tags) <= 50 for tags in tagged)
+        assert set().union(*tagged) == {f"source:s{n:02}" for n in range(60)}
+
+
+def wait_for_task_runs(run_id: UUID, names: tuple[str, ...], timeout: float = 60) -> list:
+    """The run's task runs of those names, once the API has recorded them as finished
+    (task run states reach it as events, in the background)."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = [
+                run
+                for run in client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+                )
+                if run.name.split("-")[0] in names
+            ]
+            if all(r.state and r.state.is_final() for r in runs) and runs:
+                return runs
+            if time.monotonic() > deadline:
+                return runs
+            time.sleep(0.2)
+
+
 def test_only_the_network_task_retries_and_only_for_network_trouble() -> None:
     """A dropped connection is worth a retry of the collection; a bug is not."""
     should_retry = collect_sources.retry_condition_fn
