@@ -335,7 +335,7 @@ async def monitor_cycle(
         logger.warning(f"skipped: {busy}")
         return Cancelled(message=f"skipped: {busy}")
     await asyncio.gather(_publish(report, board), _tag_failed_sources(report))
-    _log(logger, report, baseline)
+    log_cycle(logger, report, baseline)
     _emit_transitions(report, config)
     if report.every_source_failing:
         return Failed(
@@ -395,9 +395,16 @@ def _cycle(
     return report
 
 
-def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
+def log_cycle(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
+    # A line for each source with news or trouble; the quiet ones are counted. At a
+    # thousand sources, a line each would be a thousand log records a cycle sent to
+    # Prefect's API to say nothing (the cycle-sources artifact has every source).
+    quiet = [source for source in report.sources if source.quiet]
     for source in report.sources:
-        (logger.warning if source.status == "failed" else logger.info)(source.line())
+        if not source.quiet:
+            (logger.warning if source.status == "failed" else logger.info)(source.line())
+    if quiet:
+        logger.info(f"{len(quiet)} sources without news: unchanged, or not due")
     for change in report.health:
         logger.warning(
             f"source {change.source_id}: {change.kind.replace('_', ' ')}: {change.detail}"

@@ -9,6 +9,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from uuid import UUID
 
 import httpx
@@ -33,8 +34,10 @@ from flows.monitor import (
     detect_batch,
     ensure_polling_limit,
     fold_readings,
+    log_cycle,
     run_cycle,
 )
+from flows.report import CycleReport, SourceReport
 from tests.servers import Gate, Site, WebhookReceiver
 from tests.test_cli import run_cli
 from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, status, write_config
@@ -352,3 +355,25 @@ def wait_for_deployment(name: str, config_path: str, timeout: float = 120) -> UU
                 return found.id
             time.sleep(0.2)
     raise AssertionError(f"{name} was not registered for {config_path}")
+
+
+def test_the_log_names_sources_with_news_or_trouble_and_counts_the_quiet_ones() -> None:
+    """At a thousand sources, a line each would send a thousand records a cycle to
+    Prefect's API, nearly all saying nothing."""
+    report = CycleReport(
+        sources=[SourceReport(f"q{n}", "unchanged", 304) for n in range(998)]
+        + [
+            SourceReport("rested", "waiting"),
+            SourceReport("news", "new", 200, entries=20, new=2),
+            SourceReport("same", "new", 200, entries=20),
+            SourceReport("odd", "new", 200, entries=20, problem="not well-formed"),
+            SourceReport("down", "failed", error="HTTP 503"),
+            SourceReport("backing", "waiting", errors=2, error="HTTP 503"),
+        ]
+    )
+    lines: list[str] = []
+    logger = SimpleNamespace(info=lines.append, warning=lines.append)
+    log_cycle(logger, report, baseline=False)
+    named = [line.split(":")[0] for line in lines if line.startswith("source ")]
+    assert named == ["source news", "source odd", "source down", "source backing"]
+    assert "1000 sources without news: unchanged, or not due" in lines
