@@ -94,7 +94,7 @@ def collect_sources(
     would put a thousand task runs a cycle on Prefect's API for no gain. Nor is it
     tagged per source: Prefect refuses events with more than 100 related resources,
     and every tag is one (measured: at 200 sources, its state events were dropped).
-    The per-source outcome is in the `cycle-sources` artifact instead.
+    The extraction and detection batches carry the source tags instead (`by_source`).
     """
     return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
 
