@@ -3,25 +3,33 @@
     .venv/bin/python benchmarks/orchestration.py                # 200 feeds, 2 rounds
     .venv/bin/python benchmarks/orchestration.py --feeds 50 --rounds 1
     .venv/bin/python benchmarks/orchestration.py --rounds 1 --dask-workers 1 2
+    .venv/bin/python benchmarks/orchestration.py --server       # against `prefect server start`
 
 The feed farm of benchmarks/poll_farm.py serves full-text feeds (20 entries each, the
 article in content:encoded, one in ten reporting a suspension) from 50 loopback hosts,
-with 50 ms added to every response. Each kind of run is timed twice on a database of
-its own: a first cycle (empty SQLite database: every feed polled, every entry stored,
-every article detected and folded) and the cycle after it, when nothing changed (every
-feed answers 304), which is what a deployment runs most of the time.
+with 50 ms added to every response. Each round times, for each kind of run on a
+database of its own, a first cycle (empty SQLite database: every feed polled, every
+entry stored, extracted, detected and folded) and then `--unchanged` cycles in which
+nothing changed (every feed answers 304), which is what a deployment runs most of the
+time. Plain and flow alternate cycle by cycle, so a load that comes and goes on a shared
+machine weighs on both alike.
 
-- flow: `monitor_cycle`, the flow `channelwatch run` starts, against Prefect's local
-  API (started, and warmed up by one small flow run, before timing): its task runs,
-  logs, four artifacts and events all included;
+- flow: `monitor_cycle`, the flow `channelwatch run` starts, with its task runs, logs
+  (at Prefect's default level, INFO, as in production; only the console is quieted),
+  four artifacts and events all included;
 - plain: the same stages (each task's `.fn`) called in the same order, with no Prefect
   run at all.
 
-With `--dask-workers`, the flow's cycles are also timed with detection on a local Dask
-cluster (prefect-dask) of that many worker processes.
+The flow runs against Prefect's temporary local API (started, and warmed up by one
+small flow run, before timing), or with `--server` against a `prefect server start`
+process of its own on PostgreSQL, as docker-compose runs it: a fresh database on the
+server at 127.0.0.1:5432 (CHANNELWATCH_BENCH_PG), dropped afterwards. Either way the
+API shares this machine's cores with the cycle.
 
-Rounds alternate plain and flow in one process, and the overhead of a round is
-(flow - plain) / flow, for each of the two cycles. The target is at most 25% at 200 feeds.
+With `--dask-workers`, the flow's first cycle is also timed with extraction and
+detection on a local Dask cluster (prefect-dask) of that many worker processes.
+
+The overhead of a pair is (flow - plain) / flow; the target is at most 25% at 200 feeds.
 """
 
 from __future__ import annotations
@@ -29,19 +37,25 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 # A private Prefect home, so the runs land neither in the user's database nor in the way.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="channelwatch-bench-prefect-"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # the API gets INFO
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
+import httpx  # noqa: E402
+import psycopg  # noqa: E402
 import yaml  # noqa: E402
 from prefect import flow  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -52,6 +66,7 @@ from alerts import Senders, plan_routes  # noqa: E402
 from benchmarks.poll_farm import HOSTS, LATENCY, Farm  # noqa: E402
 from channelwatch.config import load_config  # noqa: E402
 from channelwatch.settings import Settings  # noqa: E402
+from flows.extract import extract_in_process  # noqa: E402
 from flows.monitor import (  # noqa: E402
     collect_sources,
     deliver_alerts,
@@ -62,6 +77,10 @@ from flows.monitor import (  # noqa: E402
 from flows.report import CycleReport  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+PG_DSN = os.environ.get(
+    "CHANNELWATCH_BENCH_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
+)
+SERVER_PORT = 4299
 
 
 def plain_cycle(config_path: str) -> tuple[CycleReport, dict[str, float]]:
@@ -76,6 +95,8 @@ def plain_cycle(config_path: str) -> tuple[CycleReport, dict[str, float]]:
     with storage.cycle_lock(engine), feeds.make_client() as client:
         routes = [route.name for route in routing.live]
         collected = collect_sources.fn(engine, config, routes, None, now)
+        stages["extract"] = time.perf_counter()
+        extract_in_process(engine, collected, now)
         stages["detect"] = time.perf_counter()
         with Session(engine) as session:
             articles = storage.articles_to_detect(session)
@@ -129,11 +150,19 @@ def timed(kind: str, config_path: str) -> float:
     return seconds
 
 
-def two_cycles(kind: str, config_path: str, database: Path) -> tuple[float, float]:
-    """(first cycle, unchanged cycle) seconds, on a fresh database."""
+def use_database(database: Path) -> None:
+    """Point the next cycle at `database`; a new one is migrated first (untimed)."""
     os.environ["CHANNELWATCH_DB_URL"] = f"sqlite:///{database}"
-    storage.open_database(os.environ["CHANNELWATCH_DB_URL"]).dispose()  # migrations: untimed
-    return timed(kind, config_path), timed(kind, config_path)
+    if not database.exists():
+        storage.open_database(os.environ["CHANNELWATCH_DB_URL"]).dispose()
+
+
+def pair(config_path: str, plain_db: Path, flow_db: Path) -> tuple[float, float]:
+    """One cycle run plain, then the same cycle as a flow, each on its own database."""
+    use_database(plain_db)
+    plain = timed("plain", config_path)
+    use_database(flow_db)
+    return plain, timed("flow", config_path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,14 +170,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
+        "--unchanged", type=int, default=5, help="unchanged cycles timed after each first cycle"
+    )
+    parser.add_argument(
         "--dask-workers",
         type=int,
         nargs="*",
         default=[],
         metavar="N",
-        help="then time the flow's first cycle with detection on a local Dask cluster of N workers",
+        help="then time the flow's first cycle with extraction and detection on a local "
+        "Dask cluster of N workers",
+    )
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="run the flow against a `prefect server start` process on PostgreSQL",
     )
     args = parser.parse_args(argv)
+    if args.server:
+        with prefect_server() as api_url:
+            rest = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--server"]
+            env = {**os.environ, "PREFECT_API_URL": api_url}
+            return subprocess.call([sys.executable, "-u", __file__, *rest], env=env)
+    api = os.environ.get("PREFECT_API_URL") or "Prefect's temporary local API"
+    print(f"API: {api}")
     print(
         f"farm: {args.feeds} full-text feeds x 20 entries on {len(HOSTS)} loopback hosts, "
         f"+{LATENCY * 1000:.0f} ms per response; {os.cpu_count()} CPUs"
@@ -159,9 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch)
         config_path = farm_config(folder, farm.urls())
         for round_ in range(args.rounds):
-            plain = two_cycles("plain", config_path, folder / f"plain-{round_}.db")
-            flowed = two_cycles("flow", config_path, folder / f"flow-{round_}.db")
-            for cycle, p, f in zip(overheads, plain, flowed, strict=True):
+            plain_db, flow_db = folder / f"plain-{round_}.db", folder / f"flow-{round_}.db"
+            # The first cycle on empty databases, then unchanged ones: plain and flow
+            # alternate, so that a load that comes and goes weighs on both alike.
+            cycles = ["first cycle"] + ["unchanged cycle"] * args.unchanged
+            for cycle in cycles:
+                p, f = pair(config_path, plain_db, flow_db)
                 overheads[cycle].append((f - p) / f)
                 print(
                     f"round {round_ + 1}, {cycle}: plain {p:.2f} s, flow {f:.2f} s, "
@@ -169,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
         for workers in args.dask_workers:  # the cluster's start is inside the time
             dask_config = farm_config(folder, farm.urls(), workers)
-            first, _ = two_cycles("flow", dask_config, folder / f"dask-{workers}.db")
+            use_database(folder / f"dask-{workers}.db")
+            first = timed("flow", dask_config)
             print(f"flow on Dask, {workers} workers: first cycle {first:.2f} s")
     for cycle, ratios in overheads.items():
         print(
@@ -177,6 +226,47 @@ def main(argv: list[str] | None = None) -> int:
             f"(range {min(ratios):.1%} to {max(ratios):.1%}); target at most 25%"
         )
     return 0
+
+
+@contextmanager
+def prefect_server() -> Iterator[str]:
+    """A `prefect server start` process on a fresh PostgreSQL database; yields its API URL."""
+    database = f"cw_bench_prefect_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    info = psycopg.conninfo.conninfo_to_dict(PG_DSN)
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": (
+            f"postgresql+asyncpg://{info['user']}@{info['host']}:{info['port']}/{database}"
+        ),
+        "PREFECT_HOME": tempfile.mkdtemp(prefix="channelwatch-bench-server-"),
+    }
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    command = [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(SERVER_PORT)]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{SERVER_PORT}/api"
+    try:
+        deadline = time.monotonic() + 180
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"`prefect server start` did not come up at {url}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        with psycopg.connect(PG_DSN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from channelwatch.config import Config, parse_config  # noqa: E402
 from channelwatch.settings import Settings  # noqa: E402
 from feeds import Limits, make_client  # noqa: E402
 from flows.collect import collect  # noqa: E402
+from flows.extract import extract_in_process  # noqa: E402
 from flows.monitor import deliver_alerts, detect_in_process  # noqa: E402
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -220,7 +221,10 @@ def soak(cycles: int, sources: int, folder: Path) -> Soak:
                 farm.cycle = cycle
                 now = START + cycle * STEP + timedelta(minutes=1)
                 routes = [r.name for r in routing.live]
-                asyncio.run(collect(engine, config, now=now, routes=routes, limits=limits))
+                collected = asyncio.run(
+                    collect(engine, config, now=now, routes=routes, limits=limits)
+                )
+                extract_in_process(engine, collected, now)
                 detect_in_process(engine, config, routing, False)
                 deliver_alerts.fn(engine, config, routing, senders)
                 with Session(engine) as session:

@@ -48,8 +48,9 @@ class Schedule(_Strict):
 
 
 class Scale(_Strict):
-    """Where a cycle's detection runs: threads in the cycle's own process, or the
-    workers of a Dask cluster (`dask_address`, or else a local one of `workers`)."""
+    """Where a cycle's text extraction and detection run: threads in the cycle's own
+    process, or the workers of a Dask cluster (`dask_address`, or else a local one of
+    `workers`)."""
 
     task_runner: Literal["threads", "dask"] = "threads"
     dask_address: str | None = Field(None, pattern=r"^(tcp|tls|inproc)://\S+$")

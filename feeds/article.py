@@ -52,29 +52,57 @@ def has_full_text(entry: Entry) -> bool:
     return len(re.sub(r"<[^<>]*>", " ", entry.content).split()) >= FULL_TEXT_WORDS
 
 
+def feed_html(entry: Entry) -> str:
+    """The entry's own HTML: its full content, else its summary."""
+    return entry.content or entry.summary
+
+
 def feed_text(entry: Entry) -> str:
     """The entry's own text: its full content, else its summary."""
-    html = entry.content or entry.summary
-    return html_to_text(html) if html else ""
+    return html_to_text(feed_html(entry))
 
 
-async def fetch_page(poller: Poller, robots: Robots, url: str) -> Page:
-    """The article page at `url`, fetched if robots.txt allows and extracted."""
+@dataclass(frozen=True)
+class Download:
+    """An article page as fetched, before extraction; or why it was not had."""
+
+    url: str  # the article's URL
+    body: bytes = b""
+    final_url: str = ""  # where the page was found, after redirects
+    problem: str | None = None
+    retry: bool = False  # whether asking again later may help
+
+
+async def download_page(poller: Poller, robots: Robots, url: str) -> Download:
+    """The article page at `url`, fetched if robots.txt allows; not yet extracted."""
     refusal = await robots.refusal(url)
     if refusal is not None:
-        return Page(url, problem=refusal[0], retry=refusal[1])
+        return Download(url, problem=refusal[0], retry=refusal[1])
     fetched = await poller.get(url)
     if not fetched.ok:
-        return Page(url, problem=fetched.error, retry=_worth_retrying(fetched))
-    if next(islice(_START_TAG.finditer(fetched.body), MAX_PAGE_ELEMENTS, None), None):
+        return Download(url, problem=fetched.error, retry=_worth_retrying(fetched))
+    return Download(url, fetched.body, fetched.url)
+
+
+def read_page(download: Download) -> Page:
+    """The article in a downloaded page (pure CPU: trafilatura), or why there is none."""
+    url = download.url
+    if download.problem is not None:
+        return Page(url, problem=download.problem, retry=download.retry)
+    if next(islice(_START_TAG.finditer(download.body), MAX_PAGE_ELEMENTS, None), None):
         return Page(url, problem=f"the page has more than {MAX_PAGE_ELEMENTS:,} HTML elements")
     try:
-        page = extract(fetched.body, fetched.url)
+        page = extract(download.body, download.final_url or url)
     except Exception as exc:  # one odd page must not end the cycle
         return Page(url, problem=f"the page could not be read ({type(exc).__name__}: {exc})")
     if page is None or len(page.text.split()) < MIN_PAGE_WORDS:
         return Page(url, problem="no article text found on the page")
     return page
+
+
+async def fetch_page(poller: Poller, robots: Robots, url: str) -> Page:
+    """The article page at `url`, fetched if robots.txt allows and extracted."""
+    return read_page(await download_page(poller, robots, url))
 
 
 def extract(html: bytes | str, url: str) -> Page | None:
@@ -94,6 +122,8 @@ def extract(html: bytes | str, url: str) -> Page | None:
 
 
 def html_to_text(html: str) -> str:
+    if not html:
+        return ""
     text = trafilatura.extract(
         f"<html><body><article>{html}</article></body></html>", favor_recall=True
     )

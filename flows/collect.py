@@ -3,15 +3,20 @@
 Prefect-free, so it is tested on its own; flows/monitor.py runs it as one task. The
 order is what makes it lose nothing:
 
-1. A poll's new entries are stored, with the feed's own text, in the same transaction
+1. A poll's new entries are stored, with the feed's own HTML, in the same transaction
    as the validators that will make the next poll a 304. If the process dies before
    that commit, the next poll fetches the entries again; if it dies after, they are in
-   the database.
-2. Then article pages are fetched: those of the new entries, and those of earlier
-   entries whose page failed and is due again. A page replaces the feed's text (and
-   detection runs again); a page that fails leaves it, and may be retried.
+   the database, and their HTML is extracted (flows/extract.py) by this cycle or the next.
+2. Then article pages are downloaded: those of the new entries, and those of earlier
+   entries whose page failed and is due again. A page that could not be had is recorded
+   (and may be retried); the pages had are handed over to extraction, which records
+   them. If the process dies before that, they are still due, and downloaded again.
 3. Last, sources failing for longer than `polling.health_alert_hours` get a feed-health
    alert in the outbox, and recovered ones a recovery alert, each once.
+
+Text extraction is not done here: it is CPU-bound, and the poller's event loop would
+stall every other source meanwhile; the flow runs it on its task runner (threads or a
+Dask cluster).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class Due:
 class Collected:
     sources: list[SourceReport] = field(default_factory=list)
     health: list[storage.HealthChange] = field(default_factory=list)
+    pages: list[tuple[storage.PageDue, feeds.Download]] = field(default_factory=list)  # to read
 
 
 async def collect(
@@ -90,7 +96,7 @@ async def collect(
     async with feeds.Poller(limits or _limits(polling), polling.contact, transport) as poller:
         try:
             await feeds.poll_feeds(poller, ((job, job.url, job.validators) for job in due), store)
-            missed = await _fetch_pages(engine, poller, now)
+            missed, pages = await _download_pages(engine, poller, now)
         except ExceptionGroup as group:
             # The database is locked, full or gone: no source can be recorded, so the cycle
             # ends, with the database's own words rather than a TaskGroup's. Nothing is lost:
@@ -101,7 +107,7 @@ async def collect(
                 raise
             raise _first(database) from None
 
-    collected = Collected()
+    collected = Collected(pages=pages)
     for source in config.sources:
         report = reports[source.id]
         collected.sources.append(replace(report, from_feed=missed[source.id]))
@@ -209,8 +215,8 @@ def _store_entries(
                 title=entry.title,
                 author=entry.author,
                 published_at=entry.published,
-                text=feeds.feed_text(entry),
-                text_origin="feed",
+                text=feeds.feed_html(entry),
+                text_origin=storage.FEED_HTML,
                 page_due_at=None if feeds.has_full_text(entry) or not entry.link else now,
                 history=bool(cutoff and entry.published and entry.published < cutoff),
             ),
@@ -219,32 +225,35 @@ def _store_entries(
     return new
 
 
-async def _fetch_pages(engine: Engine, poller: feeds.Poller, now: datetime) -> Counter[str]:
-    """Fetch every page that is due; count, per source, the new articles whose page failed."""
+async def _download_pages(
+    engine: Engine, poller: feeds.Poller, now: datetime
+) -> tuple[Counter[str], list[tuple[storage.PageDue, feeds.Download]]]:
+    """Download every page that is due. Record the ones not had, and count, per source, the
+    new articles among them; return the ones had, for extraction."""
     with Session(engine) as session:
         due = storage.pages_due(session, now)
     robots = feeds.Robots(poller)
     missed: Counter[str] = Counter()
+    had: list[tuple[storage.PageDue, feeds.Download]] = []
 
-    async def fetch(item: storage.PageDue) -> None:
-        page = await feeds.fetch_page(poller, robots, item.url)
-        retry_at = feeds.page_retry_at(now, item.attempts + 1) if page.retry else None
+    async def download(item: storage.PageDue) -> None:
+        page = await feeds.download_page(poller, robots, item.url)
+        if page.problem is None:
+            had.append((item, page))
+            return
         with Session(engine) as session:
             storage.record_page(
                 session,
                 item.article_id,
-                text=page.text or None,
-                retry_at=retry_at,
-                title=page.title,
-                author=page.author,
-                published=page.published,
+                text=None,
+                retry_at=feeds.page_retry_at(now, item.attempts + 1) if page.retry else None,
             )
             session.commit()
-        if not page.ok and item.attempts == 0:
+        if item.attempts == 0:
             missed[item.source_id] += 1
 
-    await feeds.fan_out(poller, due, lambda item: item.url, fetch)
-    return missed
+    await feeds.fan_out(poller, due, lambda item: item.url, download)
+    return missed, had
 
 
 def _limits(polling: Polling) -> feeds.Limits:

@@ -1,21 +1,24 @@
-"""The monitoring cycle as a Prefect flow: poll, fetch, detect, fold, alert, report.
+"""The monitoring cycle as a Prefect flow: poll, fetch, extract, detect, fold, alert, report.
 
 Each stage is a plain function in its own package; this module only wires them
 together. Tasks are coarse, so that Prefect's API is never the bottleneck: one
-collects from every source, one per batch of articles detects (on the configured
-task runner: threads, or a Dask cluster), one folds the events into states in
-article order, and one delivers the alerts.
+collects from every source, one per batch of articles extracts text and one per batch
+detects (both on the configured task runner: threads, or a Dask cluster), one folds
+the events into states in article order, and one delivers the alerts.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import groupby
+from typing import Protocol, TypeVar
 
 import httpx
 from prefect import Task, flow, get_client, get_run_logger, serve, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import (
     ConcurrencyLimitConfig,
@@ -28,7 +31,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed, Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect.utilities.annotations import unmapped
+from prefect.utilities.annotations import quote
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -40,14 +43,26 @@ from alerts.history import publish_atom
 from channelwatch.config import Config, Scale, load_config
 from channelwatch.settings import Settings
 from flows.collect import Collected, collect
+from flows.extract import Read, ToRead, read, store, to_read
 from flows.report import CycleReport, TransitionReport, board_markdown
 from matching import Detector, Event
 from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
 EVENT_PREFIX = "channelwatch.channel"  # events channelwatch.channel.suspended / .resumed
-DETECT_BATCH = 250  # articles per detection task: coarse, so Prefect's API never limits it
+BATCH = 250  # articles per extraction or detection task: coarse, so Prefect's API never limits it
+# Source tags per task run. Prefect refuses an event with more than 100 related resources,
+# and each tag of a run is one, on every event of that run (with a few of its own).
+SOURCE_TAGS = 50
 POLLING_TAG = "channelwatch-polling"  # a tag concurrency limit on it caps polling across runs
+
+
+class _FromSource(Protocol):
+    @property
+    def source_id(self) -> str: ...
+
+
+Sourced = TypeVar("Sourced", bound=_FromSource)
 
 
 def _network_trouble(task: Task, task_run: TaskRun, state: State) -> bool:
@@ -79,7 +94,7 @@ def collect_sources(
     would put a thousand task runs a cycle on Prefect's API for no gain. Nor is it
     tagged per source: Prefect refuses events with more than 100 related resources,
     and every tag is one (measured: at 200 sources, its state events were dropped).
-    The per-source outcome is in the `cycle-sources` artifact instead.
+    The extraction and detection batches carry the source tags instead (`by_source`).
     """
     return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
 
@@ -160,6 +175,50 @@ def read_article(
     return reading.events, fold_article(session, article, reading, routes_for, baseline, policy)
 
 
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_batch(items: list[ToRead]) -> list[Read]:
+    """Extract the text of a batch of feed entries and pages. Pure and CPU-bound: on a
+    Dask task runner the batches of a cycle run on the cluster's workers at once."""
+    return read(items)
+
+
+def extract_articles(engine: Engine, collected: Collected, now: datetime) -> None:
+    """Extract every stored feed HTML and downloaded page in batches (in parallel on the
+    flow's task runner), then store the texts."""
+    items = to_read(engine, collected)
+    futures = [
+        extract_batch.with_options(tags=source_tags(batch)).submit(batch)
+        for batch in by_source(items)
+    ]
+    store(engine, [reading for future in futures for reading in future.result()], collected, now)
+
+
+def by_source(items: Sequence[Sourced]) -> list[list[Sourced]]:
+    """The items in batches of at most BATCH that hold whole sources, at most SOURCE_TAGS
+    of them (a source with more than BATCH items gets batches of its own): so each
+    batch's task run can carry a tag for every source it reads."""
+    batches: list[list[Sourced]] = []
+    batch: list[Sourced] = []
+    for _, group in groupby(sorted(items, key=lambda item: item.source_id), lambda i: i.source_id):
+        whole = list(group)  # in their stored order still: the sort is stable
+        if batch and (len(batch) + len(whole) > BATCH or len(source_tags(batch)) == SOURCE_TAGS):
+            batches.append(batch)
+            batch = []
+        if len(whole) > BATCH:
+            chunks = [whole[i : i + BATCH] for i in range(0, len(whole), BATCH)]
+            batches += chunks[:-1]
+            batch = chunks[-1]
+        else:
+            batch += whole
+    return batches + [batch] if batch else batches
+
+
+def source_tags(batch: Sequence[Sourced]) -> list[str]:
+    """`source:<id>` for each source a batch reads: a task run's tags, by which the UI
+    finds every cycle that read a source's articles."""
+    return sorted({f"source:{item.source_id}" for item in batch})
+
+
 @task(name="detect", cache_policy=NO_CACHE)
 def detect_batch(config: Config, articles: list[storage.Article]) -> list[Reading]:
     """Read a batch of articles. Pure and CPU-bound: on a Dask task runner the batches
@@ -194,10 +253,16 @@ def detect_articles(
     """Detect every stored, undetected article in batches (in parallel on the flow's
     task runner), then fold the events in article order."""
     articles = unread_articles(engine)
-    batches = [articles[i : i + DETECT_BATCH] for i in range(0, len(articles), DETECT_BATCH)]
-    futures = detect_batch.map(unmapped(config), batches)
+    if not articles:  # the usual cycle: no task runs for nothing to read
+        return CycleReport()
+    # Not quote(config) here: prefect-dask hands a quoted parameter to its worker as a bare tuple.
+    futures = [
+        detect_batch.with_options(tags=source_tags(batch)).submit(config, batch)
+        for batch in by_source(articles)
+    ]
     readings = [reading for future in futures for reading in future.result()]
-    return fold_readings(engine, config, routing, readings, baseline)
+    readings.sort(key=lambda reading: reading.article_id)  # batches are by source
+    return fold_readings(engine, quote(config), routing, quote(readings), baseline)
 
 
 def unread_articles(engine: Engine) -> list[storage.Article]:
@@ -228,8 +293,9 @@ def deliver_alerts(
 
 
 def task_runner(scale: Scale) -> TaskRunner:
-    """The task runner `scale` in the config asks for. On Dask, detection batches run on
-    the cluster's workers; polling and folding stay in the cycle's process either way."""
+    """The task runner `scale` in the config asks for. On Dask, extraction and detection
+    batches run on the cluster's workers; polling, storing and folding stay in the
+    cycle's process either way."""
     if scale.task_runner == "dask":
         from prefect_dask import DaskTaskRunner  # only a Dask deployment pays its import
 
@@ -250,31 +316,47 @@ def _run_name() -> str:
     task_runner=task_runner(Scale()),  # a deployment from prefect.yaml runs on threads
     log_prints=False,
 )
-def monitor_cycle(
+async def monitor_cycle(
     config_path: str | None = None, baseline: bool = False, since: date | None = None
 ) -> State:
     """One monitoring cycle. Fails (visibly, in the UI) only when every source failed;
-    is cancelled, having done nothing, when another cycle is running on the database."""
+    is cancelled, having done nothing, when another cycle is running on the database.
+
+    The cycle is plain blocking code, run in a thread. The flow is async for two things
+    Prefect's API does: the four artifacts go out at once, not one after another, and
+    the run ends without waiting for Prefect 3.8's heartbeat thread, which sleeps in
+    one-second steps (a sync flow run waits half a second on average for it to wake).
+    """
     logger = get_run_logger()
-    now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
-    settings = Settings()
-    config = load_config(config_path or settings.config)
-    engine = storage.open_database(settings.db_url)
+    config = load_config(config_path or Settings().config)
     try:
-        with storage.cycle_lock(engine):
-            report = _cycle(engine, config, settings, baseline, since, now)
+        report, board = await asyncio.to_thread(_hold_and_run, config, baseline, since)
     except storage.CycleRunning as busy:
         logger.warning(f"skipped: {busy}")
         return Cancelled(message=f"skipped: {busy}")
-    finally:
-        engine.dispose()
-    _log(logger, report, baseline)
+    await asyncio.gather(_publish(report, board), _tag_failed_sources(report))
+    log_cycle(logger, report, baseline)
     _emit_transitions(report, config)
     if report.every_source_failing:
         return Failed(
             message=f"every source failed ({len(report.sources)} sources failing): {report.summary()}"
         )
-    return Completed(message=report.summary(), data=report)
+    return Completed(message=report.summary())
+
+
+def _hold_and_run(config: Config, baseline: bool, since: date | None) -> tuple[CycleReport, str]:
+    """The cycle, while it holds the database; its report and the channel board after it."""
+    now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
+    settings = Settings()
+    engine = storage.open_database(settings.db_url)
+    try:
+        with storage.cycle_lock(engine):
+            report = _cycle(engine, config, settings, baseline, since, now)
+            with Session(engine) as session:
+                board = storage.channel_board(session, [c.id for c in config.channels])
+    finally:
+        engine.dispose()
+    return report, board_markdown(board, {c.id: c.name for c in config.channels})
 
 
 def _cycle(
@@ -285,17 +367,20 @@ def _cycle(
     since: date | None,
     now: datetime,
 ) -> CycleReport:
-    """Collect, detect, deliver and publish, while this cycle holds the database."""
+    """Collect, detect and deliver, then write the Atom feed of alerts."""
     routing = plan_routes(config, settings)
     for line in routing.inactive:
         get_run_logger().info(line)
     with feeds.make_client() as client:
         senders = Senders.from_settings(settings, client)
         routes = [route.name for route in routing.live]
-        collected = collect_sources(engine, config, routes, since, now)
+        # quote(): Prefect would otherwise walk each of these parameters, down to every
+        # source and article, looking for futures to wait on, at every task call.
+        collected = collect_sources(engine, quote(config), routes, since, now)
+        extract_articles(engine, collected, now)
         report = detect_articles(engine, config, routing, baseline)
         report.sources, report.health = collected.sources, collected.health
-        report.deliveries = deliver_alerts(engine, config, routing, senders)
+        report.deliveries = deliver_alerts(engine, quote(config), routing, senders)
     with Session(engine) as session:
         report.given_up = [
             DeliveryReport(a.route, describe_alert(a), False, a.last_error, "given up")
@@ -307,13 +392,19 @@ def _cycle(
             get_run_logger().warning(
                 f"the Atom file {config.alerts.atom_file} was not written: {exc}"
             )
-    _publish(engine, config, report)
     return report
 
 
-def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
+def log_cycle(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
+    # A line for each source with news or trouble; the quiet ones are counted. At a
+    # thousand sources, a line each would be a thousand log records a cycle sent to
+    # Prefect's API to say nothing (the cycle-sources artifact has every source).
+    quiet = [source for source in report.sources if source.quiet]
     for source in report.sources:
-        (logger.warning if source.status == "failed" else logger.info)(source.line())
+        if not source.quiet:
+            (logger.warning if source.status == "failed" else logger.info)(source.line())
+    if quiet:
+        logger.info(f"{len(quiet)} sources without news: unchanged, or not due")
     for change in report.health:
         logger.warning(
             f"source {change.source_id}: {change.kind.replace('_', ' ')}: {change.detail}"
@@ -331,28 +422,46 @@ def _log(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[n
     logger.info(report.summary())
 
 
-def _publish(engine: Engine, config: Config, report: CycleReport) -> None:
-    """The run's artifacts. Each has a stable key, so the UI shows its history across
-    runs; each is published every run, even empty, so the latest version is never stale."""
-    create_table_artifact(
-        key="cycle-sources", table=report.source_rows(), description=report.summary()
-    )
-    create_table_artifact(
-        key="cycle-events",
-        table=report.event_rows(),
-        description=f"{len(report.events)} events found in {report.articles} new articles",
-    )
+async def _publish(report: CycleReport, board: str) -> None:
+    """The run's artifacts, sent together. Each has a stable key, so the UI shows its
+    history across runs; each is published every run, even empty, so the latest
+    version is never stale."""
     failed = sum(not d.delivered for d in report.deliveries)
-    create_table_artifact(
-        key="cycle-alerts",
-        table=[asdict(d) for d in report.deliveries + report.given_up],
-        description=f"{len(report.deliveries) - failed} alert messages delivered, {failed} not "
-        f"this cycle; {len(report.given_up)} alerts given up on (`channelwatch alerts retry`)",
+    await asyncio.gather(
+        acreate_table_artifact(
+            key="cycle-sources", table=report.source_rows(), description=report.summary()
+        ),
+        acreate_table_artifact(
+            key="cycle-events",
+            table=report.event_rows(),
+            description=f"{len(report.events)} events found in {report.articles} new articles",
+        ),
+        acreate_table_artifact(
+            key="cycle-alerts",
+            table=[asdict(d) for d in report.deliveries + report.given_up],
+            description=f"{len(report.deliveries) - failed} alert messages delivered, {failed} "
+            f"not this cycle; {len(report.given_up)} alerts given up on "
+            "(`channelwatch alerts retry`)",
+        ),
+        acreate_markdown_artifact(
+            key=BOARD_KEY, markdown=board, description="State of every channel"
+        ),
     )
-    with Session(engine) as session:
-        board = storage.channel_board(session, [c.id for c in config.channels])
-        markdown = board_markdown(board, {c.id: c.name for c in config.channels})
-    create_markdown_artifact(key=BOARD_KEY, markdown=markdown, description="State of every channel")
+
+
+async def _tag_failed_sources(report: CycleReport) -> None:
+    """Tag the run `failed:<id>` for each source that failed in it, so that the UI's
+    filter on run tags finds a source's failures. A run in which more than SOURCE_TAGS
+    failed (more likely the network than the sources) is tagged `failed:many` instead;
+    its cycle-sources artifact names them."""
+    failed = sorted(source.source for source in report.sources if source.status == "failed")
+    if not failed:
+        return
+    names = [f"failed:{source}" for source in failed] if len(failed) <= SOURCE_TAGS else []
+    async with get_client() as client:
+        await client.update_flow_run(
+            flow_run.id, tags=[*flow_run.tags, *(names or ["failed:many"])]
+        )
 
 
 def _emit_transitions(report: CycleReport, config: Config) -> None:
@@ -377,9 +486,8 @@ def run_cycle(config_path: str, baseline: bool = False, since: date | None = Non
     """Run one cycle on the configured task runner; return its final state (the CLI's
     entry point)."""
     runner = task_runner(load_config(config_path).scale)
-    return monitor_cycle.with_options(task_runner=runner)(
-        config_path, baseline, since, return_state=True
-    )
+    cycle = monitor_cycle.with_options(task_runner=runner)
+    return asyncio.run(cycle(config_path, baseline, since, return_state=True))
 
 
 def deployment(config_path: str, config: Config) -> RunnerDeployment:

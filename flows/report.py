@@ -22,6 +22,15 @@ class SourceReport:
     next_poll: datetime | None = None
     errors: int = 0  # consecutive failed polls
 
+    @property
+    def quiet(self) -> bool:
+        """Nothing to say: not modified, or not due after good polls, or no new entry."""
+        if self.status == "waiting":
+            return not self.errors
+        return self.status == "unchanged" or (
+            self.status == "new" and not (self.new or self.from_feed or self.problem)
+        )
+
     def line(self) -> str:
         if self.status == "failed":
             return f"source {self.source}: FAILED — {self.error}"

@@ -18,6 +18,7 @@ from storage.models import (
 )
 from storage.outbox import Backing, RetryPolicy, backing
 from storage.repo import (
+    FEED_HTML,
     BoardRow,
     CorrectionError,
     HealthChange,
@@ -30,10 +31,12 @@ from storage.repo import (
     articles_to_detect,
     channel_board,
     correct_transition,
+    feed_html_to_extract,
     history,
     latest_transition,
     pages_due,
     raise_health_alerts,
+    record_feed_text,
     record_page,
     record_poll,
     rekey_article,
@@ -43,6 +46,7 @@ from storage.repo import (
 )
 
 __all__ = [
+    "FEED_HTML",
     "Alert",
     "Article",
     "Backing",
@@ -73,6 +77,7 @@ __all__ = [
     "correct_transition",
     "cycle_lock",
     "fold",
+    "feed_html_to_extract",
     "history",
     "latest_transition",
     "migrate",
@@ -81,6 +86,7 @@ __all__ = [
     "pages_due",
     "period_start",
     "raise_health_alerts",
+    "record_feed_text",
     "record_page",
     "record_poll",
     "rekey_article",

@@ -66,7 +66,8 @@ class Article(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
-    text_origin: str = Field(default="page", max_length=20)  # "page" or "feed"
+    # "page", "feed", or "feed-html": `text` is still the feed's HTML, to be extracted.
+    text_origin: str = Field(default="page", max_length=20)
     # The page is fetched (again) at page_due_at; until then the feed's own text stands in.
     page_due_at: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
     page_attempts: int = 0

@@ -250,19 +250,45 @@ def add_article(session: Session, article: Article) -> Article:
     return article
 
 
+FEED_HTML = "feed-html"  # an article's text_origin until its feed HTML is extracted
+
+
+def feed_html_to_extract(session: Session) -> list[tuple[int, str, str, str]]:
+    """(article id, source, URL, feed HTML) of the articles stored with their feed's HTML
+    and not yet extracted (new, or left by a crashed run)."""
+    rows = session.exec(
+        select(Article.id, Article.source_id, Article.url, Article.text)
+        .where(Article.text_origin == FEED_HTML)
+        .order_by(col(Article.id))
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def record_feed_text(session: Session, article_id: int, text: str) -> None:
+    """The text extracted from an article's feed HTML replaces that HTML."""
+    article = session.get_one(Article, article_id)
+    if article.text_origin == FEED_HTML:  # a page read since is better: keep it
+        article.text, article.text_origin = text, "feed"
+        session.add(article)
+
+
 def articles_to_detect(session: Session) -> list[Article]:
-    """Stored articles detection has not run on yet (new, or left by a crashed run)."""
+    """Stored articles detection has not run on yet (new, or left by a crashed run), once
+    their text is extracted."""
     return list(
         session.exec(
-            select(Article).where(col(Article.detected_at).is_(None)).order_by(col(Article.id))
+            select(Article)
+            .where(col(Article.detected_at).is_(None), Article.text_origin != FEED_HTML)
+            .order_by(col(Article.id))
         )
     )
 
 
 def articles_since(session: Session, since: datetime | None) -> list[Article]:
-    """Stored articles, oldest first, published (or fetched, when undated) since `since`."""
+    """Stored articles with extracted text, oldest first, published (or fetched, when
+    undated) since `since`."""
     when = func.coalesce(Article.published_at, Article.fetched_at)
-    query = select(Article).order_by(when, col(Article.id))
+    query = select(Article).where(Article.text_origin != FEED_HTML).order_by(when, col(Article.id))
     if since is not None:
         query = query.where(when >= since)
     return list(session.exec(query))

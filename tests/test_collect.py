@@ -17,6 +17,7 @@ import storage
 from channelwatch.config import Config, parse_config
 from feeds import Limits
 from flows.collect import Collected, collect
+from flows.extract import extract_in_process
 from storage import Alert, Article, SourceState
 from tests.servers import REPO_CONFIG, Origin, Reply, Site
 
@@ -53,7 +54,12 @@ def engine(tmp_path: Path) -> Engine:
 
 
 def cycle(engine: Engine, config: Config, now: datetime, **options: Any) -> Collected:
-    return asyncio.run(collect(engine, config, now=now, limits=FAST, routes=["ops"], **options))
+    """Collection, and the extraction of what it stored or downloaded."""
+    collected = asyncio.run(
+        collect(engine, config, now=now, limits=FAST, routes=["ops"], **options)
+    )
+    extract_in_process(engine, collected, now)
+    return collected
 
 
 def state(engine: Engine, source_id: str = "s0") -> SourceState:

@@ -46,6 +46,7 @@ from channelwatch.config import Config, parse_config
 from channelwatch.settings import Settings
 from feeds import Limits, make_client
 from flows.collect import collect
+from flows.extract import extract_in_process
 from flows.monitor import deliver_alerts, detect_in_process
 from tests.servers import REPO_CONFIG, Mailbox, Site, WebhookReceiver, free_port, smtp_server
 
@@ -110,7 +111,8 @@ def one_cycle(
     routing = plan_routes(world.config, settings)
     routes = [route.name for route in routing.live]
     limits = Limits(connections=1, retries=0, total_timeout=10)  # one request at a time
-    asyncio.run(collect(engine, world.config, now=NOW, routes=routes, limits=limits))
+    collected = asyncio.run(collect(engine, world.config, now=NOW, routes=routes, limits=limits))
+    extract_in_process(engine, collected, NOW)
     detect_in_process(engine, world.config, routing, False)
     # From here on, kills come from the receivers, before they answer: a kill between an
     # answer and the commit recording it is the duplicate no transport can rule out

@@ -27,6 +27,7 @@ from feeds import Limits, Poller, Robots, Validators, fetch_page, parse_feed, po
 from feeds.article import MAX_PAGE_ELEMENTS
 from feeds.feed import DTD_IGNORED
 from flows.collect import collect
+from flows.extract import extract_in_process
 from tests.servers import REPO_CONFIG, Origin, Reply, Site
 
 MIB = 2**20
@@ -204,6 +205,7 @@ def test_every_hostile_source_fails_alone_and_the_good_one_is_collected(
         engine = storage.open_database(f"sqlite:///{tmp_path / 'cw.db'}")
         limits = Limits(max_bytes=MIB, read_timeout=1, total_timeout=2, retries=0)
         collected = within(60, lambda: asyncio.run(collect(engine, config, now=NOW, limits=limits)))
+        within(60, lambda: extract_in_process(engine, collected, NOW))
     report = {s.source: s for s in collected.sources}
     assert (report["good"].status, report["good"].new) == ("new", 4)
     assert report["laughs"].status == "new" and report["laughs"].problem

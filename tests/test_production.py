@@ -9,6 +9,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from uuid import UUID
 
 import httpx
@@ -33,8 +34,10 @@ from flows.monitor import (
     detect_batch,
     ensure_polling_limit,
     fold_readings,
+    log_cycle,
     run_cycle,
 )
+from flows.report import CycleReport, SourceReport
 from tests.servers import Gate, Site, WebhookReceiver
 from tests.test_cli import run_cli
 from tests.test_end_to_end import RESUMPTION, SUSPENSION, make_due, status, write_config
@@ -216,7 +219,7 @@ def test_a_team_can_prefect_deploy_the_cycle_to_a_work_pool(prefect_harness: str
     assert deployed.concurrency_options == served.concurrency_options
 
 
-def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
+def test_extraction_and_detection_run_on_a_dask_cluster_when_the_config_says_so(
     prefect_harness: str,
     workdir: Path,
     site: Site,
@@ -232,8 +235,13 @@ def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
         config.write_text(yaml.safe_dump(catalog))
         monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
         assert main(["run"]) == 0
-        # Only detection batches go through the task runner; the rest runs in the cycle.
-        assert cluster.scheduler.task_prefixes, "nothing ran on the Dask cluster"
+        # Extraction and detection batches ran on the cluster's worker process, and
+        # nothing else did: polling, storing and folding stay in the cycle's process.
+        ran = {
+            name: prefix.state_counts["memory"]
+            for name, prefix in cluster.scheduler.task_prefixes.items()
+        }
+        assert ran == {"extract_batch": 1, "detect_batch": 1}
     states = status(capsys)
     assert {c: r["state"] for c, r in states.items() if r["state"] != "unknown"} == {
         "climate": "suspended",
@@ -241,6 +249,58 @@ def test_detection_runs_on_a_dask_cluster_when_the_config_says_so(
         "mil_mil": "active",
     }
     assert states["climate"]["evidence"]["sentence"] == SUSPENSION
+
+
+def test_a_user_finds_a_sources_cycles_by_tag_even_with_many_sources(
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """60 sources with news, and one failing. Prefect drops the events of a run with over
+    100 related resources, each tag being one (all 200 sources' tags on one task did
+    that): batches by source hold at most 50 sources, and every source is tagged."""
+    config = write_config(workdir, site.url("feed.xml"))
+    catalog = yaml.safe_load(config.read_text())
+    catalog["sources"] = [
+        {"id": f"s{n:02}", "name": f"Source {n}", "url": site.url(f"feed.xml?copy={n}")}
+        for n in range(60)
+    ] + [{"id": "gone", "name": "Gone", "url": site.url("no-such-feed.xml")}]
+    config.write_text(yaml.safe_dump(catalog))
+    monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
+    state = run_cycle(str(config))
+    assert state.is_completed(), state.message
+    run_id = state.state_details.flow_run_id
+    assert run_id is not None
+
+    with get_client(sync_client=True) as client:
+        assert "failed:gone" in client.read_flow_run(run_id).tags
+        assert not any(t.startswith("failed:s") for t in client.read_flow_run(run_id).tags)
+    runs = wait_for_task_runs(run_id, names=("extract", "detect"))
+    for name in ("extract", "detect"):
+        batches = [run for run in runs if run.name.startswith(name + "-")]
+        assert len(batches) == 2  # 60 sources of 4 articles: 50 sources, then 10
+        assert all(run.state and run.state.is_completed() for run in batches)
+        tagged = [{t for t in run.tags if t.startswith("source:")} for run in batches]
+        assert all(len(tags) <= 50 for tags in tagged)
+        assert set().union(*tagged) == {f"source:s{n:02}" for n in range(60)}
+
+
+def wait_for_task_runs(run_id: UUID, names: tuple[str, ...], timeout: float = 60) -> list:
+    """The run's task runs of those names, once the API has recorded them as finished
+    (task run states reach it as events, in the background)."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = [
+                run
+                for run in client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+                )
+                if run.name.split("-")[0] in names
+            ]
+            if all(r.state and r.state.is_final() for r in runs) and runs:
+                return runs
+            if time.monotonic() > deadline:
+                return runs
+            time.sleep(0.2)
 
 
 def test_only_the_network_task_retries_and_only_for_network_trouble() -> None:
@@ -295,3 +355,25 @@ def wait_for_deployment(name: str, config_path: str, timeout: float = 120) -> UU
                 return found.id
             time.sleep(0.2)
     raise AssertionError(f"{name} was not registered for {config_path}")
+
+
+def test_the_log_names_sources_with_news_or_trouble_and_counts_the_quiet_ones() -> None:
+    """At a thousand sources, a line each would send a thousand records a cycle to
+    Prefect's API, nearly all saying nothing."""
+    report = CycleReport(
+        sources=[SourceReport(f"q{n}", "unchanged", 304) for n in range(998)]
+        + [
+            SourceReport("rested", "waiting"),
+            SourceReport("news", "new", 200, entries=20, new=2),
+            SourceReport("same", "new", 200, entries=20),
+            SourceReport("odd", "new", 200, entries=20, problem="not well-formed"),
+            SourceReport("down", "failed", error="HTTP 503"),
+            SourceReport("backing", "waiting", errors=2, error="HTTP 503"),
+        ]
+    )
+    lines: list[str] = []
+    logger = SimpleNamespace(info=lines.append, warning=lines.append)
+    log_cycle(logger, report, baseline=False)
+    named = [line.split(":")[0] for line in lines if line.startswith("source ")]
+    assert named == ["source news", "source odd", "source down", "source backing"]
+    assert "1000 sources without news: unchanged, or not due" in lines

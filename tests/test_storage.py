@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select
 
 import storage
 from matching import Event as Detected
 from storage import Alert, Article, ChannelState, Report, Transition, fold
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_first_report_sets_the_state() -> None:
@@ -318,7 +327,66 @@ def test_one_cycle_at_a_time_per_database(db_url: str) -> None:
         storage.cycle_lock(other),
     ):
         pass
+    with (  # a migration waits for the lock, but not for ever
+        storage.cycle_lock(engine),
+        pytest.raises(storage.CycleRunning, match="another cycle is running"),
+        storage.cycle_lock(other, wait=0.3),
+    ):
+        pass
     with storage.cycle_lock(other):  # released when the holder's cycle ends
         pass
     engine.dispose()
     other.dispose()
+
+
+def test_two_processes_starting_at_once_on_postgresql_migrate_once(
+    postgres_url: str, postgres_server: str
+) -> None:
+    """Both find an empty database and wait for the lock; when it is free, one migrates and
+    the other finds the schema up to date. Neither fails on the other's tables."""
+    holder = create_engine(postgres_url)  # a cycle of an older release, say, holds the lock
+    start = [
+        sys.executable,
+        "-c",
+        "import logging, sys; logging.basicConfig(level=logging.INFO, format='%(message)s');"
+        "import storage; storage.open_database(sys.argv[1]).dispose()",
+        postgres_url,
+    ]
+    with storage.cycle_lock(holder):
+        starting = [
+            subprocess.Popen(start, cwd=REPO, stderr=subprocess.PIPE, text=True) for _ in range(2)
+        ]
+        assert wait_until(
+            lambda: (
+                waiting_for_the_lock(postgres_server, postgres_url) == 2
+                or any(p.poll() is not None for p in starting)
+            )
+        )
+        assert all(p.poll() is None for p in starting), "a process did not wait for the lock"
+    logs = [p.communicate(timeout=120)[1] for p in starting]
+    assert [p.returncode for p in starting] == [0, 0], logs
+    upgraded = [log for log in logs if "database schema upgraded from empty to" in log]
+    assert len(upgraded) == 1, logs
+    with holder.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() is not None
+    holder.dispose()
+
+
+def waiting_for_the_lock(dsn: str, url: str) -> int:
+    """Connections to the database at `url` waiting for an advisory lock."""
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+            " WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = %s",
+            (make_url(url).database,),
+        ).fetchone()
+    return row[0] if row else 0
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
