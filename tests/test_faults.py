@@ -175,7 +175,7 @@ def run_child(work: Callable[[Callable[[], None]], None], killer: Killer) -> int
     def answer_commits() -> None:
         while os.read(to_parent_r, 1):
             if killer.admit("commit"):
-                os.write(to_child_w, b"go")
+                os.write(to_child_w, b"g")  # one byte: the one `gate()` waits for
 
     gatekeeper = threading.Thread(target=answer_commits, daemon=True)
     gatekeeper.start()
