@@ -2,8 +2,9 @@
 ends, quickly, without an exception; and the detector says the same of a passage
 however its whitespace, quotes and letter case are dressed.
 
-Each input has a deadline (hypothesis fails an example that takes longer), so a hang or
-a pathological regex shows up as a failure, not as a stuck suite. On CI the examples are
+Each input has a deadline of 2 s of CPU (tests/cputime.py: a loaded machine stretches
+the wall clock, not the CPU time), so a hang or a pathological regex shows up as a
+failure, not as a stuck suite. On CI the examples are
 derandomized, so a failure there reproduces locally with CI=1.
 """
 
@@ -13,7 +14,7 @@ import json
 import os
 import re
 import textwrap
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -24,14 +25,16 @@ from feeds import extract, feed_text, has_full_text, parse_feed
 from feeds.article import html_to_text
 from matching import Detector
 from matching.sentences import _STARTER
+from tests.cputime import cpu_deadline
 from tests.servers import DATA, REPO_CONFIG
 
 FUZZ = settings(
     max_examples=60,
-    deadline=timedelta(seconds=2),  # per input: a hang is a failure
+    deadline=None,  # wall-clock; PER_INPUT counts CPU time instead
     derandomize=bool(os.environ.get("CI")),
     suppress_health_check=[HealthCheck.too_slow],
 )
+PER_INPUT = cpu_deadline(2.0)  # a hang is a failure
 DETECTOR = Detector(load_config(REPO_CONFIG).channels)
 PASSAGES = [json.loads(line) for line in (DATA / "corpus" / "dev.jsonl").open(encoding="utf-8")]
 # Words that open a sentence after "U.S.": recasing them may honestly change a split.
@@ -105,6 +108,7 @@ def warm() -> None:
 # feedparser raise, and the whole feed was lost.
 @example(b"<rss><channel><item><title>&#2000000;</title><guid>a</guid></item></channel></rss>")
 @example(b"<rss><channel><item><title>&#xD800;</title><guid>a</guid></item></channel></rss>")
+@PER_INPUT
 def test_any_feed_bytes_parse_without_an_exception(body: bytes) -> None:
     parsed = parse_feed(body, {"content-type": "application/rss+xml"}, "https://x.example/feed")
     for entry in parsed.entries:
@@ -114,6 +118,7 @@ def test_any_feed_bytes_parse_without_an_exception(body: bytes) -> None:
 
 @FUZZ
 @given(pages())
+@PER_INPUT
 def test_any_page_extracts_without_an_exception(html: str) -> None:
     page = extract(html.encode("utf-8", "surrogatepass"), "https://x.example/a")
     assert page is None or isinstance(page.text, str)
@@ -122,6 +127,7 @@ def test_any_page_extracts_without_an_exception(html: str) -> None:
 
 @FUZZ
 @given(wild_text, st.dates(date(1990, 1, 1), date(2040, 1, 1)) | st.none())
+@PER_INPUT
 def test_any_text_is_read_without_an_exception(text: str, published: date | None) -> None:
     for event in DETECTOR.detect(text, published):
         assert text[event.start : event.end] == event.sentence
@@ -196,6 +202,7 @@ def wrapped(passage_id: str, width: int) -> tuple[dict, str]:
     )
 )
 @example((passage("dvp-0049"), passage("dvp-0049")["text"].replace(" and ", " AND ")))
+@PER_INPUT
 def test_detection_is_stable_under_whitespace_quotes_and_case(case: tuple[dict, str]) -> None:
     passage, text = case
     assert events(text, published(passage)) == events(passage["text"], published(passage))
