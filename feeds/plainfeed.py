@@ -102,7 +102,7 @@ def _rss(root: etree._Element, names: Counter[str]) -> tuple[list[Raw], str] | N
         if entry is None:
             return None
         entries.append(entry)
-    return entries, _finish(_text(ttls[-1])) if ttls else ""
+    return entries, _value(ttls[-1]) if ttls else ""
 
 
 def _rss_item(item: etree._Element) -> Raw | None:
@@ -126,32 +126,30 @@ def _rss_item(item: etree._Element) -> Raw | None:
         elif attributes:
             return None
         elif tag == "title":
-            raw["title"] = _finish(_text(child))
+            raw["title"] = _value(child)
         elif tag == "link":
-            link = _finish(_urljoin("", _text(child)))
+            link = _uri(_text(child))
             raw["link"] = _query_fixed(link)
         elif tag == "description":
-            raw["summary"] = _finish(_text(child))
+            raw["summary"] = _value(child)
         elif tag == f"{CONTENT}encoded":
-            raw["content"] = [{"value": _finish(_text(child))}]
+            raw["content"] = [{"value": _value(child)}]
         elif tag in ("author", f"{DC}creator"):
             if "author" in raw:
                 return None
-            raw["author"] = _finish(_text(child))
+            raw["author"] = _value(child)
         elif tag == "pubDate":
-            raw["published_parsed"] = _parse_date(_finish(_text(child)))
+            raw["published_parsed"] = _parse_date(_value(child))
         elif tag == f"{DC}date":
-            raw["updated_parsed"] = _parse_date(_finish(_text(child)))
+            raw["updated_parsed"] = _parse_date(_value(child))
         else:
             return None
     if guid is not None:
         permalink = guid.get("isPermaLink", "true") == "true"
-        raw["id"] = _guid(_text(guid), permalink)
+        raw["id"] = _uri(_text(guid)) if permalink else _value(guid)
         if permalink and link is None:
             raw["link"] = raw["id"]  # feedparser: a permalink guid is the link when none is given
-    if "content" in raw:
-        raw.setdefault("summary", raw["content"][0]["value"])
-    return raw
+    return _summary_or_content(raw)
 
 
 def _atom(root: etree._Element, names: Counter[str]) -> tuple[list[Raw], str] | None:
@@ -198,26 +196,24 @@ def _atom_entry(entry: etree._Element) -> Raw | None:
         if attributes and attributes["type"].lower() not in _TEXT_TYPES:
             return None  # xhtml, base64 and the like: feedparser's own business
         if tag == f"{ATOM}title":
-            raw["title"] = _finish(_text(child))
+            raw["title"] = _value(child)
         elif tag == f"{ATOM}id" and not attributes:
-            raw["id"] = _guid(_text(child), permalink=True)
+            raw["id"] = _uri(_text(child))
         elif tag == f"{ATOM}summary":
-            raw["summary"] = _finish(_text(child))
+            raw["summary"] = _value(child)
         elif tag == f"{ATOM}content":
-            raw["content"] = [{"value": _finish(_text(child))}]
+            raw["content"] = [{"value": _value(child)}]
         elif tag == f"{ATOM}published" and not attributes:
-            raw["published_parsed"] = _parse_date(_finish(_text(child)))
+            raw["published_parsed"] = _parse_date(_value(child))
         elif tag == f"{ATOM}updated" and not attributes:
-            raw["updated_parsed"] = _parse_date(_finish(_text(child)))
+            raw["updated_parsed"] = _parse_date(_value(child))
         else:
             return None
     if alternate is not None:
         raw["link"] = alternate
     elif "id" in raw:
         raw["link"] = raw["id"]  # feedparser: an Atom id stands in for a missing link
-    if "content" in raw:
-        raw.setdefault("summary", raw["content"][0]["value"])
-    return raw
+    return _summary_or_content(raw)
 
 
 def _plain_link(link: etree._Element) -> bool:
@@ -251,15 +247,28 @@ def _atom_author(author: etree._Element) -> str | None:
             return None
         if _attributes(child) or (child.tail or "").strip():
             return None
-        parts[name] = _text(child).strip()
+        parts[name] = _text(child)
     name, email = parts.get("name"), parts.get("email")
     if name and email:
         return f"{name} ({email})"
     return name or email or ""
 
 
-def _guid(text: str, permalink: bool) -> str:
-    return _finish(_urljoin("", text.strip()) if permalink else text)
+def _summary_or_content(raw: Raw) -> Raw:
+    """feedparser: an entry without a summary takes its content for one."""
+    if "content" in raw:
+        raw.setdefault("summary", raw["content"][0]["value"])
+    return raw
+
+
+def _uri(text: str) -> str:
+    """A link or a permalink id as feedparser resolves it (with no base URL)."""
+    return _finish(_urljoin("", text))
+
+
+def _value(element: etree._Element) -> str:
+    """An element's text as feedparser gives it."""
+    return _finish(_text(element))
 
 
 def _text(element: etree._Element) -> str:
@@ -267,8 +276,8 @@ def _text(element: etree._Element) -> str:
 
 
 def _finish(text: str) -> str:
-    """What feedparser makes of a text: doubly-encoded UTF-8 repaired, Windows-1252 mapped."""
-    text = text.strip()
+    """What feedparser makes of a stripped text: doubly-encoded UTF-8 repaired, Windows-1252
+    mapped."""
     if text.isascii():
         return text
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
