@@ -50,7 +50,8 @@ class Schedule(_Strict):
 class Scale(_Strict):
     """Where a cycle's text extraction and detection run: threads in the cycle's own
     process, or the workers of a Dask cluster (`dask_address`, or else a local one of
-    `workers`)."""
+    `workers`). Each stage's articles are split into one batch per worker, so `workers`
+    is also the size of the cluster at `dask_address`."""
 
     task_runner: Literal["threads", "dask"] = "threads"
     dask_address: str | None = Field(None, pattern=r"^(tcp|tls|inproc)://\S+$")

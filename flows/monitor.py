@@ -3,8 +3,9 @@
 Each stage is a plain function in its own package; this module only wires them
 together. Tasks are coarse, so that Prefect's API is never the bottleneck: one
 collects from every source, one per batch of articles extracts text and one per batch
-detects (both on the configured task runner: threads, or a Dask cluster), one folds
-the events into states in article order, and one delivers the alerts.
+detects (a single batch on threads, one per worker on a Dask cluster), one folds the
+events into states in article order, and one delivers the alerts. No task run is
+tagged per source: the flow run is, once the cycle is done.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import groupby
-from typing import Protocol, TypeVar
+from itertools import pairwise
+from typing import TypeVar
 
 import httpx
 from prefect import Task, flow, get_client, get_run_logger, serve, task
@@ -50,19 +51,12 @@ from matching.issues import IssueTagger
 
 BOARD_KEY = "channel-board"
 EVENT_PREFIX = "channelwatch.channel"  # events channelwatch.channel.suspended / .resumed
-BATCH = 250  # articles per extraction or detection task: coarse, so Prefect's API never limits it
-# Source tags per task run. Prefect refuses an event with more than 100 related resources,
-# and each tag of a run is one, on every event of that run (with a few of its own).
+# Source tags on the flow run. Prefect refuses an event with more than 100 related
+# resources, and each tag of a run is one, on every event of that run (with a few of its own).
 SOURCE_TAGS = 50
 POLLING_TAG = "channelwatch-polling"  # a tag concurrency limit on it caps polling across runs
 
-
-class _FromSource(Protocol):
-    @property
-    def source_id(self) -> str: ...
-
-
-Sourced = TypeVar("Sourced", bound=_FromSource)
+Item = TypeVar("Item")
 
 
 def _network_trouble(task: Task, task_run: TaskRun, state: State) -> bool:
@@ -94,7 +88,7 @@ def collect_sources(
     would put a thousand task runs a cycle on Prefect's API for no gain. Nor is it
     tagged per source: Prefect refuses events with more than 100 related resources,
     and every tag is one (measured: at 200 sources, its state events were dropped).
-    The extraction and detection batches carry the source tags instead (`by_source`).
+    The flow run carries the source tags instead, once the cycle is done (`run_tags`).
     """
     return asyncio.run(collect(engine, config, now=now, since=since, routes=routes))
 
@@ -182,41 +176,22 @@ def extract_batch(items: list[ToRead]) -> list[Read]:
     return read(items)
 
 
-def extract_articles(engine: Engine, collected: Collected, now: datetime) -> None:
-    """Extract every stored feed HTML and downloaded page in batches (in parallel on the
-    flow's task runner), then store the texts."""
-    items = to_read(engine, collected)
-    futures = [
-        extract_batch.with_options(tags=source_tags(batch)).submit(batch)
-        for batch in by_source(items)
-    ]
+def extract_articles(engine: Engine, scale: Scale, collected: Collected, now: datetime) -> None:
+    """Extract every stored feed HTML and downloaded page in batches (in parallel on a
+    Dask cluster), then store the texts."""
+    futures = [extract_batch.submit(batch) for batch in batches(to_read(engine, collected), scale)]
     store(engine, [reading for future in futures for reading in future.result()], collected, now)
 
 
-def by_source(items: Sequence[Sourced]) -> list[list[Sourced]]:
-    """The items in batches of at most BATCH that hold whole sources, at most SOURCE_TAGS
-    of them (a source with more than BATCH items gets batches of its own): so each
-    batch's task run can carry a tag for every source it reads."""
-    batches: list[list[Sourced]] = []
-    batch: list[Sourced] = []
-    for _, group in groupby(sorted(items, key=lambda item: item.source_id), lambda i: i.source_id):
-        whole = list(group)  # in their stored order still: the sort is stable
-        if batch and (len(batch) + len(whole) > BATCH or len(source_tags(batch)) == SOURCE_TAGS):
-            batches.append(batch)
-            batch = []
-        if len(whole) > BATCH:
-            chunks = [whole[i : i + BATCH] for i in range(0, len(whole), BATCH)]
-            batches += chunks[:-1]
-            batch = chunks[-1]
-        else:
-            batch += whole
-    return batches + [batch] if batch else batches
-
-
-def source_tags(batch: Sequence[Sourced]) -> list[str]:
-    """`source:<id>` for each source a batch reads: a task run's tags, by which the UI
-    finds every cycle that read a source's articles."""
-    return sorted({f"source:{item.source_id}" for item in batch})
+def batches(items: Sequence[Item], scale: Scale) -> list[list[Item]]:
+    """The items in as many batches, of near-equal size and in order, as the task runner
+    can run at once: one for threads, which share one interpreter lock while they parse
+    and match, and one per worker on Dask. Each task run costs API calls; more batches
+    than that would buy nothing (measured: a first cycle of 4,000 articles 16.3 s in 16 untagged batches and 12.2 s in 2)."""
+    count = min(scale.workers if scale.task_runner == "dask" else 1, len(items))
+    size, extra = divmod(len(items), count) if count else (0, 0)
+    starts = [n * size + min(n, extra) for n in range(count + 1)]
+    return [list(items[start:end]) for start, end in pairwise(starts)]
 
 
 @task(name="detect", cache_policy=NO_CACHE)
@@ -256,12 +231,8 @@ def detect_articles(
     if not articles:  # the usual cycle: no task runs for nothing to read
         return CycleReport()
     # Not quote(config) here: prefect-dask hands a quoted parameter to its worker as a bare tuple.
-    futures = [
-        detect_batch.with_options(tags=source_tags(batch)).submit(config, batch)
-        for batch in by_source(articles)
-    ]
+    futures = [detect_batch.submit(config, batch) for batch in batches(articles, config.scale)]
     readings = [reading for future in futures for reading in future.result()]
-    readings.sort(key=lambda reading: reading.article_id)  # batches are by source
     return fold_readings(engine, quote(config), routing, quote(readings), baseline)
 
 
@@ -334,7 +305,7 @@ async def monitor_cycle(
     except storage.CycleRunning as busy:
         logger.warning(f"skipped: {busy}")
         return Cancelled(message=f"skipped: {busy}")
-    await asyncio.gather(_publish(report, board), _tag_failed_sources(report))
+    await asyncio.gather(_publish(report, board), _tag_sources(report))
     log_cycle(logger, report, baseline)
     _emit_transitions(report, config)
     if report.every_source_failing:
@@ -377,7 +348,7 @@ def _cycle(
         # quote(): Prefect would otherwise walk each of these parameters, down to every
         # source and article, looking for futures to wait on, at every task call.
         collected = collect_sources(engine, quote(config), routes, since, now)
-        extract_articles(engine, collected, now)
+        extract_articles(engine, config.scale, collected, now)
         report = detect_articles(engine, config, routing, baseline)
         report.sources, report.health = collected.sources, collected.health
         report.deliveries = deliver_alerts(engine, quote(config), routing, senders)
@@ -449,19 +420,16 @@ async def _publish(report: CycleReport, board: str) -> None:
     )
 
 
-async def _tag_failed_sources(report: CycleReport) -> None:
-    """Tag the run `failed:<id>` for each source that failed in it, so that the UI's
-    filter on run tags finds a source's failures. A run in which more than SOURCE_TAGS
-    failed (more likely the network than the sources) is tagged `failed:many` instead;
-    its cycle-sources artifact names them."""
-    failed = sorted(source.source for source in report.sources if source.status == "failed")
-    if not failed:
-        return
-    names = [f"failed:{source}" for source in failed] if len(failed) <= SOURCE_TAGS else []
-    async with get_client() as client:
-        await client.update_flow_run(
-            flow_run.id, tags=[*flow_run.tags, *(names or ["failed:many"])]
-        )
+async def _tag_sources(report: CycleReport) -> None:
+    """Tag the run by the sources that failed in it and those that brought news, so
+    that the UI's filter on run tags finds a source's cycles. Tagged once, after the
+    cycle: a tagged task run costs a concurrency-limit call to the API as it starts,
+    one for each set of tags (measured: 32 tagged batches made a first cycle 2.7 times
+    as long)."""
+    tags = report.run_tags(SOURCE_TAGS)
+    if tags:
+        async with get_client() as client:
+            await client.update_flow_run(flow_run.id, tags=[*flow_run.tags, *tags])
 
 
 def _emit_transitions(report: CycleReport, config: Config) -> None:

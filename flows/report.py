@@ -95,6 +95,16 @@ class CycleReport:
             f"{sent}/{len(self.deliveries)} alert messages delivered"
         )
 
+    def run_tags(self, limit: int) -> list[str]:
+        """The flow run's tags by source, at most `limit` of them: `failed:<id>` for each
+        source that failed, then `source:<id>` for each that brought new articles. A
+        kind that doesn't fit is one tag, `failed:many` or `source:many`; the
+        cycle-sources artifact still names every source."""
+        failed = sorted(s.source for s in self.sources if s.status == "failed")
+        news = sorted(s.source for s in self.sources if s.status == "new" and s.new)
+        tags = _tags_or_many("failed", failed, limit - 1)  # leaves room for `source:many`
+        return tags + _tags_or_many("source", news, limit - len(tags))
+
     def source_rows(self) -> list[dict[str, object]]:
         return [
             {
@@ -113,6 +123,12 @@ class CycleReport:
         """Each event with its evidence: the sentence and the article it is in."""
         keys = ("channel", "event", "occurred", "confidence", "sentence", "article")
         return [{key: event.get(key) for key in keys} for event in self.events]
+
+
+def _tags_or_many(kind: str, sources: list[str], room: int) -> list[str]:
+    if not sources:
+        return []
+    return [f"{kind}:{source}" for source in sources] if len(sources) <= room else [f"{kind}:many"]
 
 
 def board_markdown(board: list[BoardRow], names: dict[str, str]) -> str:

@@ -22,7 +22,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.deployments import run_deployment
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 from prefect.exceptions import ObjectNotFound
-from prefect.states import Failed
+from prefect.states import Failed, State
 from sqlalchemy.exc import OperationalError
 
 from channelwatch.cli import main
@@ -231,7 +231,11 @@ def test_extraction_and_detection_run_on_a_dask_cluster_when_the_config_says_so(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         catalog = yaml.safe_load(config.read_text())
-        catalog["scale"] = {"task_runner": "dask", "dask_address": cluster.scheduler_address}
+        catalog["scale"] = {
+            "task_runner": "dask",
+            "dask_address": cluster.scheduler_address,
+            "workers": 1,  # the cluster's size: a batch of extraction and detection each
+        }
         config.write_text(yaml.safe_dump(catalog))
         monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
         assert main(["run"]) == 0
@@ -251,36 +255,57 @@ def test_extraction_and_detection_run_on_a_dask_cluster_when_the_config_says_so(
     assert states["climate"]["evidence"]["sentence"] == SUSPENSION
 
 
-def test_a_user_finds_a_sources_cycles_by_tag_even_with_many_sources(
+def test_a_user_finds_the_cycles_in_which_a_source_brought_news_or_failed_by_tag(
     prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """60 sources with news, and one failing. Prefect drops the events of a run with over
-    100 related resources, each tag being one (all 200 sources' tags on one task did
-    that): batches by source hold at most 50 sources, and every source is tagged."""
+    """The flow run is tagged `source:<id>` for each source with new articles and
+    `failed:<id>` for each that failed; a later cycle in which the feeds are unchanged is
+    not tagged by them. The task runs carry no source tags (each tag set costs an API
+    call as the run starts), and on threads a cycle's articles are one batch."""
     config = write_config(workdir, site.url("feed.xml"))
     catalog = yaml.safe_load(config.read_text())
     catalog["sources"] = [
-        {"id": f"s{n:02}", "name": f"Source {n}", "url": site.url(f"feed.xml?copy={n}")}
-        for n in range(60)
+        {"id": f"s{n}", "name": f"Source {n}", "url": site.url(f"feed.xml?copy={n}")}
+        for n in range(3)
     ] + [{"id": "gone", "name": "Gone", "url": site.url("no-such-feed.xml")}]
     config.write_text(yaml.safe_dump(catalog))
     monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
-    state = run_cycle(str(config))
-    assert state.is_completed(), state.message
-    run_id = state.state_details.flow_run_id
-    assert run_id is not None
+
+    first, again = run_cycle(str(config)), run_cycle(str(config))
 
     with get_client(sync_client=True) as client:
-        assert "failed:gone" in client.read_flow_run(run_id).tags
-        assert not any(t.startswith("failed:s") for t in client.read_flow_run(run_id).tags)
-    runs = wait_for_task_runs(run_id, names=("extract", "detect"))
-    for name in ("extract", "detect"):
-        batches = [run for run in runs if run.name.startswith(name + "-")]
-        assert len(batches) == 2  # 60 sources of 4 articles: 50 sources, then 10
-        assert all(run.state and run.state.is_completed() for run in batches)
-        tagged = [{t for t in run.tags if t.startswith("source:")} for run in batches]
-        assert all(len(tags) <= 50 for tags in tagged)
-        assert set().union(*tagged) == {f"source:s{n:02}" for n in range(60)}
+        tags = [set(client.read_flow_run(run_id(state)).tags) for state in (first, again)]
+    assert tags[0] >= {"source:s0", "source:s1", "source:s2", "failed:gone"}
+    assert not {t for t in tags[1] if t.startswith("source:")}  # every feed answered 304
+    runs = wait_for_task_runs(run_id(first), names=("extract", "detect"))
+    assert sorted(run.name.split("-")[0] for run in runs) == ["detect", "extract"]
+    assert all(run.state and run.state.is_completed() for run in runs)
+    assert not any(t.startswith("source:") for run in runs for t in run.tags)
+
+
+def run_id(state: State) -> UUID:
+    assert state.is_completed(), state.message
+    assert state.state_details.flow_run_id is not None
+    return state.state_details.flow_run_id
+
+
+def test_a_run_with_too_many_sources_to_tag_says_many_and_stays_under_prefects_limit() -> None:
+    """Prefect drops an event with more than 100 related resources, and each tag of a run
+    is one on every event of the run: measured, all 200 sources' tags on one run lost
+    its state events. Beyond 50 tags, a kind of tag becomes one `…:many` tag."""
+    news = [SourceReport(f"s{n:03}", "new", 200, entries=20, new=1) for n in range(200)]
+    down = [SourceReport(f"d{n:02}", "failed", error="HTTP 503") for n in range(60)]
+    quiet = [SourceReport("same", "new", 200, entries=20), SourceReport("q", "unchanged", 304)]
+
+    assert CycleReport(sources=news + quiet).run_tags(50) == ["source:many"]
+    assert CycleReport(sources=down + news).run_tags(50) == ["failed:many", "source:many"]
+    few_down = CycleReport(sources=down[:3] + news[:47] + quiet).run_tags(50)
+    assert few_down == ["failed:d00", "failed:d01", "failed:d02"] + [
+        f"source:s{n:03}" for n in range(47)
+    ]
+    crowded = CycleReport(sources=down[:49] + news[:2]).run_tags(50)
+    assert len(crowded) == 50 and crowded[-1] == "source:many"
+    assert CycleReport(sources=quiet).run_tags(50) == []
 
 
 def wait_for_task_runs(run_id: UUID, names: tuple[str, ...], timeout: float = 60) -> list:
