@@ -424,8 +424,8 @@ async def _tag_sources(report: CycleReport) -> None:
     """Tag the run by the sources that failed in it and those that brought news, so
     that the UI's filter on run tags finds a source's cycles. Tagged once, after the
     cycle: a tagged task run costs a concurrency-limit call to the API as it starts,
-    one for each set of tags (measured: 32 tagged batches made a first cycle 2.7 times
-    as long)."""
+    one for each set of tags (measured at 200 feeds: first cycles of 29–54 s with 32
+    batches tagged by source, 24–28 s without)."""
     tags = report.run_tags(SOURCE_TAGS)
     if tags:
         async with get_client() as client:
