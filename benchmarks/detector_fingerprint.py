@@ -50,7 +50,12 @@ def texts() -> Iterator[tuple[str, str, date | None]]:
             yield passage["id"], passage["text"], published
             if corpus == "dev":
                 dev.append(passage["text"])
-    for corpus in ("dev", "test", "test2", "test3"):  # whole-text variants, read by the program only
+    for corpus in (
+        "dev",
+        "test",
+        "test2",
+        "test3",
+    ):  # whole-text variants, read by the program only
         for line in (CORPUS / f"{corpus}.jsonl").read_text().splitlines():
             if line.strip():
                 passage = json.loads(line)

@@ -172,6 +172,25 @@ def test_the_deployment_runs_on_the_configured_schedule_one_run_at_a_time(
     assert limit.concurrency_limit == 1
 
 
+def test_polling_takes_turns_under_the_tag_limit_only_while_one_is_set(
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`collect` carries the polling tag, so Prefect's tag limit holds it back, while
+    the limit exists; without a limit it goes untagged (a tagged start costs an API
+    call that writes)."""
+    config = write_config(workdir, site.url("feed.xml"))
+    monkeypatch.setenv("CHANNELWATCH_CONFIG", str(config))
+    ensure_polling_limit()
+    limited = run_id(run_cycle(str(config)))
+    with get_client(sync_client=True) as client:
+        client.delete_concurrency_limit_by_tag(POLLING_TAG)
+    free = run_id(run_cycle(str(config)))
+
+    for run, tags in ((limited, [POLLING_TAG]), (free, [])):
+        (collect,) = wait_for_task_runs(run, names=("collect",))
+        assert collect.tags == tags
+
+
 def table(data: str | None) -> list[dict]:
     assert data is not None
     return json.loads(data)
