@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/orchestration.py --feeds 50 --rounds 1
     .venv/bin/python benchmarks/orchestration.py --rounds 1 --dask-workers 1 2
     .venv/bin/python benchmarks/orchestration.py --server       # against `prefect server start`
+    .venv/bin/python benchmarks/orchestration.py --polling-limit  # with serve's polling limit set
 
 The feed farm of benchmarks/poll_farm.py serves full-text feeds (20 entries each, the
 article in content:encoded, one in ten reporting a suspension) from 50 loopback hosts,
@@ -71,6 +72,7 @@ from flows.monitor import (  # noqa: E402
     collect_sources,
     deliver_alerts,
     detect_batch,
+    ensure_polling_limit,
     fold_readings,
     run_cycle,
 )
@@ -182,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         "Dask cluster of N workers",
     )
     parser.add_argument(
+        "--polling-limit",
+        action="store_true",
+        help="set the polling tag's concurrency limit first, as `channelwatch serve` does",
+    )
+    parser.add_argument(
         "--server",
         action="store_true",
         help="run the flow against a `prefect server start` process on PostgreSQL",
@@ -199,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         f"+{LATENCY * 1000:.0f} ms per response; {os.cpu_count()} CPUs"
     )
     warm_up()
+    if args.polling_limit:
+        ensure_polling_limit()
+    print("polling limit: " + ("set, as under `serve`" if args.polling_limit else "none"))
     overheads: dict[str, list[float]] = {"first cycle": [], "unchanged cycle": []}
     with tempfile.TemporaryDirectory() as scratch, Farm(args.feeds, full_text=True) as farm:
         folder = Path(scratch)
