@@ -26,9 +26,10 @@ from prefect.states import Failed, State
 from sqlalchemy.exc import OperationalError
 
 from channelwatch.cli import main
-from channelwatch.config import Schedule, load_config
+from channelwatch.config import Scale, Schedule, load_config
 from flows.monitor import (
     POLLING_TAG,
+    batches,
     collect_sources,
     deployment,
     detect_batch,
@@ -300,6 +301,17 @@ def test_a_user_finds_the_cycles_in_which_a_source_brought_news_or_failed_by_tag
     assert sorted(run.name.split("-")[0] for run in runs) == ["detect", "extract"]
     assert all(run.state and run.state.is_completed() for run in runs)
     assert not any(t.startswith("source:") for run in runs for t in run.tags)
+
+
+def test_a_stage_is_one_batch_on_threads_and_one_per_worker_on_dask_in_article_order() -> None:
+    """Threads share one interpreter lock, so more batches would only add task runs;
+    each Dask worker gets one, and folding relies on the order being kept."""
+    articles = list(range(10))
+    assert batches(articles, Scale()) == [articles]
+    on_dask = batches(articles, Scale(task_runner="dask", workers=3))
+    assert on_dask == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    assert batches(articles[:2], Scale(task_runner="dask", workers=5)) == [[0], [1]]
+    assert batches([], Scale(task_runner="dask", workers=5)) == []
 
 
 def run_id(state: State) -> UUID:
