@@ -298,11 +298,18 @@ RELATIVE_BEFORE = re.compile(
     r"|\b(?:after|(?<!have\s)(?<!has\s)(?<!had\s)since|when|once)\s+(?!the\s|a\s|its\s|their\s)(?:[\w.'’-]+\s+){0,3}?(?:had\s+|has\s+)?(?:been\s+)?)$",
     re.IGNORECASE,
 )
+
+
 # A sentence that names another country beside one of the two is about another pair.
-US_SIDE = words(
+# Either side's name may close a compound: "China-U.S. cooperation", "U.S.-China talks".
+def _side(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)", re.IGNORECASE)
+
+
+US_SIDE = _side(
     r"united\s+states|u\.s\.?|us|usa|america|american|washington|pentagon|state\s+department|treasury|white\s+house|biden|trump|blinken|yellen|austin|kerry|hegseth|rubio|indo-pacific\s+command|indopacom"
 )
-CN_SIDE = words(
+CN_SIDE = _side(
     r"china|chinese|beijing|prc|pla|xi|wang\s+yi|li\s+qiang|he\s+lifeng|xie\s+zhenhua|dong\s+jun|sino"
 )
 OTHER_COUNTRY = words(

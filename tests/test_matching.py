@@ -1081,6 +1081,18 @@ def test_dvw_non_events_stay_quiet(detector: Detector, text: str) -> None:
             {("theater_commanders", "resumed")},
         ),
         ("The human rights dialogue is active again.", {("human_rights", "resumed")}),
+        # either side named inside a compound: "China-U.S." names both (a capital in
+        # "Matters and China" made it look like another pair; found by the fuzz test)
+        (
+            "The Chinese side has suspended China-U.S. cooperation on repatriation of illegal"
+            " immigrants, China-U.S. legal assistance in criminal Matters and China-U.S."
+            " cooperation against transnational crimes.",
+            {
+                ("illegal_immigrant_repatriation", "suspended"),
+                ("criminal_legal_assistance", "suspended"),
+                ("transnational_crime", "suspended"),
+            },
+        ),
         # "the group" takes the working group named before it
         (
             "Officials praised the counternarcotics working group. The group was revived in March.",
