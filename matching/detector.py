@@ -191,6 +191,7 @@ def _read(
 ) -> SentenceTrace:
     text = sentence.text
     trace = SentenceTrace(sentence, mentions=[(m.channel, m.text) for m in mentions])
+    triggers = _anchor_gaps(text, triggers, mentions)
     trace.triggers = [f"{t.kind}:{t.word}" for t in triggers]
     if not triggers or not (mentions or antecedents()[0]):
         return trace  # nothing here for a trigger to be about
@@ -224,6 +225,10 @@ def _read(
             or _FORUM_BEFORE.search(text, 0, mention.start)
             or _FORUM_AFTER.match(text, mention.end)
             or lx.found(lx.MANY_PARTIES, text)
+            or (lx.found(lx.COUNTED_PARTIES, text) and not _BILATERAL.search(text))
+            or _NAMED_FORUM_BEFORE.search(text, 0, mention.start)
+            or _NAMED_FORUM_AFTER.match(text, mention.end)
+            or _OTHER_OWNER.search(text, 0, mention.start)
         ):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
@@ -285,6 +290,8 @@ def _read(
             # object of its own is the one acting, not a channel
             # "the six-party talks" stand for no bilateral channel
             and not lx.MULTILATERAL.search(a.group())
+            # "the Group of 20", "the group of experts": a noun with its own complement
+            and not (a.group().lower().endswith("group") and _OF.match(text, a.end()))
             and not (
                 a.group().lower() in ("it", "they")
                 and a.end() <= trigger.start
@@ -335,6 +342,43 @@ def _read(
             del events[(channel, kind)]
     trace.events = list(events.values())
     return trace
+
+
+# "After a hiatus", "after a long lull": a gap, told before or after the meeting that ends it.
+_GAP_MARKER = re.compile(r"after\s", re.IGNORECASE)
+# A meeting that took place: what a gap before it makes a resumption ("After a hiatus, the
+# group met"; "X, dormant for four years, met again").
+_MET = re.compile(
+    r"\b(?:met|spoke|talked|convened|gathered|sat\s+down|held\s+(?:talks|(?:a|an|their|its)\s+"
+    r"(?:[\w-]+\s+)?(?:meeting|session|round|call|dialogue)))\b",
+    re.IGNORECASE,
+)
+
+
+def _anchor_gaps(text: str, triggers: list[Trigger], mentions: list[Mention]) -> list[Trigger]:
+    """A gap told beside a meeting ("After a hiatus, the talks met in May") reports a
+    resumption, and the meeting's verb is the trigger: its cues are the meeting's. A gap
+    with no meeting is left to the other triggers ("resumed after a long hiatus")."""
+    markers = [t for t in triggers if t.kind == RESUMED and _GAP_MARKER.match(t.word)]
+    kept = [t for t in triggers if t not in markers]
+    # "The macroeconomic dialogue, dormant for four years, met again": a suspension in
+    # apposition to the channel, then its meeting.
+    aside = [
+        t
+        for t in kept
+        if t.kind == SUSPENDED
+        and any(
+            m.end <= t.start and lx.APPOSITIVE.fullmatch(text, m.end, t.start) for m in mentions
+        )
+    ]
+    if not (markers or aside) or any(t.kind == RESUMED for t in kept):
+        return kept
+    after = min(t.end for t in aside) if aside and not markers else 0
+    met = _MET.search(text, after)
+    if met is None:
+        return kept
+    anchored = Trigger(RESUMED, met.start(), met.end(), met.group(), False)
+    return sorted([*kept, anchored], key=lambda t: t.start)
 
 
 def _trigger_spans(text: str) -> list[Trigger]:
@@ -535,6 +579,24 @@ def _cues(
         cues.append("conditional")
     if lx.found(lx.DENIAL, text):
         cues.append("negation")  # "reports that Beijing had halted … proved false"
+    if lx.found(lx.HEARSAY, before):
+        cues.append("hearsay")  # "Rumours swirled that …", "disputed accounts that …"
+    if (trigger.nominal or _GERUND.fullmatch(trigger.word)) and lx.NECESSITY.search(
+        " ".join(text[trigger.end : end].split()[:14])
+    ):
+        cues.append("recommendation")  # "Resuming the MMCA talks is essential"
+    if any(
+        a.start() <= trigger.start < a.end() and not lx.PAST.search(a.group())
+        for a in lx.TIME_CLAUSE.finditer(text)
+    ):
+        cues.append("future")  # "By the time the talks resume, …"
+    if any(
+        q.start() < trigger.start < q.end() and q.group().rstrip('"').rstrip().endswith("?")
+        for q in _QUOTED.finditer(text)
+    ):
+        cues.append("question")  # '"Has Beijing really restored …?" asked one analyst'
+    if _SUBJECT_PARTY.fullmatch(text, start, trigger.start):
+        cues.append("other parties")  # "Hong Kong suspended its … agreement with the United States"
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
@@ -575,6 +637,17 @@ def _cues(
     return list(dict.fromkeys(cues))
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+_OF = re.compile(r"\s+of\b", re.IGNORECASE)
+# A clause whose subject is another party: "Hong Kong suspended …", "Ottawa restored …".
+# (Taiwan and Hong Kong stand here only as the subject: "after arms sales to Taiwan" is
+# no other pair.)
+_SUBJECT_PARTY = re.compile(
+    r"\W*(?:"
+    + lx.OTHER_COUNTRY.pattern
+    + r"|hong\s+kong|macau|macao|taiwan|taipei)(?:'s|’s)?\s+(?:[\w-]+\s+){0,3}",
+    re.IGNORECASE,
+)
 _VERBAL_NEGATION = re.compile(
     r"\b(?:has|have|had|is|are|was|were|did|does|do|will|would|could|can)\s+(?:not|never)\b|n't\b"
     r"|\bnever\s+\w+",
@@ -598,7 +671,7 @@ _GERUND_OBJECT = re.compile(
 )
 # China with a party that is not the U.S.: "Brazil and China".
 _OTHER_PAIR = re.compile(
-    r"\b[A-Z][\w.]*\s+and\s+(?:China|Beijing)\b"
+    r"\b[A-Z][\w.]*\s+and\s+(?:the\s+)?(?:China|Beijing)\b"
     r"|\b(?:China|Beijing)\s+(?i:and)\s+(?!(?i:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?i:the\s+)?[A-Z][\w.]*"
     # "between Hong Kong and Macau": neither of the two
     r"|\b(?i:talks|dialogue|cooperation|channels?|contacts|consultations)\s+(?i:between)\s+"
@@ -617,7 +690,9 @@ _GERUND = re.compile(r"(?!bring)[a-z-]+ing", re.IGNORECASE)  # one word: "revivi
 # When a present-tense change is set: "on Monday", "in May", "on the 12th".
 _WHEN = re.compile(
     r"\b(?:on|in|next)\s+(?:the\s+\d{1,2}(?:st|nd|rd|th)\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
-    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    # "restart later this month", "reopens later in the year"
+    r"|\blater\s+(?:this|in\s+the)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b",
     re.IGNORECASE,
 )
 
@@ -816,6 +891,13 @@ _SUBJECT_GAP = re.compile(
 _OBJECT_GAP = re.compile(r"\s+(?:(?:the|its|their|a|an|all|both|high-level|[\w-]+-level)\s+){0,2}")
 
 
+_SIDES = (
+    r"(?i:united|america\w*|washington|pentagon|treasury|white|state|biden|trump|obama|blinken|yellen"
+    r"|austin|kerry|hegseth|rubio|bessent|china|chinese|beijing|sino\w*|xi|wang|li|he|xie|dong"
+    r"|defen[cs]e|military|joint|comprehensive|theat(?:er|re)|indo|southern|eastern|northern|western|central"
+    r"|two|both|new|first|last|next|latest|annual|bilateral|january|february|march|april|may|june|july"
+    r"|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+)
 # "Their bilateral talks at the G20": the forum is only where the pair met.
 _BILATERAL = re.compile(
     r"\bbilateral|\bsidelines\b|\bmargins?\b"
@@ -834,6 +916,16 @@ _FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGN
 _FORUM_AFTER = re.compile(
     r"\s+(?:among|under|of)\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}?(?:" + lx.MULTILATERAL.pattern + ")",
     re.IGNORECASE,
+)
+# A forum's proper name right before a channel's, or after it: "Pacific Islands Forum
+# climate talks", "the working group of the Global Coalition to …".
+_NAMED_FORUM_BEFORE = re.compile(r"\b" + lx.FORUM_NAME + r"(?:'s|’s)?\s+$")
+_NAMED_FORUM_AFTER = re.compile(r"\s+(?i:among|under|of|at|within)\s+(?i:the\s+)?" + lx.FORUM_NAME)
+# The channel named after another owner or place: "California's climate talks", "the Oslo
+# talks on climate finance". Either side's own name there is no other owner.
+_OTHER_OWNER = re.compile(
+    r"(?:\b(?:[Tt]he)\s+(?!(?:" + _SIDES + r")\b)[A-Z][a-z][\w]*"
+    r"|(?<![\w.])(?!(?:" + _SIDES + r")\b)[A-Z][a-z][\w]*(?:'s|’s))\s+$"
 )
 # What may follow a trigger that takes no object: "is running again, with …", "thawed at".
 _INTRANSITIVE = re.compile(

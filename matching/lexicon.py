@@ -40,7 +40,7 @@ TRIGGERS = {
         r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
         r"(?!\s+(?:"
         + _W
-        + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension)\b)"
+        + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension|silence|estrangement)\b)"
         r"|end(?:ed|s)?\s+(?:abruptly|suddenly)"
         r"|cut(?=\s+(?:[\w-]+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications?|cooperation|ties)\b)"
     ),
@@ -56,12 +56,15 @@ TRIGGERS = {
         + _W
         + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
-        r"|(?:running|functioning|operating|open|meeting|working|talking)\s+again|(?:held|going)\s+again"
+        r"|(?:running|functioning|operating|open|meeting|working|talking|active)\s+again|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
-        r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its)\s+(?:"
+        r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:"
         + _W
-        + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension)"
+        + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension|silence|estrangement)"
+        # a gap before a meeting: "After a hiatus, the group met" (detector.py anchors it
+        # on the meeting's verb, or drops it)
+        r"|after\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:hiatus|lull|silence|estrangement)"
         r"|(?:for\s+)?(?:the|its|their)\s+first\s+(?:"
         + _W
         + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
@@ -113,7 +116,7 @@ LINKERS = {
 ANAPHOR = words(
     r"(?:these|those|such|the|both|all|their|its|this|that)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications"
-    r"|co-?operation|working\s+groups?|groups|calls|meetings|lines?|tracks?|programs|programmes)"
+    r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter"
     r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))"
@@ -185,6 +188,8 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|in\s+(?:past|previous|earlier)\s+(?:crises|downturns|disputes|episodes|standoffs|rows)"
         r"|(?:each|every)\s+(?:new\s+|such\s+)?(?:suspension|freeze|cancell?ation|cut-off|resumption|restoration|revival|thaw)"
         r"|(?:experience|history|the\s+record)\s+(?:shows|suggests|teaches|says)"
+        # a change that has become a role: "has become Beijing's go-to response"
+        r"|(?:has|have|had)\s+become\s+(?:[\w'’-]+\s+){0,3}?(?:response|reflex|reply|tool|tactic|move|weapon|lever|signal|punishment|default)"
     ),
 }
 # A report of the change denied anywhere in the sentence: "reports that … proved false".
@@ -192,6 +197,29 @@ DENIAL = words(
     r"(?:proved|proven|turned\s+out\s+to\s+be|were|was|are|is)\s+(?:false|untrue|unfounded|baseless|inaccurate|mistaken)"
     r"|never\s+materiali[sz]ed|not\s+true|no\s+truth|false\s+(?:reports?|claims?|rumou?rs?)"
     r"|wrong\s+to\s+(?:say|claim|suggest|report)"
+)
+# What follows a head that does not vouch for it is no report of fact: a rumour's content
+# ("Rumours swirled that …", "Unconfirmed reports suggested …") or a report that is
+# denied ("disputed accounts that …", "dismissed as fabrication a report that …").
+# The head must take the clause: "Amid rumours of a coup, Beijing suspended …" reports.
+_CONTENT = r"(?:[\w'’,.-]+\s+){0,5}?(?:that|suggest\w*|indicat\w*|had\s+it|claim\w*|said|says)\b"
+HEARSAY = words(
+    r"(?:rumou?rs?|speculation|gossip|whispers|hearsay|word|(?:unconfirmed|unverified|uncorroborated|unsourced)\s+(?:[\w-]+\s+)?(?:reports?|accounts?|claims?|stor(?:y|ies)))"
+    r"\s+(?:(?:swirl|circulat|spread|mount|grew|grow|persist|went\s+around|got\s+around|ran|run)\w*\s+)?"
+    + _CONTENT
+    + r"|(?:den(?:y|ies|ied|ying)|disput\w+|rebut\w*|refut\w+|contradict\w*|dismiss\w*|reject\w*|scotch\w*|quash\w*|debunk\w*)"
+    r"\s+(?:[\w'’,.-]+\s+){0,6}?that"
+)
+# "By the time the talks resume, …": a clause of time in the present tense is still to come.
+TIME_CLAUSE = words(r"(?:by\s+the\s+time|as\s+soon\s+as)\s+[^,;:.—–]+")
+# A change one must make: "Resuming the MMCA talks is essential", "call the revival urgent".
+NECESSARY = r"(?:essential|imperative|vital|crucial|critical|urgent|paramount|indispensable|necessary|a\s+must|a\s+necessity|non-negotiable)"
+NECESSITY = re.compile(
+    r"\b(?:is|are|remains?|seems?|looks?|appears?|(?:would|will)\s+be|becomes?|has\s+become)\s+"
+    r"(?:[\w-]+ly\s+|still\s+|now\s+|all\s+the\s+more\s+|both\s+)?" + NECESSARY + r"\b"
+    # the object's complement: "call the revival of the climate talks urgent."
+    r"|\s" + NECESSARY + r"\W*$",
+    re.IGNORECASE,
 )
 # "When" with a clause in the present tense tells a habit or a condition, not an event:
 # "switched off when relations cool". A past verb or a year makes it a story.
@@ -214,6 +242,8 @@ ROUTINE = words(
     r"|left\s+(?:it\s+)?(?:off|unfinished)|within\s+the\s+hour|resum\w*\s+work"
     r"|(?:short|brief|\d+-minute|hour-long|overnight)\s+(?:pause|break|recess|suspension)|pause\s+for|broke\s+for"
     r"|paus(?:ed|ing)\s+(?:briefly|for)|technical\s+(?:fault|glitch|problem)"
+    # a line down by a fault, not by a decision: "a technical outage", "a cable fault"
+    r"|outages?|(?:cable|power|line|network|equipment|software|hardware)\s+(?:fault|failure|glitch|problem|outage)s?|malfunction\w*"
     r"|(?:an?|one|two|three|\d+)\s+(?:hour|hours|minutes)\s+later|for\s+the\s+(?:night|evening)"
     r"|opening\s+(?:statements?|plenary|address)|(?:after|following)\s+the\s+plenary|breakout"
     r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
@@ -268,18 +298,25 @@ RELATIVE_BEFORE = re.compile(
     r"|\b(?:after|(?<!have\s)(?<!has\s)(?<!had\s)since|when|once)\s+(?!the\s|a\s|its\s|their\s)(?:[\w.'’-]+\s+){0,3}?(?:had\s+|has\s+)?(?:been\s+)?)$",
     re.IGNORECASE,
 )
+
+
 # A sentence that names another country beside one of the two is about another pair.
-US_SIDE = words(
+# Either side's name may close a compound: "China-U.S. cooperation", "U.S.-China talks".
+def _side(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)", re.IGNORECASE)
+
+
+US_SIDE = _side(
     r"united\s+states|u\.s\.?|us|usa|america|american|washington|pentagon|state\s+department|treasury|white\s+house|biden|trump|blinken|yellen|austin|kerry|hegseth|rubio|indo-pacific\s+command|indopacom"
 )
-CN_SIDE = words(
+CN_SIDE = _side(
     r"china|chinese|beijing|prc|pla|xi|wang\s+yi|li\s+qiang|he\s+lifeng|xie\s+zhenhua|dong\s+jun|sino"
 )
 OTHER_COUNTRY = words(
     r"russia|russian|moscow|kremlin|japan|japanese|india|indian|germany|german|philippines|philippine"
     r"|manila|australia|australian|south\s+korea|north\s+korea|pyongyang|iran|iranian|vietnam|vietnamese"
     r"|britain|british|united\s+kingdom|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
-    r"|lithuania|vilnius|canberra|mexico|brazil|argentina|indonesia|indonesian|pakistan|pakistani"
+    r"|lithuania|vilnius|canberra|ottawa|brussels|mexico|brazil|argentina|indonesia|indonesian|pakistan|pakistani"
     r"|ukraine|ukrainian|kyiv|poland|netherlands|dutch|spain|turkey|saudi\s+arabia|israel|south\s+africa|nigeria|kenya"
 )
 # A forum of many: a session there resuming is not a bilateral channel resuming.
@@ -298,6 +335,19 @@ MULTILATERAL = words(
     r"|(?:among|between)\s+(?:the\s+)?[\w.-]+,\s+(?:[\w.-]+,\s+)*[\w.-]+,?\s+and"
 )
 
+# Parties counted by the dozen: "with delegations from forty countries", "some 40 states".
+COUNTED_PARTIES = words(
+    r"(?:\d{2,}|dozens\s+of|scores\s+of|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)(?:-\w+)?)"
+    r"\s+(?:delegations|countries|nations|states|member\s+states|parties|governments)"
+)
+# A forum by its proper name, which no bilateral channel bears: "the Pacific Islands
+# Forum", "the Global Coalition to Address Synthetic Drug Threats", "the Universal
+# Periodic Review". (Not "Council" or "Commission": the State Council, the Central
+# Military Commission are one side's.)
+FORUM_NAME = (
+    r"(?:[A-Z][\w-]*\s+){0,3}(?:Forum|Coalition|Conference|Review|Summit|Alliance|Initiative"
+    r"|Partnership|Convention|Assembly|Organi[sz]ation)(?:\s+(?:to|on|for|of)\s+(?:[A-Z][\w-]*\s*)+)?"
+)
 # The two and others in one list: "negotiators from the U.S., China and the EU".
 _US = r"(?:the\s+)?(?:u\.s\.|us|united\s+states|american|washington)"
 _CN = r"(?:china|chinese|beijing)"

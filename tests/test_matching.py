@@ -994,3 +994,113 @@ def test_found_answers_as_a_plain_search_does() -> None:
                     rx.pattern[:30],
                     text[start:end],
                 )
+
+
+# The dvw round's rules. Each sentence fails with its rule switched off
+# (the check is in the commit message of the rule's commit).
+@pytest.mark.parametrize(
+    "text",
+    [
+        # hearsay: a rumour's content, a report that is denied
+        "Rumours spread that the climate talks had been suspended.",
+        "Unverified reports suggested Beijing had frozen the arms control consultations.",
+        "Beijing disputed accounts that the human rights dialogue had been restored.",
+        "Officials rebutted the claim that the MMCA talks were called off.",
+        # a change one must make, told by its predicate
+        "Restarting the arms control talks is essential.",
+        "For both navies, reopening the military hotline remains vital.",
+        "Analysts call the resumption of the military talks urgent.",
+        # a clause of time in the present tense
+        "By the time the climate talks resume, the targets will be out of date.",
+        # a question inside a quotation
+        '"Has China restored the military talks?" one senator asked.',
+        # another party as the subject
+        "Hong Kong suspended its mutual legal assistance agreement with the United States.",
+        # a fault, not a decision
+        "The military hotline was restored after a cable fault.",
+        # a timetable: present tense, "later this month"
+        "The climate talks restart later this month.",
+        # another pair: "X and the China Coast Guard"
+        "Taipei and the China Coast Guard restarted their maritime talks.",
+        # parties counted by the dozen
+        "Climate talks resumed in Oslo with delegations from forty countries.",
+        # a forum's proper name, before or after the channel
+        "Pacific Islands Forum climate talks resumed.",
+        "The counternarcotics working group of the Global Coalition to Address Synthetic Drug Threats was relaunched.",
+        # another owner or place named before the channel
+        "California's climate talks with Chinese provinces were restarted.",
+        "The Oslo talks on climate were suspended.",
+        # a change that has become a role
+        "Suspending the climate talks has become Beijing's favourite signal of displeasure.",
+        # a gap with no meeting that took place
+        "After a long hiatus, the climate working group is expected to meet in May.",
+        # "the Group of 20" is no anaphor
+        "Officials praised the climate talks. The Group of 20 was revived.",
+    ],
+)
+def test_dvw_non_events_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a rumour that does not take the clause
+        (
+            "Amid rumours of a coup, Beijing suspended the climate talks.",
+            {("climate", "suspended")},
+        ),
+        # a time clause told in the past
+        (
+            "By the time the climate talks resumed in 2023, the targets were out of date.",
+            {("climate", "resumed")},
+        ),
+        # Taiwan that is no subject
+        (
+            "China suspended the climate talks after Pelosi's visit to Taiwan.",
+            {("climate", "suspended")},
+        ),
+        # either side's own name before the channel
+        ("The Pentagon's military talks with the PLA were restored.", {("mil_mil", "resumed")}),
+        # a gap told beside a meeting that took place
+        (
+            "After a long hiatus, the climate working group met in Beijing.",
+            {("climate", "resumed")},
+        ),
+        (
+            "After an 18-month hiatus, U.S. and Chinese officials met for the arms control talks.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        (
+            "The climate working group, dormant for two years, met on Monday.",
+            {("climate", "resumed")},
+        ),
+        # the end of a gap counted in months
+        (
+            "The theater commander talks were held by video link, ending 17 months of silence.",
+            {("theater_commanders", "resumed")},
+        ),
+        ("The human rights dialogue is active again.", {("human_rights", "resumed")}),
+        # either side named inside a compound: "China-U.S." names both (a capital in
+        # "Matters and China" made it look like another pair; found by the fuzz test)
+        (
+            "The Chinese side has suspended China-U.S. cooperation on repatriation of illegal"
+            " immigrants, China-U.S. legal assistance in criminal Matters and China-U.S."
+            " cooperation against transnational crimes.",
+            {
+                ("illegal_immigrant_repatriation", "suspended"),
+                ("criminal_legal_assistance", "suspended"),
+                ("transnational_crime", "suspended"),
+            },
+        ),
+        # "the group" takes the working group named before it
+        (
+            "Officials praised the counternarcotics working group. The group was revived in March.",
+            {("counternarcotics", "resumed")},
+        ),
+    ],
+)
+def test_dvw_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
