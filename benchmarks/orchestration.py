@@ -18,8 +18,10 @@ machine weighs on both alike.
 - flow: `monitor_cycle`, the flow `channelwatch run` starts, with its task runs, logs
   (at Prefect's default level, INFO, as in production; only the console is quieted),
   four artifacts and events all included;
-- plain: the same stages (each task's `.fn`) called in the same order, with no Prefect
-  run at all.
+- plain: the same cycle (`hold_and_run`: the lock, the four stages, the Atom file and
+  the channel board) with each stage a plain call (each task's `.fn`), no Prefect run at
+  all. What only the flow does (its run, task runs, logs sent to the API, artifacts,
+  tags and events) is the orchestration.
 
 The flow runs against Prefect's temporary local API (started, and warmed up by one
 small flow run, before timing), or with `--server` against a `prefect server start`
@@ -43,10 +45,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 # A private Prefect home, so the runs land neither in the user's database nor in the way.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="channelwatch-bench-prefect-"))
@@ -59,21 +62,15 @@ import httpx  # noqa: E402
 import psycopg  # noqa: E402
 import yaml  # noqa: E402
 from prefect import flow  # noqa: E402
-from sqlmodel import Session  # noqa: E402
 
-import feeds  # noqa: E402
 import storage  # noqa: E402
-from alerts import Senders, plan_routes  # noqa: E402
 from benchmarks.poll_farm import HOSTS, LATENCY, Farm  # noqa: E402
 from channelwatch.config import load_config  # noqa: E402
-from channelwatch.settings import Settings  # noqa: E402
-from flows.extract import extract_in_process  # noqa: E402
 from flows.monitor import (  # noqa: E402
-    collect_sources,
-    deliver_alerts,
-    detect_batch,
+    IN_PROCESS,
+    Stages,
     ensure_polling_limit,
-    fold_readings,
+    hold_and_run,
     run_cycle,
 )
 from flows.report import CycleReport  # noqa: E402
@@ -86,34 +83,23 @@ SERVER_PORT = 4299
 
 
 def plain_cycle(config_path: str) -> tuple[CycleReport, dict[str, float]]:
-    """The flow's stages as plain calls: what the cycle costs with no orchestration;
-    and the seconds each stage took (detection is what a Dask worker would do)."""
-    settings = Settings()
-    config = load_config(config_path)
-    engine = storage.open_database(settings.db_url)
-    routing = plan_routes(config, settings)
-    now = datetime.now(UTC)
-    stages = {"collect": time.perf_counter()}
-    with storage.cycle_lock(engine), feeds.make_client() as client:
-        routes = [route.name for route in routing.live]
-        collected = collect_sources.fn(engine, config, routes, None, now)
-        stages["extract"] = time.perf_counter()
-        extract_in_process(engine, collected, now)
-        stages["detect"] = time.perf_counter()
-        with Session(engine) as session:
-            articles = storage.articles_to_detect(session)
-            session.expunge_all()
-        readings = detect_batch.fn(config, articles)
-        stages["fold"] = time.perf_counter()
-        report = fold_readings.fn(engine, config, routing, readings, False)
-        stages["end"] = time.perf_counter()
-        report.sources = collected.sources
-        report.deliveries = deliver_alerts.fn(
-            engine, config, routing, Senders.from_settings(settings, client)
-        )
-    engine.dispose()
-    marks = list(stages.values())
-    return report, {name: b - a for name, a, b in zip(stages, marks, marks[1:], strict=False)}
+    """The flow's cycle with its stages as plain calls (`IN_PROCESS`): what the cycle
+    costs with no orchestration; and the seconds each stage took."""
+    spent: dict[str, float] = {}
+
+    def timed_stage(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return step(*args)
+            finally:
+                spent[name] = time.perf_counter() - start
+
+        return run
+
+    stages = Stages(*(timed_stage(f.name, getattr(IN_PROCESS, f.name)) for f in fields(Stages)))
+    report, _board = hold_and_run(load_config(config_path), stages)
+    return report, spent
 
 
 def flow_cycle(config_path: str) -> str:

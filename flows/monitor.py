@@ -11,7 +11,8 @@ tagged per source: the flow run is, once the cycle is done.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
@@ -28,7 +29,7 @@ from prefect.client.schemas.objects import (
 )
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events import emit_event
-from prefect.exceptions import ObjectNotFound
+from prefect.exceptions import MissingContextError, ObjectNotFound
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed, Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -44,7 +45,7 @@ from alerts.history import publish_atom
 from channelwatch.config import Config, Scale, load_config
 from channelwatch.settings import Settings
 from flows.collect import Collected, collect
-from flows.extract import Read, ToRead, read, store, to_read
+from flows.extract import Read, ToRead, extract_in_process, read, store, to_read
 from flows.report import CycleReport, TransitionReport, board_markdown
 from matching import Detector, Event
 from matching.issues import IssueTagger
@@ -175,10 +176,11 @@ def extract_batch(items: list[ToRead]) -> list[Read]:
     return read(items)
 
 
-def extract_articles(engine: Engine, scale: Scale, collected: Collected, now: datetime) -> None:
+def extract_articles(engine: Engine, config: Config, collected: Collected, now: datetime) -> None:
     """Extract every stored feed HTML and downloaded page in batches (in parallel on a
     Dask cluster), then store the texts."""
-    futures = [extract_batch.submit(batch) for batch in batches(to_read(engine, collected), scale)]
+    items = to_read(engine, collected)
+    futures = [extract_batch.submit(batch) for batch in batches(items, config.scale)]
     store(engine, [reading for future in futures for reading in future.result()], collected, now)
 
 
@@ -263,6 +265,45 @@ def deliver_alerts(
         )
 
 
+def collect_as_task(
+    engine: Engine, config: Config, routes: list[str], since: date | None, now: datetime
+) -> Collected:
+    # quote(): Prefect would otherwise walk the parameter, down to every source, looking
+    # for futures to wait on.
+    collect = collect_sources.with_options(tags=polling_tags())
+    return collect(engine, quote(config), routes, since, now)
+
+
+def deliver_as_task(
+    engine: Engine, config: Config, routing: Routing, senders: Senders
+) -> list[DeliveryReport]:
+    return deliver_alerts(engine, quote(config), routing, senders)
+
+
+def extract_without_runner(
+    engine: Engine, config: Config, collected: Collected, now: datetime
+) -> None:
+    extract_in_process(engine, collected, now)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """How the cycle's four steps run: as Prefect task runs in the flow (`AS_TASKS`), or
+    as plain calls in this process (`IN_PROCESS`), the baseline that the orchestration
+    benchmark times the flow against. Everything around the steps is the same code."""
+
+    collect: Callable[[Engine, Config, list[str], date | None, datetime], Collected]
+    extract: Callable[[Engine, Config, Collected, datetime], None]
+    detect: Callable[[Engine, Config, Routing, bool], CycleReport]
+    deliver: Callable[[Engine, Config, Routing, Senders], list[DeliveryReport]]
+
+
+AS_TASKS = Stages(collect_as_task, extract_articles, detect_articles, deliver_as_task)
+IN_PROCESS = Stages(
+    collect_sources.fn, extract_without_runner, detect_in_process, deliver_alerts.fn
+)
+
+
 def task_runner(scale: Scale) -> TaskRunner:
     """The task runner `scale` in the config asks for. On Dask, extraction and detection
     batches run on the cluster's workers; polling, storing and folding stay in the
@@ -301,7 +342,7 @@ async def monitor_cycle(
     logger = get_run_logger()
     config = load_config(config_path or Settings().config)
     try:
-        report, board = await asyncio.to_thread(_hold_and_run, config, baseline, since)
+        report, board = await asyncio.to_thread(hold_and_run, config, AS_TASKS, baseline, since)
     except storage.CycleRunning as busy:
         logger.warning(f"skipped: {busy}")
         return Cancelled(message=f"skipped: {busy}")
@@ -315,14 +356,16 @@ async def monitor_cycle(
     return Completed(message=report.summary())
 
 
-def _hold_and_run(config: Config, baseline: bool, since: date | None) -> tuple[CycleReport, str]:
+def hold_and_run(
+    config: Config, stages: Stages, baseline: bool = False, since: date | None = None
+) -> tuple[CycleReport, str]:
     """The cycle, while it holds the database; its report and the channel board after it."""
     now = datetime.now(UTC)  # polls are scheduled from the start of the cycle
     settings = Settings()
     engine = storage.open_database(settings.db_url)
     try:
         with storage.cycle_lock(engine):
-            report = _cycle(engine, config, settings, baseline, since, now)
+            report = _cycle(engine, config, settings, stages, baseline, since, now)
             with Session(engine) as session:
                 board = storage.channel_board(session, [c.id for c in config.channels])
     finally:
@@ -334,6 +377,7 @@ def _cycle(
     engine: Engine,
     config: Config,
     settings: Settings,
+    stages: Stages,
     baseline: bool,
     since: date | None,
     now: datetime,
@@ -341,18 +385,15 @@ def _cycle(
     """Collect, detect and deliver, then write the Atom feed of alerts."""
     routing = plan_routes(config, settings)
     for line in routing.inactive:
-        get_run_logger().info(line)
+        _logger().info(line)
     with feeds.make_client() as client:
         senders = Senders.from_settings(settings, client)
         routes = [route.name for route in routing.live]
-        # quote(): Prefect would otherwise walk each of these parameters, down to every
-        # source and article, looking for futures to wait on, at every task call.
-        collect = collect_sources.with_options(tags=polling_tags())
-        collected = collect(engine, quote(config), routes, since, now)
-        extract_articles(engine, config.scale, collected, now)
-        report = detect_articles(engine, config, routing, baseline)
+        collected = stages.collect(engine, config, routes, since, now)
+        stages.extract(engine, config, collected, now)
+        report = stages.detect(engine, config, routing, baseline)
         report.sources, report.health = collected.sources, collected.health
-        report.deliveries = deliver_alerts(engine, quote(config), routing, senders)
+        report.deliveries = stages.deliver(engine, config, routing, senders)
     with Session(engine) as session:
         report.given_up = [
             DeliveryReport(a.route, describe_alert(a), False, a.last_error, "given up")
@@ -361,10 +402,16 @@ def _cycle(
         try:
             publish_atom(session, config)
         except OSError as exc:  # the feed file is a convenience; the cycle's work is done
-            get_run_logger().warning(
-                f"the Atom file {config.alerts.atom_file} was not written: {exc}"
-            )
+            _logger().warning(f"the Atom file {config.alerts.atom_file} was not written: {exc}")
     return report
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    """The run's logger in a flow run; outside one (the plain stages), channelwatch's."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("channelwatch")
 
 
 def log_cycle(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from channelwatch.cli import main
 from channelwatch.config import Scale, Schedule, load_config
 from flows.monitor import (
+    IN_PROCESS,
     POLLING_TAG,
     batches,
     collect_sources,
@@ -35,6 +36,7 @@ from flows.monitor import (
     detect_batch,
     ensure_polling_limit,
     fold_readings,
+    hold_and_run,
     log_cycle,
     run_cycle,
 )
@@ -190,6 +192,30 @@ def test_polling_takes_turns_under_the_tag_limit_only_while_one_is_set(
     for run, tags in ((limited, [POLLING_TAG]), (free, [])):
         (collect,) = wait_for_task_runs(run, names=("collect",))
         assert collect.tags == tags
+
+
+def test_the_plain_stages_do_the_flows_work_without_a_prefect_run(
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The orchestration benchmark's baseline runs the cycle with plain stages: unless it
+    finds, stores and reports what the flow does, with no run on the API, the benchmark's
+    overhead figure means nothing."""
+    config = str(write_config(workdir, site.url("feed.xml")))
+    with get_client(sync_client=True) as client:
+        runs_before = client.count_flow_runs()
+        monkeypatch.setenv("CHANNELWATCH_DB_URL", f"sqlite:///{workdir / 'plain.db'}")
+        plain, plain_board = hold_and_run(load_config(config), IN_PROCESS)
+        assert client.count_flow_runs() == runs_before
+
+        monkeypatch.setenv("CHANNELWATCH_DB_URL", f"sqlite:///{workdir / 'flow.db'}")
+        state = run_cycle(config)
+        assert state.is_completed(), state.message
+        this_run = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        artifacts = client.read_artifacts(flow_run_filter=this_run)
+    [board] = [a for a in artifacts if a.key == "channel-board"]
+    assert "4 new articles" in plain.summary() and len(plain.transitions) == 3
+    assert plain.summary() == state.message
+    assert plain_board == board.data
 
 
 def table(data: str | None) -> list[dict]:
