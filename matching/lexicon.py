@@ -111,6 +111,10 @@ DIALOGUE_NOUNS = words(
     r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked|talking"
     r"|(?:sat|sit|sits|sitting)\s+down"
 )
+# The other side's name as a topic ("talks with the PLA", "lines to the People's Liberation
+# Army"): it names a channel only when no other channel is named in the sentence, since
+# the PLA is also the other side of every specific military channel.
+COUNTERPART_TOPIC = re.compile(r"(?:the\s+)?(?:pla|people'?s\s+liberation\s+army)", re.IGNORECASE)
 # Words that join a dialogue noun to the topic after it: "talks on", "cooperation against".
 LINKERS = {
     "on",
@@ -292,6 +296,12 @@ PSEUDO_NEGATION = words(
     r"not\s+only|not\s+just|no\s+sooner|not\s+least|not\s+long\s+after|nothing\s+less"
 )
 NO_LONGER = words(r"no\s+longer")
+# "risk" as the noun a change lowered is no hedge: "the revival … has lowered the risk of an
+# accident" reports the revival.
+LOWERED_RISK = words(
+    r"(?:lower|reduc|cut|eas|curb|limit|diminish|minimi[sz]|shr[iau]nk|narrow|contain)\w*\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+)?risks?"
+)
 STILL_STATE = words(r"remain(?:s|ed|ing)?|still|continu(?:e|es|ed)\s+to\s+be|stay(?:s|ed)?")
 # "Had the two sides restored …", "Were Beijing to freeze …": a condition, inverted.
 INVERTED_CONDITION = re.compile(r"^\s*(?:had|were|should)\s+\w+", re.IGNORECASE)

@@ -1163,6 +1163,17 @@ def test_dvw_reported_changes_fire(
             {("climate", "resumed")},
         ),
         ("The maritime consultations are active once more.", {("mmca", "resumed")}),
+        # the other side's name as a topic, when no other channel is named
+        ("Contacts with their PLA counterparts ceased.", {("mil_mil", "suspended")}),
+        (
+            "The Pentagon's talks with the People's Liberation Army were put on hold.",
+            {("mil_mil", "suspended")},
+        ),
+        # … and it yields to a channel that is named
+        (
+            "Talks between INDOPACOM and the PLA's Southern Theater Command were restored.",
+            {("theater_commanders", "resumed")},
+        ),
         # descriptions of the two militaries
         ("Communications between the two armed forces were restored.", {("mil_mil", "resumed")}),
         ("Dialogue between the two defense establishments restarted.", {("mil_mil", "resumed")}),
@@ -1170,6 +1181,25 @@ def test_dvw_reported_changes_fire(
         (
             "Beijing restored the deportation flights it had halted.",
             {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # stacked topics: the outer names the channel, an outer possessive does not
+        ("The climate finance talks were suspended.", {("climate", "suspended")}),
+        (
+            "The two sides restarted their theater-level military talks.",
+            {("theater_commanders", "resumed")},
+        ),
+        (
+            "The two militaries' theater commanders spoke by video for the first time since 2022.",
+            {("theater_commanders", "resumed")},
+        ),
+        # people "from both countries" stand between the topic and the meeting
+        (
+            "Human rights officials from the two governments met for the first time in a decade.",
+            {("human_rights", "resumed")},
+        ),
+        (
+            "Theater commanders from the two militaries held a call, their first since 2022.",
+            {("theater_commanders", "resumed")},
         ),
         # "sat down" is a meeting
         (
@@ -1181,6 +1211,16 @@ def test_dvw_reported_changes_fire(
             "The macroeconomic dialogue and the law enforcement talks suffered in 2022."
             " The pair have since been revived.",
             {("economic_financial", "resumed"), ("transnational_crime", "resumed")},
+        ),
+        # a risk the change lowered is no hedge
+        (
+            "The revival of the theater commander talks has lowered the risk of an accident.",
+            {("theater_commanders", "resumed")},
+        ),
+        # a stop after the Nth round is a stop
+        (
+            "The strategic stability dialogue ground to a halt after the third round.",
+            {("arms_control_nonproliferation", "suspended")},
         ),
     ],
 )
@@ -1197,6 +1237,8 @@ def test_dvy_reported_changes_fire(
         "The climate working group met only twice before the U.S. withdrew from the Paris Agreement.",
         # "past time" recommends
         "It is past time the human rights dialogue was restored.",
+        # a resumption after the Nth round is still routine
+        "The climate talks resumed after the third round.",
     ],
 )
 def test_dvy_non_events_stay_quiet(detector: Detector, text: str) -> None:
