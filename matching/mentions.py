@@ -41,6 +41,7 @@ _CONNECTORS = {
 _COORDINATORS = {",", "and", "or"}
 _BREAKS = {";", ":", "(", ")"}
 _POSSESSIVE = re.compile(r"['’]")
+_SUBJECT_LINKERS = {"on", "against", "over", "regarding", "concerning"}
 
 
 class ChannelLike(Protocol):
@@ -168,6 +169,16 @@ class MentionFinder:
             ):
                 aliases[n] = alias._replace(first=outer.first, channel=outer.channel)
                 topics.remove(outer)
+        # … and a topic of another channel right after an alias names its subject:
+        # "law-enforcement cooperation on fentanyl" is the counternarcotics channel.
+        for n, alias in enumerate(aliases):
+            at = alias.last + 1
+            if at < len(tokens) and tokens[at].word in _SUBJECT_LINKERS:
+                at += 1 + (at + 1 < len(tokens) and tokens[at + 1].word == "the")
+                inner = next((h for h in topics if h.first == at), None)
+                if inner and inner.channel != alias.channel:
+                    aliases[n] = alias._replace(last=inner.last, channel=inner.channel)
+                    topics.remove(inner)
         linked = _linked_topics(text, tokens, sorted(aliases + topics, key=lambda h: h.first))
         linked = [_through_noun(text, tokens, hit) for hit in linked]
         named = {h.channel for h in aliases + topics if not _counterpart(text, tokens, h)}

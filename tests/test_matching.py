@@ -1192,6 +1192,12 @@ def test_dvw_reported_changes_fire(
             "The two militaries' theater commanders spoke by video for the first time since 2022.",
             {("theater_commanders", "resumed")},
         ),
+        # a topic of another channel right after an alias names its subject
+        ("Law-enforcement cooperation on fentanyl was revived.", {("counternarcotics", "resumed")}),
+        (
+            "The law enforcement talks on the deportations were halted.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
         # people "from both countries" stand between the topic and the meeting
         (
             "Human rights officials from the two governments met for the first time in a decade.",
