@@ -551,7 +551,11 @@ def _cues(
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
-    if _GERUND.fullmatch(trigger.word) and _GERUND_OBJECT.search(text, 0, trigger.start):
+    if (
+        _GERUND.fullmatch(trigger.word)
+        and _GERUND_OBJECT.search(text, 0, trigger.start)
+        and not _MEASURES_INCLUDE.search(text, 0, trigger.start)
+    ):
         cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
     news = lx.found(_NEWS_SUBJECT, before)  # "the deal revives …" reports, whatever the tense
     if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end) and not news:
@@ -647,6 +651,13 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+# Measures taken, listed: "the countermeasures include halting …" reports what was done
+# (hedges still block: "could include", "proposed countermeasures").
+_MEASURES_INCLUDE = re.compile(
+    r"\b(?:countermeasures|measures|steps|retaliation)\s+(?:[\w-]+\s+){0,2}?"
+    r"includ(?:e|es|ed|ing)\s+$",
+    re.IGNORECASE,
+)
 _AFTER_NTH_ROUND = re.compile(
     r"\b(?:after|following)\s+(?:the|its|their)\s+(?:second|third|fourth|fifth|sixth|seventh"
     r"|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:round|session|plenary|meeting)\b",

@@ -1198,6 +1198,8 @@ def test_dvw_reported_changes_fire(
             "The law enforcement talks on the deportations were halted.",
             {("illegal_immigrant_repatriation", "suspended")},
         ),
+        # a gerund listed among measures taken reports them
+        ("The countermeasures include halting the climate talks.", {("climate", "suspended")}),
         # people "from both countries" stand between the topic and the meeting
         (
             "Human rights officials from the two governments met for the first time in a decade.",
@@ -1243,6 +1245,8 @@ def test_dvy_reported_changes_fire(
         "The climate working group met only twice before the U.S. withdrew from the Paris Agreement.",
         # "past time" recommends
         "It is past time the human rights dialogue was restored.",
+        # only measures taken are reported by "include": options are not
+        "Options include halting the climate talks.",
         # a resumption after the Nth round is still routine
         "The climate talks resumed after the third round.",
     ],
