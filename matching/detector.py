@@ -497,6 +497,8 @@ def _cues(
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
     after = text[trigger.end : end] if trigger.nominal else ""
+    if after and lx.found(lx.LOWERED_RISK, after):
+        after = lx.LOWERED_RISK.sub(" lowered ", after)
     # A long channel name can push a hedge out of those words: read the predicate from its
     # verb too ("the resumption of the defense policy coordination talks … would be …").
     verb = _PREDICATE_START.search(after)
@@ -549,7 +551,11 @@ def _cues(
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
-    if _GERUND.fullmatch(trigger.word) and _GERUND_OBJECT.search(text, 0, trigger.start):
+    if (
+        _GERUND.fullmatch(trigger.word)
+        and _GERUND_OBJECT.search(text, 0, trigger.start)
+        and not _MEASURES_INCLUDE.search(text, 0, trigger.start)
+    ):
         cues.append("gerund")  # "suggested reviving", "refrained from suspending": not done
     news = lx.found(_NEWS_SUBJECT, before)  # "the deal revives …" reports, whatever the tense
     if _is_present_simple(trigger, before) and _WHEN.search(text, trigger.end, end) and not news:
@@ -605,7 +611,14 @@ def _cues(
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     # (the trigger itself is no gap: "suspended for the night" is routine)
-    if lx.found(lx.ROUTINE, text) and not lx.found(
+    # A channel that stops after its Nth round has stopped: "ground to a halt after the
+    # third round" (a resumption after one is routine: "resumed after the third round").
+    routine_text = (
+        _AFTER_NTH_ROUND.sub(" ", text)
+        if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(text, trigger.end)
+        else text
+    )
+    if lx.found(lx.ROUTINE, routine_text) and not lx.found(
         lx.GAP, f"{text[: trigger.start]} {text[trigger.end :]}"
     ):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
@@ -638,6 +651,18 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+# Measures taken, listed: "the countermeasures include halting …" reports what was done
+# (hedges still block: "could include", "proposed countermeasures").
+_MEASURES_INCLUDE = re.compile(
+    r"\b(?:countermeasures|measures|steps|retaliation)\s+(?:[\w-]+\s+){0,2}?"
+    r"includ(?:e|es|ed|ing)\s+$",
+    re.IGNORECASE,
+)
+_AFTER_NTH_ROUND = re.compile(
+    r"\b(?:after|following)\s+(?:the|its|their)\s+(?:second|third|fourth|fifth|sixth|seventh"
+    r"|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:round|session|plenary|meeting)\b",
+    re.IGNORECASE,
+)
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
 # A clause whose subject is another party: "Hong Kong suspended …", "Ottawa restored …".
 # (Taiwan and Hong Kong stand here only as the subject: "after arms sales to Taiwan" is

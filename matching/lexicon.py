@@ -43,6 +43,13 @@ TRIGGERS = {
         + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension|silence|estrangement)\b)"
         r"|end(?:ed|s)?\s+(?:abruptly|suddenly)"
         r"|cut(?=\s+(?:[\w-]+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications?|cooperation|ties)\b)"
+        # wider idioms: "went silent", "axed", "scuttled", "came to a standstill", "pulled
+        # out of", "withdrew from", "iced", "on the shelf", "wound down"
+        r"|(?:went|gone|go|goes|going)\s+(?:silent|dead)|ax(?:e|ed|ing)|scuttl(?:e|ed|es|ing)"
+        r"|(?:to|at)\s+a\s+standstill|(?:pull(?:ed|s|ing)?\s+out\s+of|withdr(?:ew|awn|aws|awing)\s+from)"
+        # (leaving a treaty is no channel cut: "withdrew from the Paris Agreement")
+        r"(?!\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:agreement|accords?|treaty|pact|deal|convention)\b)"
+        r"|iced|on\s+the\s+shelf|(?:wound|wind(?:s|ing)?)\s+down"
     ),
     RESUMED: words(
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
@@ -56,7 +63,7 @@ TRIGGERS = {
         + _W
         + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
-        r"|(?:running|functioning|operating|open|meeting|working|talking|active)\s+again|(?:held|going)\s+again"
+        r"|(?:running|functioning|operating|open|meeting|working|talking|active)\s+(?:again|once\s+more|anew)|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
         r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:"
@@ -73,6 +80,13 @@ TRIGGERS = {
         r"|first\s+(?:[\w-]+\s+){1,6}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|not\s+since"
+        # wider idioms: "back at the table", "dusted off", "resurfaced", "resuscitated",
+        # "started up again", "kicked back into gear", "rekindled", "put back in motion",
+        # "breathe new life into"
+        r"|(?:return(?:ed|s|ing)?|back)\s+(?:to|at)\s+the\s+(?:negotiating\s+)?table"
+        r"|dust(?:ed|s|ing)?\s+off|resurfac(?:e|ed|es|ing)|resuscitat(?:e|ed|es|ing|ion)"
+        r"|start(?:ed|s|ing)?\s+up\s+again|back\s+in(?:to)?\s+(?:gear|motion)|rekindl(?:e|ed|es|ing)"
+        r"|breath(?:e|ed|es|ing)\s+(?:new\s+)?life\s+(?:back\s+)?into"
     ),
 }
 # Both kinds in one pattern, lowercase and without IGNORECASE (five times faster), for
@@ -95,7 +109,12 @@ DIALOGUE_NOUNS = words(
     r"talks?|dialogues?|channels?|co-?operation|working\s+groups?|consultations?|meetings?|exchanges?"
     r"|contacts?|communications?|mechanisms?|calls?|conversations?|negotiations?|discussions?|met"
     r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked|talking"
+    r"|(?:sat|sit|sits|sitting)\s+down"
 )
+# The other side's name as a topic ("talks with the PLA", "lines to the People's Liberation
+# Army"): it names a channel only when no other channel is named in the sentence, since
+# the PLA is also the other side of every specific military channel.
+COUNTERPART_TOPIC = re.compile(r"(?:the\s+)?(?:pla|people'?s\s+liberation\s+army)", re.IGNORECASE)
 # Words that join a dialogue noun to the topic after it: "talks on", "cooperation against".
 LINKERS = {
     "on",
@@ -118,13 +137,13 @@ ANAPHOR = words(
     r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications"
     r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
-    r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter"
+    r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter|the\s+pair"
     r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))"
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
     r"|them|it|they"
 )
 FORMER, LATTER = words(r"the\s+former"), words(r"the\s+latter")
-DUAL = words(r"both|(?:the\s+)?(?:pair|two)\s+of\s+them")
+DUAL = words(r"both|(?:the\s+)?(?:pair|two)\s+of\s+them|the\s+pair")
 # A reporting frame: the cues of "X says" do not reach into what is said.
 REPORTING = words(r"(?:says?|said|reported|confirm(?:s|ed)?|announced|told\s+[\w.]+)(?:\s+that)?")
 
@@ -147,7 +166,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|advocat\w*|encourag\w*|appeal\w*|insist\w*|wiser|best\s+course"
         r"|sensible|(?:first|next|best|obvious|logical)\s+step|case\s+for|(?:is|are)\s+needed|needed\s+is"
         r"|let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
-        r"|in\s+the\s+(?:mutual\s+)?interests?\s+of|what\s+(?:[\w'’-]+\s+){1,4}?needs?|overdue|deserv(?:e|es|ed|ing)|high\s+time"
+        r"|in\s+the\s+(?:mutual\s+)?interests?\s+of|what\s+(?:[\w'’-]+\s+){1,4}?needs?|overdue|deserv(?:e|es|ed|ing)|(?:high|past)\s+time"
         r"|(?:obvious|natural)\s+(?:place|starting\s+point)|(?:a|an)\s+(?:early|speedy|prompt|quick|swift)\s*$|the\s+sooner|smart|(?:see|sees|saw)\s+(?:\w+\s+)?value\s+in"
         r"|would\s+do\s+well|makes\s+sense|most\s+useful|priority|deliverable|worth\s+\w+ing|argu(?:e|es|ed|ing|ment)"
     ),
@@ -277,6 +296,12 @@ PSEUDO_NEGATION = words(
     r"not\s+only|not\s+just|no\s+sooner|not\s+least|not\s+long\s+after|nothing\s+less"
 )
 NO_LONGER = words(r"no\s+longer")
+# "risk" as the noun a change lowered is no hedge: "the revival … has lowered the risk of an
+# accident" reports the revival.
+LOWERED_RISK = words(
+    r"(?:lower|reduc|cut|eas|curb|limit|diminish|minimi[sz]|shr[iau]nk|narrow|contain)\w*\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+)?risks?"
+)
 STILL_STATE = words(r"remain(?:s|ed|ing)?|still|continu(?:e|es|ed)\s+to\s+be|stay(?:s|ed)?")
 # "Had the two sides restored …", "Were Beijing to freeze …": a condition, inverted.
 INVERTED_CONDITION = re.compile(r"^\s*(?:had|were|should)\s+\w+", re.IGNORECASE)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
-from matching.lexicon import DIALOGUE_NOUNS, LINKERS
+from matching.lexicon import COUNTERPART_TOPIC, DIALOGUE_NOUNS, LINKERS
 
 _WORD = re.compile(r"[A-Za-z0-9'’]+|[,;:()]")
 _JOINER = re.compile(r"[\s\-–]*")  # what may stand between the words of a phrase
@@ -40,6 +40,8 @@ _CONNECTORS = {
 }
 _COORDINATORS = {",", "and", "or"}
 _BREAKS = {";", ":", "(", ")"}
+_POSSESSIVE = re.compile(r"['’]")
+_SUBJECT_LINKERS = {"on", "against", "over", "regarding", "concerning"}
 
 
 class ChannelLike(Protocol):
@@ -136,7 +138,16 @@ class MentionFinder:
 
     def topics(self, text: str) -> list[str]:
         """Channels whose topics the text touches, named as channels or not."""
-        return list(dict.fromkeys(label for _, _, label in self._topics.scan(text, tokenize(text))))
+        tokens = tokenize(text)
+        hits = [_Hit(*hit, alias=False) for hit in self._topics.scan(text, tokens)]
+        named = {h.channel for h in hits if not _counterpart(text, tokens, h)}
+        return list(
+            dict.fromkeys(
+                h.channel
+                for h in hits
+                if not (_counterpart(text, tokens, h) and named - {h.channel})
+            )
+        )
 
     def find(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
@@ -147,8 +158,31 @@ class MentionFinder:
             for hit in self._topics.scan(text, tokens)
             if taken.isdisjoint(range(hit[0], hit[1] + 1))
         ]
+        # A topic stacked right before an alias of another channel names the channel, the
+        # alias its class: "theater-level military talks", "fentanyl law enforcement talks".
+        for n, alias in enumerate(aliases):
+            outer = next((h for h in topics if h.last == alias.first - 1), None)
+            if (
+                outer
+                and outer.channel != alias.channel
+                and not _POSSESSIVE.search(text, tokens[outer.last].start, tokens[outer.last].end)
+            ):
+                aliases[n] = alias._replace(first=outer.first, channel=outer.channel)
+                topics.remove(outer)
+        # … and a topic of another channel right after an alias names its subject:
+        # "law-enforcement cooperation on fentanyl" is the counternarcotics channel.
+        for n, alias in enumerate(aliases):
+            at = alias.last + 1
+            if at < len(tokens) and tokens[at].word in _SUBJECT_LINKERS:
+                at += 1 + (at + 1 < len(tokens) and tokens[at + 1].word == "the")
+                inner = next((h for h in topics if h.first == at), None)
+                if inner and inner.channel != alias.channel:
+                    aliases[n] = alias._replace(last=inner.last, channel=inner.channel)
+                    topics.remove(inner)
         linked = _linked_topics(text, tokens, sorted(aliases + topics, key=lambda h: h.first))
         linked = [_through_noun(text, tokens, hit) for hit in linked]
+        named = {h.channel for h in aliases + topics if not _counterpart(text, tokens, h)}
+        linked = [h for h in linked if not (_counterpart(text, tokens, h) and named - {h.channel})]
         mentions = [
             Mention(
                 h.channel,
@@ -160,6 +194,11 @@ class MentionFinder:
             for h in aliases + linked
         ]
         return sorted(mentions, key=lambda m: m.start)
+
+
+def _counterpart(text: str, tokens: list[Token], hit: _Hit) -> bool:
+    """A topic that is only the other side's name: "the PLA", "People's Liberation Army"."""
+    return bool(COUNTERPART_TOPIC.match(text, tokens[hit.first].start))
 
 
 def _through_noun(text: str, tokens: list[Token], hit: _Hit) -> _Hit:
@@ -202,12 +241,12 @@ def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hi
             linked |= _coordinated(tokens, hits, owner, backwards=True)
             linked |= _coordinated(tokens, hits, owner, backwards=False)
             continue
-        linked |= _chain_before(tokens, hits, first)
+        linked |= _chain_before(text, tokens, hits, first)
         linked |= _chain_after(tokens, hits, last)
     return sorted((h for h in linked if not h.alias), key=lambda h: h.first)
 
 
-def _chain_before(tokens: list[Token], hits: list[_Hit], noun_first: int) -> set[_Hit]:
+def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: int) -> set[_Hit]:
     """A topic ending at most two modifiers before the noun, and those coordinated with it."""
     for gap in range(3):
         end = noun_first - 1 - gap
@@ -215,10 +254,48 @@ def _chain_before(tokens: list[Token], hits: list[_Hit], noun_first: int) -> set
             tokens[i].word in _BREAKS or tokens[i].word == "," for i in range(end + 1, noun_first)
         ):
             return set()
+        # "<topic> (officials) from both countries met": the two sides named after the
+        # people are no modifier of the noun ("Theater commanders from the two militaries
+        # held a call", "Human rights officials from the two governments met").
+        end = _before_both_sides(tokens, end)
         hit = next((h for h in hits if h.last == end), None)
         if hit:
+            # Two topics stacked with nothing between: the outer one names the channel,
+            # the inner one its class ("theater-level military talks", "climate finance
+            # talks"); an outer possessive is the owner ("the two militaries' theater
+            # commanders").
+            outer = next(
+                (
+                    h
+                    for h in hits
+                    if h.last == hit.first - 1
+                    and h.channel != hit.channel
+                    and not _POSSESSIVE.search(text, tokens[h.last].start, tokens[h.last].end)
+                ),
+                None,
+            )
+            if outer and not outer.alias and not hit.alias:
+                hit = outer
             return {hit} | _coordinated(tokens, hits, hit, backwards=True)
     return set()
+
+
+_BOTH_SIDES = {"countries", "governments", "sides", "militaries", "capitals", "nations"}
+_PEOPLE = {"officials", "envoys", "negotiators", "diplomats", "delegates", "delegations", "experts"}
+
+
+def _before_both_sides(tokens: list[Token], end: int) -> int:
+    """The token before "(people) from both countries" ending at `end`, else `end`."""
+    words = [t.word for t in tokens[max(0, end - 3) : end + 1]]
+    if not words or words[-1] not in _BOTH_SIDES:
+        return end
+    if words[-3:-1] == ["from", "both"]:
+        end -= 3
+    elif words[-4:-1] == ["from", "the", "two"]:
+        end -= 4
+    else:
+        return end
+    return end - 1 if end >= 0 and tokens[end].word in _PEOPLE else end
 
 
 def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:

@@ -1104,3 +1104,152 @@ def test_dvw_reported_changes_fire(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+# The dvy round's rules and words (wide vocabulary; channels named by description). Each
+# sentence fails on the commit before its rule or word.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # idioms of suspending
+        ("Communications between the two militaries went silent.", {("mil_mil", "suspended")}),
+        ("The military hotline went dead in August.", {("mil_mil", "suspended")}),
+        ("The defense policy talks were axed.", {("defense_policy_coordination", "suspended")}),
+        (
+            "Beijing scuttled the arms control talks.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (
+            "Law enforcement cooperation came to a standstill after August.",
+            {("transnational_crime", "suspended")},
+        ),
+        ("China pulled out of the climate talks.", {("climate", "suspended")}),
+        (
+            "Beijing withdrew from the arms control consultations.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        ("Washington iced the human rights talks.", {("human_rights", "suspended")}),
+        (
+            "Beijing has kept the climate dialogue on the shelf since 2022.",
+            {("climate", "suspended")},
+        ),
+        ("The climate working group was wound down in 2022.", {("climate", "suspended")}),
+        # idioms of resuming
+        (
+            "China returned to the table on arms control talks.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        ("The two sides dusted off their climate dialogue.", {("climate", "resumed")}),
+        (
+            "The counternarcotics working group resurfaced in January.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "The two governments resuscitated their arms control consultations.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        (
+            "Deportation cooperation has started up again.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        ("The human rights dialogue was kicked back into gear.", {("human_rights", "resumed")}),
+        (
+            "The law enforcement dialogue was put back in motion.",
+            {("transnational_crime", "resumed")},
+        ),
+        ("The two sides rekindled their climate dialogue.", {("climate", "resumed")}),
+        (
+            "Both sides agreed to breathe new life into the climate working group.",
+            {("climate", "resumed")},
+        ),
+        ("The maritime consultations are active once more.", {("mmca", "resumed")}),
+        # the other side's name as a topic, when no other channel is named
+        ("Contacts with their PLA counterparts ceased.", {("mil_mil", "suspended")}),
+        (
+            "The Pentagon's talks with the People's Liberation Army were put on hold.",
+            {("mil_mil", "suspended")},
+        ),
+        # … and it yields to a channel that is named
+        (
+            "Talks between INDOPACOM and the PLA's Southern Theater Command were restored.",
+            {("theater_commanders", "resumed")},
+        ),
+        # descriptions of the two militaries
+        ("Communications between the two armed forces were restored.", {("mil_mil", "resumed")}),
+        ("Dialogue between the two defense establishments restarted.", {("mil_mil", "resumed")}),
+        # flights as a channel
+        (
+            "Beijing restored the deportation flights it had halted.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # stacked topics: the outer names the channel, an outer possessive does not
+        ("The climate finance talks were suspended.", {("climate", "suspended")}),
+        (
+            "The two sides restarted their theater-level military talks.",
+            {("theater_commanders", "resumed")},
+        ),
+        (
+            "The two militaries' theater commanders spoke by video for the first time since 2022.",
+            {("theater_commanders", "resumed")},
+        ),
+        # a topic of another channel right after an alias names its subject
+        ("Law-enforcement cooperation on fentanyl was revived.", {("counternarcotics", "resumed")}),
+        (
+            "The law enforcement talks on the deportations were halted.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        # a gerund listed among measures taken reports them
+        ("The countermeasures include halting the climate talks.", {("climate", "suspended")}),
+        # people "from both countries" stand between the topic and the meeting
+        (
+            "Human rights officials from the two governments met for the first time in a decade.",
+            {("human_rights", "resumed")},
+        ),
+        (
+            "Theater commanders from the two militaries held a call, their first since 2022.",
+            {("theater_commanders", "resumed")},
+        ),
+        # "sat down" is a meeting
+        (
+            "Climate envoys sat down together for the first time since 2022.",
+            {("climate", "resumed")},
+        ),
+        # "the pair" is an anaphor
+        (
+            "The macroeconomic dialogue and the law enforcement talks suffered in 2022."
+            " The pair have since been revived.",
+            {("economic_financial", "resumed"), ("transnational_crime", "resumed")},
+        ),
+        # a risk the change lowered is no hedge
+        (
+            "The revival of the theater commander talks has lowered the risk of an accident.",
+            {("theater_commanders", "resumed")},
+        ),
+        # a stop after the Nth round is a stop
+        (
+            "The strategic stability dialogue ground to a halt after the third round.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+    ],
+)
+def test_dvy_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # leaving a treaty is no channel cut
+        "The climate working group met only twice before the U.S. withdrew from the Paris Agreement.",
+        # "past time" recommends
+        "It is past time the human rights dialogue was restored.",
+        # only measures taken are reported by "include": options are not
+        "Options include halting the climate talks.",
+        # a resumption after the Nth round is still routine
+        "The climate talks resumed after the third round.",
+    ],
+)
+def test_dvy_non_events_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
