@@ -6,10 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -175,7 +178,7 @@ def test_the_deployment_runs_on_the_configured_schedule_one_run_at_a_time(
     assert limit.concurrency_limit == 1
 
 
-def test_polling_takes_turns_under_the_tag_limit_only_while_one_is_set(
+def test_collect_carries_the_polling_tag_only_while_a_limit_is_set(
     prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`collect` carries the polling tag, so Prefect's tag limit holds it back, while
@@ -192,6 +195,61 @@ def test_polling_takes_turns_under_the_tag_limit_only_while_one_is_set(
     for run, tags in ((limited, [POLLING_TAG]), (free, [])):
         (collect,) = wait_for_task_runs(run, names=("collect",))
         assert collect.tags == tags
+
+
+def test_two_teams_cycles_take_turns_polling_under_the_limit(
+    prefect_harness: str,
+    site: Site,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two deployments on one Prefect server (two teams' catalogs, two databases) share
+    the polling limit `serve` sets: while one team's cycle polls, the other's waits for
+    the slot, and polls once it is free; neither cycle is lost."""
+    teams = {}
+    for team, feed in (("a", "feed.xml"), ("b", "team-b.xml")):
+        folder = tmp_path / team
+        folder.mkdir()
+        teams[team] = (str(write_config(folder, site.url(feed))), f"sqlite:///{folder / 'cw.db'}")
+        site.gates[f"/{feed}"] = Gate()
+    site.aliases["/team-b.xml"] = "feed.xml"
+    a_gate, b_gate = site.gates["/feed.xml"], site.gates["/team-b.xml"]
+    refused = threading.Event()
+    monkeypatch.setattr(httpx.AsyncClient, "send", watch_for_refusals(refused))
+    ensure_polling_limit()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            monkeypatch.setenv("CHANNELWATCH_DB_URL", teams["a"][1])
+            a = pool.submit(run_cycle, teams["a"][0])
+            assert a_gate.arrived.wait(timeout=120), "team A's cycle never polled"
+            monkeypatch.setenv("CHANNELWATCH_DB_URL", teams["b"][1])  # A has read its own
+            b = pool.submit(run_cycle, teams["b"][0])
+            assert refused.wait(timeout=120), "team B's cycle was never refused the slot"
+            assert not b_gate.arrived.is_set()  # and has not polled while A polls
+            a_gate.opened.set()
+            assert b_gate.arrived.wait(timeout=120), "team B's cycle never polled"
+            b_gate.opened.set()
+            states = a.result(timeout=240), b.result(timeout=240)
+    finally:
+        a_gate.opened.set()
+        b_gate.opened.set()
+        with get_client(sync_client=True) as client:
+            client.delete_concurrency_limit_by_tag(POLLING_TAG)
+    assert all(state.is_completed() and "4 new articles" in state.message for state in states)
+
+
+def watch_for_refusals(refused: threading.Event) -> Callable[..., Any]:
+    """httpx's send, setting `refused` when the API answers a request for a concurrency
+    slot with 423 Locked: the one sign that a cycle waited for the polling slot."""
+    send = httpx.AsyncClient.send
+
+    async def watching(client: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> Any:
+        response = await send(client, request, **kwargs)
+        if request.url.path.endswith("/increment-with-lease") and response.status_code == 423:
+            refused.set()
+        return response
+
+    return watching
 
 
 def test_the_plain_stages_do_the_flows_work_without_a_prefect_run(
