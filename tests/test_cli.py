@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,54 @@ def test_detect_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     )
     assert TEXT[event["start"] : event["end"]] == event["sentence"]
     assert 0 < event["confidence"] <= 1
+
+
+def test_eval_scores_a_labelled_file_by_kind_and_keeps_its_json_contract(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user scoring the detector on passages of their own sees what it found, what
+    it missed and where: recall by kind of event, false fires by kind of non-event."""
+    passages = [
+        (
+            "a",
+            "On Friday, China suspended its climate talks with the United States.",
+            "plain",
+            [("climate", "suspended")],
+        ),
+        ("b", "They stopped after that.", "anaphora", [("mil_mil", "suspended")]),
+        ("c", "Both governments should revive their human rights dialogue.", "recommendation", []),
+        ("d", "Beijing halted the counternarcotics working group in August.", "negation", []),
+    ]
+    corpus = tmp_path / "mine.jsonl"
+    corpus.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": i,
+                    "text": t,
+                    "published": "2022-08-05",
+                    "kind": k,
+                    "expected": [{"channel": c, "event": e} for c, e in expected],
+                }
+            )
+            for i, t, k, expected in passages
+        )
+    )
+    assert main(["eval", "--config", str(REPO_CONFIG), str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "4 passages: 1 true positives, 1 false positives, 1 missed" in out
+    assert re.search(r"plain\s+1/1\s+100.0%", out) and re.search(r"anaphora\s+0/1\s+0.0%", out)
+    assert re.search(r"negation\s+1/1\s+100.0%", out)
+    assert re.search(r"recommendation\s+0/1\s+0.0%", out)
+
+    assert main(["eval", "--json", "--config", str(REPO_CONFIG), str(corpus)]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert set(scores) == {"precision", "recall", "f1", "tp", "fp", "fn", "passages"}
+    assert (scores["tp"], scores["fp"], scores["fn"], scores["passages"]) == (1, 1, 1, 4)
+
+    corpus.write_text(corpus.read_text() + '\n{"id": "e", "text": "no labels"}\n')
+    assert main(["eval", "--config", str(REPO_CONFIG), str(corpus)]) == 2
+    assert "mine.jsonl:5: not a labelled passage" in capsys.readouterr().err
 
 
 def test_detect_reads_stdin_and_explains(
