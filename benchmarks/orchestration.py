@@ -18,7 +18,7 @@ machine weighs on both alike.
 - flow: `monitor_cycle`, the flow `channelwatch run` starts, with its task runs, logs
   (at Prefect's default level, INFO, as in production; only the console is quieted),
   four artifacts and events all included;
-- plain: the same cycle (`hold_and_run`: the lock, the four stages, the Atom file and
+- plain: the same cycle (`hold_and_run`: the lock, the five stages, the Atom file and
   the channel board) with each stage a plain call (each task's `.fn`), no Prefect run at
   all. What only the flow does (its run, task runs, logs sent to the API, artifacts,
   tags and events) is the orchestration.
@@ -47,7 +47,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +96,13 @@ def plain_cycle(config_path: str) -> tuple[CycleReport, dict[str, float]]:
 
         return run
 
-    stages = Stages(*(timed_stage(f.name, getattr(IN_PROCESS, f.name)) for f in fields(Stages)))
+    stages = Stages(
+        collect=timed_stage("collect", IN_PROCESS.collect),
+        extract=timed_stage("extract", IN_PROCESS.extract),
+        detect=timed_stage("detect", IN_PROCESS.detect),
+        fold=timed_stage("fold", IN_PROCESS.fold),
+        deliver=timed_stage("deliver", IN_PROCESS.deliver),
+    )
     report, _board = hold_and_run(load_config(config_path), stages)
     return report, spent
 

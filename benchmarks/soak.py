@@ -47,7 +47,7 @@ from channelwatch.settings import Settings  # noqa: E402
 from feeds import Limits, make_client  # noqa: E402
 from flows.collect import collect  # noqa: E402
 from flows.extract import extract_in_process  # noqa: E402
-from flows.monitor import deliver_alerts, detect_in_process  # noqa: E402
+from flows.monitor import deliver_alerts, detect_in_process, fold_readings  # noqa: E402
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 STEP = timedelta(minutes=30)
@@ -225,7 +225,8 @@ def soak(cycles: int, sources: int, folder: Path) -> Soak:
                     collect(engine, config, now=now, routes=routes, limits=limits)
                 )
                 extract_in_process(engine, collected, now)
-                detect_in_process(engine, config, routing, False)
+                readings = detect_in_process(engine, config)
+                fold_readings.fn(engine, config, routing, readings, False)
                 deliver_alerts.fn(engine, config, routing, senders)
                 with Session(engine) as session:
                     articles = session.exec(select(func.count()).select_from(storage.Article)).one()

@@ -511,7 +511,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"precision {scores.precision:.3f}  (95% CI {p_low:.3f}–{p_high:.3f})")
     print(f"recall    {scores.recall:.3f}  (95% CI {r_low:.3f}–{r_high:.3f})")
     print(f"F1        {scores.f1:.3f}")
-    if scores.events:
+    if scores.positives:
         print("recall on passages that report events, by kind:")
         for kind, (found, of, rate) in scores.recall_by_kind().items():
             print(f"  {kind:<16} {found:>3}/{of:<3} {rate:6.1%}")

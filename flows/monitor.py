@@ -11,7 +11,6 @@ tagged per source: the flow run is, once the cycle is done.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +28,7 @@ from prefect.client.schemas.objects import (
 )
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events import emit_event
-from prefect.exceptions import MissingContextError, ObjectNotFound
+from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Completed, Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -224,17 +223,20 @@ def fold_readings(
     return report
 
 
-def detect_articles(
-    engine: Engine, config: Config, routing: Routing, baseline: bool
-) -> CycleReport:
+def detect_articles(engine: Engine, config: Config) -> list[Reading]:
     """Detect every stored, undetected article in batches (in parallel on the flow's
-    task runner), then fold the events in article order."""
+    task runner); no task run when there is nothing to read, the usual cycle."""
     articles = unread_articles(engine)
-    if not articles:  # the usual cycle: no task runs for nothing to read
-        return CycleReport()
     # Not quote(config) here: prefect-dask hands a quoted parameter to its worker as a bare tuple.
     futures = [detect_batch.submit(config, batch) for batch in batches(articles, config.scale)]
-    readings = [reading for future in futures for reading in future.result()]
+    return [reading for future in futures for reading in future.result()]
+
+
+def fold_as_task(
+    engine: Engine, config: Config, routing: Routing, readings: list[Reading], baseline: bool
+) -> CycleReport:
+    if not readings:  # the usual cycle: no task run for nothing to fold
+        return CycleReport()
     return fold_readings(engine, quote(config), routing, quote(readings), baseline)
 
 
@@ -245,13 +247,9 @@ def unread_articles(engine: Engine) -> list[storage.Article]:
     return articles
 
 
-def detect_in_process(
-    engine: Engine, config: Config, routing: Routing, baseline: bool
-) -> CycleReport:
-    """The same detection step without Prefect, every batch in this process: for the
-    soak and the fault tests, which run hundreds of cycles."""
-    readings = detect_batch.fn(config, unread_articles(engine))
-    return fold_readings.fn(engine, config, routing, readings, baseline)
+def detect_in_process(engine: Engine, config: Config) -> list[Reading]:
+    """The same detection step without Prefect, every article in this process."""
+    return detect_batch.fn(config, unread_articles(engine))
 
 
 @task(name="deliver", cache_policy=NO_CACHE)
@@ -265,11 +263,26 @@ def deliver_alerts(
         )
 
 
+@dataclass(frozen=True)
+class Stages:
+    """How the cycle's five steps run: as Prefect task runs in the flow (`AS_TASKS`), or
+    as plain calls in this process (`IN_PROCESS`), the baseline the orchestration
+    benchmark times the flow against. Everything around the steps is the same code."""
+
+    collect: Callable[[Engine, Config, list[str], date | None, datetime], Collected]
+    extract: Callable[[Engine, Config, Collected, datetime], None]
+    detect: Callable[[Engine, Config], list[Reading]]
+    fold: Callable[[Engine, Config, Routing, list[Reading], bool], CycleReport]
+    deliver: Callable[[Engine, Config, Routing, Senders], list[DeliveryReport]]
+
+
+# The flow's adapters pass the config (and the readings) with quote(): Prefect would
+# otherwise walk them, down to every source and article, looking for futures to wait on.
+
+
 def collect_as_task(
     engine: Engine, config: Config, routes: list[str], since: date | None, now: datetime
 ) -> Collected:
-    # quote(): Prefect would otherwise walk the parameter, down to every source, looking
-    # for futures to wait on.
     collect = collect_sources.with_options(tags=polling_tags())
     return collect(engine, quote(config), routes, since, now)
 
@@ -280,27 +293,26 @@ def deliver_as_task(
     return deliver_alerts(engine, quote(config), routing, senders)
 
 
-def extract_without_runner(
+def extract_in_process_stage(
     engine: Engine, config: Config, collected: Collected, now: datetime
 ) -> None:
+    """`extract_in_process` as a stage: with no task runner it needs no config."""
     extract_in_process(engine, collected, now)
 
 
-@dataclass(frozen=True)
-class Stages:
-    """How the cycle's four steps run: as Prefect task runs in the flow (`AS_TASKS`), or
-    as plain calls in this process (`IN_PROCESS`), the baseline that the orchestration
-    benchmark times the flow against. Everything around the steps is the same code."""
-
-    collect: Callable[[Engine, Config, list[str], date | None, datetime], Collected]
-    extract: Callable[[Engine, Config, Collected, datetime], None]
-    detect: Callable[[Engine, Config, Routing, bool], CycleReport]
-    deliver: Callable[[Engine, Config, Routing, Senders], list[DeliveryReport]]
-
-
-AS_TASKS = Stages(collect_as_task, extract_articles, detect_articles, deliver_as_task)
+AS_TASKS = Stages(
+    collect=collect_as_task,
+    extract=extract_articles,
+    detect=detect_articles,
+    fold=fold_as_task,
+    deliver=deliver_as_task,
+)
 IN_PROCESS = Stages(
-    collect_sources.fn, extract_without_runner, detect_in_process, deliver_alerts.fn
+    collect=collect_sources.fn,
+    extract=extract_in_process_stage,
+    detect=detect_in_process,
+    fold=fold_readings.fn,
+    deliver=deliver_alerts.fn,
 )
 
 
@@ -384,15 +396,14 @@ def _cycle(
 ) -> CycleReport:
     """Collect, detect and deliver, then write the Atom feed of alerts."""
     routing = plan_routes(config, settings)
-    for line in routing.inactive:
-        _logger().info(line)
     with feeds.make_client() as client:
         senders = Senders.from_settings(settings, client)
         routes = [route.name for route in routing.live]
         collected = stages.collect(engine, config, routes, since, now)
         stages.extract(engine, config, collected, now)
-        report = stages.detect(engine, config, routing, baseline)
+        report = stages.fold(engine, config, routing, stages.detect(engine, config), baseline)
         report.sources, report.health = collected.sources, collected.health
+        report.routes_off = routing.inactive
         report.deliveries = stages.deliver(engine, config, routing, senders)
     with Session(engine) as session:
         report.given_up = [
@@ -402,22 +413,16 @@ def _cycle(
         try:
             publish_atom(session, config)
         except OSError as exc:  # the feed file is a convenience; the cycle's work is done
-            _logger().warning(f"the Atom file {config.alerts.atom_file} was not written: {exc}")
+            report.atom_error = f"the Atom file {config.alerts.atom_file} was not written: {exc}"
     return report
-
-
-def _logger() -> logging.Logger | logging.LoggerAdapter:
-    """The run's logger in a flow run; outside one (the plain stages), channelwatch's."""
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return logging.getLogger("channelwatch")
 
 
 def log_cycle(logger, report: CycleReport, baseline: bool) -> None:  # type: ignore[no-untyped-def]
     # A line for each source with news or trouble; the quiet ones are counted. At a
     # thousand sources, a line each would be a thousand log records a cycle sent to
     # Prefect's API to say nothing (the cycle-sources artifact has every source).
+    for line in report.routes_off:
+        logger.info(line)
     quiet = [source for source in report.sources if source.quiet]
     for source in report.sources:
         if not source.quiet:
@@ -438,6 +443,8 @@ def log_cycle(logger, report: CycleReport, baseline: bool) -> None:  # type: ign
             )
     for alert in report.given_up:
         logger.warning(alert.channel + " — `channelwatch alerts retry` sends it again")
+    if report.atom_error:
+        logger.warning(report.atom_error)
     logger.info(report.summary())
 
 

@@ -73,6 +73,8 @@ class CycleReport:
     deliveries: list[DeliveryReport] = field(default_factory=list)
     health: list[HealthChange] = field(default_factory=list)
     given_up: list[DeliveryReport] = field(default_factory=list)  # every try failed: still told
+    routes_off: list[str] = field(default_factory=list)  # why each inactive route is off
+    atom_error: str | None = None  # the Atom file of alerts could not be written
 
     @property
     def every_source_failing(self) -> bool:

@@ -56,7 +56,7 @@ class Scores:
     negatives: dict[str, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )  # kind -> [fired, of]
-    events: dict[str, list[int]] = field(
+    positives: dict[str, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )  # kind -> [found, labelled]
     misses: list[Miss] = field(default_factory=list)
@@ -83,7 +83,9 @@ class Scores:
         """For passages that report events: of each kind's labelled events, how many
         were found. Says where recall is lost without showing a single passage, so a
         frozen file can be read this way too."""
-        return {kind: (found, of, found / of) for kind, (found, of) in sorted(self.events.items())}
+        return {
+            kind: (found, of, found / of) for kind, (found, of) in sorted(self.positives.items())
+        }
 
     def as_json(self) -> dict[str, float | int]:
         return {
@@ -128,7 +130,7 @@ def evaluate(detector: Detector, passages: Iterable[Passage]) -> Scores:
         scores.fp += len(found - passage.expected)
         scores.fn += len(passage.expected - found)
         if passage.expected:
-            tally = scores.events[passage.kind or "event"]
+            tally = scores.positives[passage.kind or "event"]
             tally[0] += len(found & passage.expected)
             tally[1] += len(passage.expected)
         else:

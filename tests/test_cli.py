@@ -56,7 +56,9 @@ def test_eval_scores_a_labelled_file_by_kind_and_keeps_its_json_contract(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A user scoring the detector on passages of their own sees what it found, what
-    it missed and where: recall by kind of event, false fires by kind of non-event."""
+    it missed and where: recall by kind of event, false fires by kind of non-event.
+    Two labels are wrong on purpose: "b" has nothing to refer to (a miss), and "d"
+    reports a halt but is labelled as a negation (a false fire)."""
     passages = [
         (
             "a",

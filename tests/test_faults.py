@@ -47,7 +47,7 @@ from channelwatch.settings import Settings
 from feeds import Limits, make_client
 from flows.collect import collect
 from flows.extract import extract_in_process
-from flows.monitor import deliver_alerts, detect_in_process
+from flows.monitor import deliver_alerts, detect_in_process, fold_readings
 from tests.servers import REPO_CONFIG, Mailbox, Site, WebhookReceiver, free_port, smtp_server
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -113,7 +113,7 @@ def one_cycle(
     limits = Limits(connections=1, retries=0, total_timeout=10)  # one request at a time
     collected = asyncio.run(collect(engine, world.config, now=NOW, routes=routes, limits=limits))
     extract_in_process(engine, collected, NOW)
-    detect_in_process(engine, world.config, routing, False)
+    fold_readings.fn(engine, world.config, routing, detect_in_process(engine, world.config), False)
     # From here on, kills come from the receivers, before they answer: a kill between an
     # answer and the commit recording it is the duplicate no transport can rule out
     # (test_a_kill_after_the_receiver_answered_sends_it_again_under_the_same_message_id).

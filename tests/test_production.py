@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 import httpx
+import prefect.task_engine
 import pytest
 import yaml
 from distributed import LocalCluster
@@ -198,44 +199,56 @@ def test_collect_carries_the_polling_tag_only_while_a_limit_is_set(
 
 
 def test_two_teams_cycles_take_turns_polling_under_the_limit(
-    prefect_harness: str,
-    site: Site,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two deployments on one Prefect server (two teams' catalogs, two databases) share
-    the polling limit `serve` sets: while one team's cycle polls, the other's waits for
-    the slot, and polls once it is free; neither cycle is lost."""
+    """Two deployments on one Prefect server (two teams' catalogs and databases, two
+    processes) share the polling limit `serve` sets: while one team's cycle polls, the
+    other's is refused the slot and waits, and polls once it is free; neither is lost."""
     teams = {}
     for team, feed in (("a", "feed.xml"), ("b", "team-b.xml")):
-        folder = tmp_path / team
-        folder.mkdir()
-        teams[team] = (str(write_config(folder, site.url(feed))), f"sqlite:///{folder / 'cw.db'}")
+        (folder := workdir / team).mkdir()
+        teams[team] = (
+            folder,
+            write_config(folder, site.url(feed)),
+            f"sqlite:///{folder / 'cw.db'}",
+        )
         site.gates[f"/{feed}"] = Gate()
     site.aliases["/team-b.xml"] = "feed.xml"
     a_gate, b_gate = site.gates["/feed.xml"], site.gates["/team-b.xml"]
+    ensure_polling_limit()
+    with get_client(sync_client=True) as client:
+        assert client.read_concurrency_limit_by_tag(POLLING_TAG).concurrency_limit == 1
+    # This process is team B, watched for refusals; team A is a `channelwatch run` of its own.
     refused = threading.Event()
     monkeypatch.setattr(httpx.AsyncClient, "send", watch_for_refusals(refused))
-    ensure_polling_limit()
+    monkeypatch.setenv("CHANNELWATCH_DB_URL", teams["b"][2])
+    folder_a, config_a, db_a = teams["a"]
     try:
         with ThreadPoolExecutor(2) as pool:
-            monkeypatch.setenv("CHANNELWATCH_DB_URL", teams["a"][1])
-            a = pool.submit(run_cycle, teams["a"][0])
-            assert a_gate.arrived.wait(timeout=120), "team A's cycle never polled"
-            monkeypatch.setenv("CHANNELWATCH_DB_URL", teams["b"][1])  # A has read its own
-            b = pool.submit(run_cycle, teams["b"][0])
-            assert refused.wait(timeout=120), "team B's cycle was never refused the slot"
-            assert not b_gate.arrived.is_set()  # and has not polled while A polls
-            a_gate.opened.set()
-            assert b_gate.arrived.wait(timeout=120), "team B's cycle never polled"
-            b_gate.opened.set()
-            states = a.result(timeout=240), b.result(timeout=240)
+            try:
+                a = pool.submit(
+                    run_cli,
+                    ["run", "--config", str(config_a)],
+                    folder_a,
+                    prefect_harness,
+                    {"CHANNELWATCH_DB_URL": db_a},
+                )
+                assert a_gate.arrived.wait(timeout=120), "team A's cycle never polled"
+                b = pool.submit(run_cycle, str(teams["b"][1]))
+                assert refused.wait(timeout=120), "team B's cycle was never refused the slot"
+                assert not b_gate.arrived.is_set()  # and has not polled while A polls
+                a_gate.opened.set()
+                assert b_gate.arrived.wait(timeout=120), "team B's cycle never polled"
+            finally:  # never leave a cycle held at a gate: the pool would wait for it
+                a_gate.opened.set()
+                b_gate.opened.set()
+            a_run, b_state = a.result(timeout=240), b.result(timeout=240)
     finally:
-        a_gate.opened.set()
-        b_gate.opened.set()
         with get_client(sync_client=True) as client:
             client.delete_concurrency_limit_by_tag(POLLING_TAG)
-    assert all(state.is_completed() and "4 new articles" in state.message for state in states)
+    assert a_run.returncode == 0, a_run.stdout + a_run.stderr
+    assert "4 new articles" in a_run.stdout + a_run.stderr
+    assert b_state.is_completed() and "4 new articles" in str(b_state.message)
 
 
 def watch_for_refusals(refused: threading.Event) -> Callable[..., Any]:
@@ -262,7 +275,9 @@ def test_the_plain_stages_do_the_flows_work_without_a_prefect_run(
     with get_client(sync_client=True) as client:
         runs_before = client.count_flow_runs()
         monkeypatch.setenv("CHANNELWATCH_DB_URL", f"sqlite:///{workdir / 'plain.db'}")
-        plain, plain_board = hold_and_run(load_config(config), IN_PROCESS)
+        with monkeypatch.context() as no_tasks:  # a task called outside a flow still runs as one
+            no_tasks.setattr(prefect.task_engine, "run_task", task_run_started)
+            plain, plain_board = hold_and_run(load_config(config), IN_PROCESS)
         assert client.count_flow_runs() == runs_before
 
         monkeypatch.setenv("CHANNELWATCH_DB_URL", f"sqlite:///{workdir / 'flow.db'}")
@@ -274,6 +289,30 @@ def test_the_plain_stages_do_the_flows_work_without_a_prefect_run(
     assert "4 new articles" in plain.summary() and len(plain.transitions) == 3
     assert plain.summary() == state.message
     assert plain_board == board.data
+
+
+def test_an_atom_file_that_cannot_be_written_is_logged_and_the_cycle_keeps_its_work(
+    workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Atom file is a convenience: when it can't be written the run's log says so,
+    with the routes that are off, and the cycle's articles and changes stand."""
+    config = write_config(workdir, site.url("feed.xml"))
+    data = yaml.safe_load(config.read_text())
+    data["alerts"]["atom_file"] = str(workdir)  # a folder: no file can replace it
+    config.write_text(yaml.safe_dump(data))
+    monkeypatch.setenv("CHANNELWATCH_DB_URL", f"sqlite:///{workdir / 'cw.db'}")
+
+    report, _ = hold_and_run(load_config(str(config)), IN_PROCESS)
+    lines: list[str] = []
+    log_cycle(SimpleNamespace(info=lines.append, warning=lines.append), report, baseline=False)
+
+    assert "4 new articles" in report.summary() and len(report.transitions) == 3
+    assert f"the Atom file {workdir} was not written: [Errno 21] Is a directory" in "\n".join(lines)
+    assert any(line.startswith("route 'team-slack' (slack) is off") for line in lines)
+
+
+def task_run_started(task: object, **kwargs: object) -> None:
+    raise AssertionError(f"a task run was started for {task}")
 
 
 def table(data: str | None) -> list[dict]:
