@@ -207,7 +207,12 @@ def _read(
     for t in triggers:
         cues = verdicts[t] + (["background"] if t in background else [])
         trace.cues += [f"{t.word}: blocked by {cue}" for cue in cues]
-    governing = [t for t in triggers if t not in background]
+    # "the halted shipments", "the freezing of criminal assets": a change said of another
+    # thing, named right after it, is about that thing, not a channel in the sentence.
+    governing = [
+        t for t in triggers if t not in background and not _of_another_thing(text, t, mentions)
+    ]
+    live = [t for t in live if t in governing or t in background]
     events: dict[tuple[str, str], Event] = {}
     positions: dict[tuple[str, str], int] = {}
     claimed: set[Trigger] = set()
@@ -342,6 +347,45 @@ def _read(
             del events[(channel, kind)]
     trace.events = list(events.values())
     return trace
+
+
+def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
+    """Whether a trigger used as an adjective ("the halted shipments") or a noun with its
+    "of" ("the freezing of criminal assets") names a thing that is no channel."""
+    if not trigger.nominal or " " in trigger.word:
+        return False
+    word = trigger.word.lower()
+    if word.endswith("ed"):
+        # only after a determiner: "Suspended as of Aug. 5: …" heads a list
+        before = text[max(0, trigger.start - 12) : trigger.start]
+        thing = _MODIFIED.match(text, trigger.end) if _DETERMINER.search(before) else None
+    elif lx.NOMINAL.search(word) or word.endswith("ing"):
+        thing = _OF_THING.match(text, trigger.end)
+    else:
+        return False
+    if thing is None:
+        return False
+    a, b = thing.span(1)
+    return not (
+        any(a <= m.start < b + 1 for m in mentions)
+        or lx.DIALOGUE_NOUNS.search(text, a, b)
+        or _CHANNEL_LIKE.search(text, a, b)
+    )
+
+
+# The noun phrase an attributive participle modifies: up to four words, the last a plural
+# or capitalised noun ("halted shipments", "the halted New START inspections").
+_MODIFIED = re.compile(
+    r"\s+((?:[\w.'’-]+\s+){0,3}?[\w'’-]+s)(?=\s*(?:[.,;:]|$|\s(?:at|in|of|on|from|to|that|which|and|last|this)\b))"
+)
+# The "of" phrase of a noun of change, to the next comma or clause.
+_OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[.,;:]|$))")
+# Words that may stand for a channel in such a phrase.
+_CHANNEL_LIKE = re.compile(
+    r"\b(?:ties|links|relations|engagement|diplomacy|rounds?|sessions?|plenar\w+|flights?|it|them"
+    r"|these|those|both|all|each|two|three|four|five|six|seven|eight|nine|ten|\d+)\b",
+    re.IGNORECASE,
+)
 
 
 # "After a hiatus", "after a long lull": a gap, told before or after the meeting that ends it.
@@ -525,7 +569,12 @@ def _cues(
     ]
     if "generic" not in cues and lx.found(lx.BLOCKERS["generic"], text[trigger.end : end]):
         cues.append("generic")
-    if trigger.nominal and _INDEFINITE_SUBJECT.fullmatch(before):
+    if (
+        trigger.nominal
+        and _INDEFINITE_SUBJECT.fullmatch(before)
+        # "a reopened defense policy channel": a participle as an adjective, no noun of change
+        and not trigger.word.lower().endswith("ed")
+    ):
         cues.append("generic")  # "a suspension of military talks costs Beijing little"
     if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
         cues.append("generic")  # "suspensions of military talks are a standard signal"
@@ -696,7 +745,8 @@ _GERUND_OBJECT = re.compile(
 )
 # China with a party that is not the U.S.: "Brazil and China".
 _OTHER_PAIR = re.compile(
-    r"\b[A-Z][\w.]*\s+and\s+(?:the\s+)?(?:China|Beijing)\b"
+    # ("the Department of Homeland Security and China's Ministry of Public Security": an owner)
+    r"\b[A-Z][\w.]*\s+and\s+(?:the\s+)?(?:China|Beijing)\b(?!['’]s\b)"
     r"|\b(?:China|Beijing)\s+(?i:and)\s+(?!(?i:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?i:the\s+)?[A-Z][\w.]*"
     # "between Hong Kong and Macau": neither of the two
     r"|\b(?i:talks|dialogue|cooperation|channels?|contacts|consultations)\s+(?i:between)\s+"

@@ -1253,3 +1253,46 @@ def test_dvy_reported_changes_fire(
 )
 def test_dvy_non_events_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+# The `dvz` round: rules for a batch written blind. Each sentence fails without its rule.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "people familiar with the matter" is an attribution, not a habit
+        (
+            "Beijing has put the climate talks on ice, according to people familiar with the matter.",
+            {("climate", "suspended")},
+        ),
+        # a participle as an adjective after "a" is no indefinite noun of change
+        (
+            "The summit's yield was modest: a reopened defense policy channel.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        ("The outcome: a restarted climate working group.", {("climate", "resumed")}),
+        # "X and China's Y": China owns Y, it is not the other half of a pair with X
+        (
+            "The Department of Homeland Security and China's Ministry of Public Security"
+            " restored law enforcement cooperation.",
+            {("transnational_crime", "resumed")},
+        ),
+    ],
+)
+def test_dvz_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a change said of another thing named right after it: an attributive participle
+        "Officials on the fentanyl working group studied the halted shipments at the port.",
+        "The arms control dialogue was the subject of a panel on the halted New START inspections.",
+        # … or a noun of change with its "of"
+        "The mutual legal assistance agreement covers the freezing of criminal assets.",
+    ],
+)
+def test_dvz_non_events_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
