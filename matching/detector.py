@@ -667,6 +667,12 @@ def _cues(
         if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(text, trigger.end)
         else text
     )
+    # A cadence set for a later act is not this change's: "reactivated the groups and
+    # committed to sharing data on a monthly basis", "agreed to restart the talks and to
+    # hold them twice a year".
+    later_act = _LATER_ACT.search(routine_text, trigger.end)
+    if later_act:
+        routine_text = routine_text[: later_act.start()]
     if lx.found(lx.ROUTINE, routine_text) and not lx.found(
         lx.GAP, f"{text[: trigger.start]} {text[trigger.end :]}"
     ):
@@ -713,6 +719,10 @@ _AFTER_NTH_ROUND = re.compile(
     re.IGNORECASE,
 )
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
+_LATER_ACT = re.compile(
+    r"\band\s+(?:(?:committed|pledged|agreed|promised|vowed|undertook|decided)\s+)?to\s+\w+",
+    re.IGNORECASE,
+)
 # A clause whose subject is another party: "Hong Kong suspended …", "Ottawa restored …".
 # (Taiwan and Hong Kong stand here only as the subject: "after arms sales to Taiwan" is
 # no other pair.)
@@ -872,7 +882,7 @@ def _is_background(
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background
-    if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before):
+    if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before) or _HAD_WHEN.search(before):
         return True
     if (
         trigger.nominal
@@ -1011,7 +1021,12 @@ _INTRANSITIVE = re.compile(
 _AUXILIARY_BEFORE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|been|be)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
-_SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}")
+# "since the 2022 suspension", "since November, when the group was frozen"
+_SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}(?:,\s+when\s+[^,;:—–]{0,60})?")
+# A change that dates an earlier state: "a dialogue that had lapsed when Washington scrapped …"
+_HAD_WHEN = re.compile(
+    r"\bhad\s+(?:been\s+)?[\w-]+\s+(?:when|after|once)\s+[^,;:—–]{0,60}$", re.IGNORECASE
+)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_SUBJECT = re.compile(
     r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",

@@ -1276,6 +1276,72 @@ def test_dvy_non_events_stay_quiet(detector: Detector, text: str) -> None:
             " restored law enforcement cooperation.",
             {("transnational_crime", "resumed")},
         ),
+        # the two sides named by their capitals after the people
+        (
+            "Climate envoys from Washington and Beijing sat down together for the first time since 2022.",
+            {("climate", "resumed")},
+        ),
+        (
+            "Arms control officials from the U.S. and China met for the first time since 2019.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        # the change a gap is counted from, told in a "when" clause after its date
+        (
+            "The climate envoys met on Monday for the first time since November,"
+            " when the working group was frozen.",
+            {("climate", "resumed")},
+        ),
+        # a change that dates an earlier state ("had lapsed when … scrapped") is background
+        (
+            "Washington and Beijing launched two new economic working groups in September, reviving a form of macroeconomic dialogue that had lapsed when the Trump administration scrapped the Comprehensive Economic Dialogue in 2018.",
+            {("economic_financial", "resumed")},
+        ),
+        # nominalisations of listed verbs
+        (
+            "The call was a product of the reinstatement of senior military communications.",
+            {("mil_mil", "resumed")},
+        ),
+        (
+            "The two sides welcomed the reactivation of the counternarcotics working group in September.",
+            {("counternarcotics", "resumed")},
+        ),
+        ("The cessation of the climate talks in 2022 hurt both sides.", {("climate", "suspended")}),
+        (
+            "The discontinuation of the human rights dialogue in 2018 drew little notice.",
+            {("human_rights", "suspended")},
+        ),
+        # particle verbs with a pronoun object
+        (
+            "The climate talks had survived the trade war. Beijing switched them off on Friday.",
+            {("climate", "suspended")},
+        ),
+        (
+            "The climate talks had survived the trade war. Beijing shut them down on Friday.",
+            {("climate", "suspended")},
+        ),
+        # a cadence set for a later act is not this change's
+        (
+            "The two sides welcomed the reactivation of the counternarcotics working group and"
+            " committed to sharing case information on a monthly basis.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "The two ministries agreed to restart the maritime military consultations and to hold"
+            " them twice a year.",
+            {("mmca", "resumed")},
+        ),
+        # number and wording variants of channel names
+        (
+            "The first removal flight to China since March left Los Angeles on Tuesday.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        (
+            "China broke off judicial assistance in criminal cases and the repatriation of its nationals.",
+            {
+                ("criminal_legal_assistance", "suspended"),
+                ("illegal_immigrant_repatriation", "suspended"),
+            },
+        ),
     ],
 )
 def test_dvz_reported_changes_fire(
