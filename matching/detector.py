@@ -295,6 +295,8 @@ def _read(
             # object of its own is the one acting, not a channel
             # "the six-party talks" stand for no bilateral channel
             and not lx.MULTILATERAL.search(a.group())
+            # "as one admiral put it": a pronoun that is a verb's object stands for no channel
+            and not (a.group().lower() in ("it", "them") and _VERB_OF_IT.search(text, 0, a.start()))
             # "the Group of 20", "the group of experts": a noun with its own complement
             and not (a.group().lower().endswith("group") and _OF.match(text, a.end()))
             and not (
@@ -443,7 +445,20 @@ def _trigger_spans(text: str) -> list[Trigger]:
         Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b]))
         for kind, a, b in spans
         if not _counts_suspensions(kind, text[a:b])
+        # "missile launch notifications": a launch of a thing, not of a channel
+        and not (_LAUNCH_NOUN.fullmatch(text, a, b) and _LAUNCHED_THING.search(text, 0, a))
     ]
+
+
+_LAUNCH_NOUN = re.compile(r"launch(?:es)?", re.IGNORECASE)
+_LAUNCHED_THING = re.compile(
+    r"\b(?:missile|rocket|satellite|space|test|ballistic|icbm|product|vehicle)s?[\s-]+$",
+    re.IGNORECASE,
+)
+_VERB_OF_IT = re.compile(
+    r"\b(?:put|puts|putting|make|makes|made|call|calls|called|take|takes|took|describe[sd]?|see|saw)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _counts_suspensions(kind: str, word: str) -> bool:
@@ -584,6 +599,8 @@ def _cues(
     if agreed and _AIM.search(before, agreed.end()):
         agreed = None  # "agreed to advance efforts to get the talks running again": an aim
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
+    # "The group will be restored, the two sides agreed": the agreement told after it.
+    agreed = agreed or _AGREED_AFTER.match(text, trigger.end)
     if agreed and "modal" in cues and modals <= {"would", "will"}:
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
     if "hope_plan" in cues and agreed and not {"negation", "modal", "conditional"} & set(cues):
@@ -719,6 +736,9 @@ _AFTER_NTH_ROUND = re.compile(
     re.IGNORECASE,
 )
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
+_AGREED_AFTER = re.compile(
+    r"[^,;:—–]*,\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:agreed|decided)\b", re.IGNORECASE
+)
 _LATER_ACT = re.compile(
     r"\band\s+(?:(?:committed|pledged|agreed|promised|vowed|undertook|decided)\s+)?to\s+\w+",
     re.IGNORECASE,
@@ -842,7 +862,9 @@ _INFINITIVE = re.compile(
 )
 # "agreed to set up a working group … and to resume …": the second infinitive shares the first's verb.
 _AGREED_AND_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+[^;:.]*\band\s+to\s+$"
-_AGREED_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
+_AGREED_TO = (
+    r"(?:,[^,;:]*,)?\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
+)
 
 
 class _LazyDates:
@@ -935,6 +957,10 @@ def _governing(
     start, end = _clause_bounds(text, mention.start)
     pool = [t for t in triggers if start <= t.start < end]
     if not pool:
+        # (what follows the list's last item after a comma is an aside: ", as directed by …")
+        comma = text.find(",", mention.end, end)
+        if comma != -1 and re.search(r"\b(?:and|or)\b", text[max(0, start - 5) : mention.start]):
+            end = comma
         rest = text[start:end]
         for other in sorted(mentions, key=lambda m: m.start, reverse=True):
             if start <= other.start and other.end <= end:
@@ -943,6 +969,13 @@ def _governing(
         if set(re.findall(r"[a-z]+", rest.lower())) - _LIST_WORDS:
             return None
         pool = triggers
+    # "shut down … the calls that the staff had fought to set up": a verb in a relative
+    # clause on the mention describes it; the verb before the mention governs it.
+    if any(t.end <= mention.start for t in pool):
+        relative = _RELATIVE_AFTER.match(text, mention.end)
+        if relative:
+            pool = [t for t in pool if t.start < mention.end or t.start > relative.end()]
+            pool = pool or [t for t in triggers if t.end <= mention.start]
     # "Despite the thaw, the dialogue has not been revived": the mention's own verb.
     own = [
         t
@@ -968,6 +1001,8 @@ def _governing(
     )
 
 
+# A relative clause right after a mention, to its end.
+_RELATIVE_AFTER = re.compile(r",?\s+(?:that|which|who)\s+[^,;:—–]*", re.IGNORECASE)
 _SUBJECT_GAP = re.compile(
     r"\s+(?:(?:has|have|had|is|are|was|were|been|be|being|not|never|also|now|since|already"
     r"|formally|quietly|officially|again|finally|will|would|could|may|might|must|should|can|did|does)\s+)*",
@@ -1033,6 +1068,16 @@ _BARE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _LIST_WORDS = {
+    # the pair's prefix: "and the U.S.-China MMCA meetings"
+    "u",
+    "s",
+    "us",
+    "china",
+    "sino",
+    "american",
+    "chinese",
+    "bilateral",
+    "even",
     "and",
     "or",
     "the",

@@ -1342,6 +1342,38 @@ def test_dvy_non_events_stay_quiet(detector: Detector, text: str) -> None:
                 ("illegal_immigrant_repatriation", "suspended"),
             },
         ),
+        # a verb in a relative clause on the mention describes it; the verb before governs
+        (
+            "Since spring, Beijing has shut down the climate talks, the human rights dialogue and"
+            " even the theater commander calls that the staff had fought so hard to set up.",
+            {
+                ("climate", "suspended"),
+                ("human_rights", "suspended"),
+                ("theater_commanders", "suspended"),
+            },
+        ),
+        # the agreement told after the change it agrees on
+        (
+            "The fentanyl working group will be restored, the two sides agreed Tuesday.",
+            {("counternarcotics", "resumed")},
+        ),
+        # an aside between a decision and its infinitive
+        (
+            "The State Department regrets the PRC's decision, communicated on May 11, to cancel"
+            " the nonproliferation consultations.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        # a list's last item with the pair's prefix, then an aside
+        (
+            "The two sides resumed military-to-military communication, the Defense Policy"
+            " Coordination Talks, and the U.S.-China Military Maritime Consultative Agreement"
+            " meetings, as directed by the two presidents.",
+            {
+                ("mil_mil", "resumed"),
+                ("defense_policy_coordination", "resumed"),
+                ("mmca", "resumed"),
+            },
+        ),
     ],
 )
 def test_dvz_reported_changes_fire(
@@ -1358,6 +1390,14 @@ def test_dvz_reported_changes_fire(
         "The arms control dialogue was the subject of a panel on the halted New START inspections.",
         # … or a noun of change with its "of"
         "The mutual legal assistance agreement covers the freezing of criminal assets.",
+        # the agreement told after a future is needed: an announcement is a schedule
+        "The climate talks will resume next month, the ministry announced.",
+        # "missile launch notifications": a launch of a thing
+        "Arms control consultations continued in Washington for a second day, with delegations"
+        " discussing missile launch notifications.",
+        # "as one admiral put it": a pronoun that is a verb's object is no channel
+        'The theater commander channel, as one retired admiral put it, is "a phone number, not a'
+        ' relationship," and he should know: his own visit to Nanjing was cancelled twice.',
     ],
 )
 def test_dvz_non_events_stay_quiet(detector: Detector, text: str) -> None:
