@@ -556,6 +556,10 @@ def _cues(
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
     after = text[trigger.end : end] if trigger.nominal else ""
+    if after and _SHOULD_WORRY.search(after):
+        # "its suspension last month should worry …": what the change ought to make others
+        # feel, not a hedge on the change
+        after = _SHOULD_WORRY.sub(" ", after)
     if after and lx.found(lx.LOWERED_RISK, after):
         after = lx.LOWERED_RISK.sub(" lowered ", after)
     # A long channel name can push a hedge out of those words: read the predicate from its
@@ -563,7 +567,9 @@ def _cues(
     verb = _PREDICATE_START.search(after)
     predicate = " ".join(after[verb.start() :].split()[:8]) if verb else ""
     after = " ".join(after.split()[:8])
-    if lx.found(lx.PRESUPPOSING, text, start, trigger.start):
+    if lx.found(lx.PRESUPPOSING, text, start, trigger.start) or _JUDGED.search(before):
+        # "called Beijing's termination of the talks irresponsible": the noun is the verb's
+        # object, and what follows is no predicate of it
         after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
     cues = [kind for kind, rx in lx.BLOCKERS.items() if lx.found(rx, before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
@@ -591,7 +597,12 @@ def _cues(
         and not trigger.word.lower().endswith("ed")
     ):
         cues.append("generic")  # "a suspension of military talks costs Beijing little"
-    if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
+    if (
+        trigger.nominal
+        and _PLURAL_CHANGE.fullmatch(trigger.word)
+        # "the suspensions announced last August": these ones, dated
+        and not (_PLURAL_DATED.match(text, trigger.end) and _occurred(text, trigger, dates))
+    ):
         cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
@@ -608,6 +619,8 @@ def _cues(
     # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
         (_INFINITIVE.search(before) or _GET_DONE.search(before))
+        # "Beijing's move last week to halt …", "the first moves … was to reinstate …": done
+        and not _MOVE_TO.search(before)
         and not (
             agreed
             and re.search(
@@ -723,6 +736,16 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+_SHOULD_WORRY = re.compile(
+    r"\b(?:should|must|ought\s+to)\s+(?:\w+ly\s+)?(?:worry|concern|alarm|trouble|disturb|dismay|unsettle|sober)\b",
+    re.IGNORECASE,
+)
+_JUDGED = re.compile(
+    r"\b(?:called|welcomed|condemned|critici[sz]ed|denounced|regretted|protested|deplored|praised"
+    r"|hailed|lamented|confirmed|followed|ordered)\s+(?:(?:the|its|their|this|that)\s+|[\w.'’-]+['’]s\s+)"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 # Measures taken, listed: "the countermeasures include halting …" reports what was done
 # (hedges still block: "could include", "proposed countermeasures").
 _MEASURES_INCLUDE = re.compile(
@@ -846,6 +869,7 @@ _PREDICATE_START = re.compile(
 )
 # Many changes at once are a habit, not a report: "suspensions of …", "revivals of …".
 _INDEFINITE_SUBJECT = re.compile(r"\W*(?:a|an|any)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
+_PLURAL_DATED = re.compile(r"\s+(?:announced|ordered|imposed|made|declared)\b", re.IGNORECASE)
 _PLURAL_CHANGE = re.compile(r"\w+(?:ions|als|ments)", re.IGNORECASE)
 _GET_DONE = re.compile(r"\b(?:get|gets|getting)\s+(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
 _PLAN_PREDICATE = re.compile(
@@ -861,6 +885,11 @@ _INFINITIVE = re.compile(
     r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
 )
 # "agreed to set up a working group … and to resume …": the second infinitive shares the first's verb.
+_MOVE_TO = re.compile(
+    r"(?:['’]s|\b(?:its|their))\s+(?:[\w-]+\s+)?(?:move|decision|order)\s+(?:[\w.'’-]+\s+){0,4}?to\s+$"
+    r"|\b(?:moves|steps|acts|decisions)\b[^;:]{0,80}\b(?:was|were)\s+to\s+$",
+    re.IGNORECASE,
+)
 _AGREED_AND_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+[^;:.]*\band\s+to\s+$"
 _AGREED_TO = (
     r"(?:,[^,;:]*,)?\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
@@ -904,7 +933,13 @@ def _is_background(
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background
-    if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before) or _HAD_WHEN.search(before):
+    if (
+        lx.RELATIVE_BEFORE.search(before)
+        or _AFTER_A.search(before)
+        or _HAD_WHEN.search(before)
+        # "reinstated last spring, having fallen into abeyance in 2022": the earlier state
+        or _HAVING.search(before)
+    ):
         return True
     if (
         trigger.nominal
@@ -921,7 +956,8 @@ def _is_background(
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
         return True
-    if before.count("—") + before.count("–") == 1 and re.search(r"[—–]", text[trigger.end :]):
+    dashes = before.count("—") + before.count("–") + before.count(" - ")
+    if dashes == 1 and re.search(r"[—–]|\s-\s", text[trigger.end :]):
         return True  # inside a parenthesis: "— one of eight mechanisms China suspended —"
     # A relative clause without its pronoun: "the channel it froze", "channels Beijing froze".
     if any(_BARE_SUBJECT.fullmatch(text, m.end, trigger.start) for m in preceding):
@@ -1058,6 +1094,7 @@ _AUXILIARY_BEFORE = re.compile(
 )
 # "since the 2022 suspension", "since November, when the group was frozen"
 _SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}(?:,\s+when\s+[^,;:—–]{0,60})?")
+_HAVING = re.compile(r",\s+having\s+(?:been\s+)?(?:\w+ly\s+)?$", re.IGNORECASE)
 # A change that dates an earlier state: "a dialogue that had lapsed when Washington scrapped …"
 _HAD_WHEN = re.compile(
     r"\bhad\s+(?:been\s+)?[\w-]+\s+(?:when|after|once)\s+[^,;:—–]{0,60}$", re.IGNORECASE
@@ -1078,6 +1115,7 @@ _LIST_WORDS = {
     "chinese",
     "bilateral",
     "even",
+    "of",  # "the suspensions - of the climate talks and of …"
     "and",
     "or",
     "the",

@@ -49,7 +49,7 @@ TRIGGERS = {
         r"|(?:to|at)\s+a\s+standstill|(?:pull(?:ed|s|ing)?\s+out\s+of|withdr(?:ew|awn|aws|awing)\s+from)"
         # (leaving a treaty is no channel cut: "withdrew from the Paris Agreement")
         r"(?!\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:agreement|accords?|treaty|pact|deal|convention)\b)"
-        r"|iced|on\s+the\s+shelf|(?:wound|wind(?:s|ing)?)\s+down"
+        r"|iced|on\s+the\s+shelf|stoppages?|cutoffs?|in\s+limbo|paus(?:ed|es|ing)(?!\s+for\b)|on\s+pause|(?:wound|wind(?:s|ing)?)\s+down"
     ),
     RESUMED: words(
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
@@ -77,8 +77,10 @@ TRIGGERS = {
         + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
         + _W
         + r"){0,2}?(?:years|months|decades?|a\s+decade)"
-        r"|first\s+(?:[\w-]+\s+){1,6}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        r"|first\s+(?:[\w-]+\s+){0,6}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        # "for the first time in over a year"
+        r"|first\s+(?:[\w'’-]+\s+){0,8}?in\s+(?:more\s+than|over|nearly|almost)\s+a\s+year"
         r"|not\s+since"
         # wider idioms: "back at the table", "dusted off", "resurfaced", "resuscitated",
         # "started up again", "kicked back into gear", "rekindled", "put back in motion",
@@ -387,7 +389,7 @@ PRESUPPOSING = re.compile(
 )
 # A sentence opening with a subordinate clause: its first comma closes it.
 SUBORDINATE_OPENING = re.compile(
-    r"^\W*(?:although|though|while|whereas|even\s+if|as)\b", re.IGNORECASE
+    r"^\W*(?:although|though|while|whereas|even\s+if|as|whatever)\b", re.IGNORECASE
 )
 # So does an opening phrase of motive or manner, with no verb of its own before the comma:
 # "Eager to show goodwill, Beijing restored …", "Not wanting to appear weak, China cut …".

@@ -1374,6 +1374,84 @@ def test_dvy_non_events_stay_quiet(detector: Detector, text: str) -> None:
                 ("mmca", "resumed"),
             },
         ),
+        # nouns and verbs of stopping: stoppage, cutoff, paused, in limbo
+        (
+            "Even the stoppage of mutual legal assistance last month is costing U.S. investigators evidence.",
+            {("criminal_legal_assistance", "suspended")},
+        ),
+        (
+            "In January 2023, Beijing quietly paused the fentanyl talks.",
+            {("counternarcotics", "suspended")},
+        ),
+        (
+            "The cutoff of deportation cooperation in March has left ICE holding 1,300 Chinese nationals.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        (
+            "The economic and financial working groups are in limbo.",
+            {("economic_financial", "suspended")},
+        ),
+        # a gap counted with no word between 'first' and 'in', or as 'over a year'
+        (
+            "The cooperation against transnational crime meeting in Washington, the first in eighteen months, was notable mainly for its length.",
+            {("transnational_crime", "resumed")},
+        ),
+        (
+            "Chinese and American defense officials convened defense policy coordination talks in Beijing on Tuesday for the first time in over a year.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        # an opening 'whatever' clause keeps its hedges to itself
+        (
+            "Whatever hopes U.S. negotiators harbored that the climate talks might carry on, Beijing cut them off this month.",
+            {("climate", "suspended")},
+        ),
+        # a parenthesis set off by spaced hyphens is background
+        (
+            "The restart of the maritime consultations and the defense policy talks - all cancelled in August 2022 - is the summit's most tangible product.",
+            {("mmca", "resumed"), ("defense_policy_coordination", "resumed")},
+        ),
+        # a perfect participle clause tells the earlier state
+        (
+            "Judicial assistance in criminal matters was reinstated last spring, having fallen into abeyance in August 2022.",
+            {("criminal_legal_assistance", "resumed")},
+        ),
+        # plural changes that are dated are these ones, not a habit; a list after a dash
+        (
+            "The suspensions announced last August - of the climate talks and of the human rights dialogue - were the most gratuitous.",
+            {("climate", "suspended"), ("human_rights", "suspended")},
+        ),
+        # a move or decision to do it, and 'the first moves ... was to', report it
+        (
+            "Beijing's move last week to halt the arms control consultations caught officials off guard.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (
+            "Among the first moves of the new team was to reinstate the macroeconomic dialogue.",
+            {("economic_financial", "resumed")},
+        ),
+        # a noun of change as a verb's object has no predicate of its own after it
+        (
+            'The State Department called Beijing\'s termination of the climate talks "irresponsible," arguing that it would punish the developing world.',
+            {("climate", "suspended")},
+        ),
+        # 'should worry' is what the change ought to make others feel, no hedge on it
+        (
+            "That is precisely why its suspension last month should worry those who care about the human rights dialogue.",
+            {("human_rights", "suspended")},
+        ),
+        # gerund and cross-border topics
+        (
+            "Cooperation on repatriating Chinese nationals remains on hold, a DHS official said.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        (
+            "Separately, China put on hold its cooperation with U.S. authorities on cross-border crime, drug control and mutual legal assistance.",
+            {
+                ("counternarcotics", "suspended"),
+                ("criminal_legal_assistance", "suspended"),
+                ("transnational_crime", "suspended"),
+            },
+        ),
     ],
 )
 def test_dvz_reported_changes_fire(
@@ -1398,6 +1476,10 @@ def test_dvz_reported_changes_fire(
         # "as one admiral put it": a pronoun that is a verb's object is no channel
         'The theater commander channel, as one retired admiral put it, is "a phone number, not a'
         ' relationship," and he should know: his own visit to Nanjing was cancelled twice.',
+        # a year's pause before a restart is a gap, not a suspension
+        "After a year's pause, the maritime security dialogue of the ASEAN Regional Forum was restored.",
+        # "would worry" still hedges
+        "The resumption of the climate talks would worry Tokyo.",
     ],
 )
 def test_dvz_non_events_stay_quiet(detector: Detector, text: str) -> None:
