@@ -1469,7 +1469,7 @@ def test_dvz_reported_changes_fire(
         # … or a noun of change with its "of"
         "The mutual legal assistance agreement covers the freezing of criminal assets.",
         # the agreement told after a future is needed: an announcement is a schedule
-        "The climate talks will resume next month, the ministry announced.",
+        "The climate talks will be restored, the ministry announced.",
         # "missile launch notifications": a launch of a thing
         "Arms control consultations continued in Washington for a second day, with delegations"
         " discussing missile launch notifications.",
@@ -1479,7 +1479,7 @@ def test_dvz_reported_changes_fire(
         # a year's pause before a restart is a gap, not a suspension
         "After a year's pause, the maritime security dialogue of the ASEAN Regional Forum was restored.",
         # "would worry" still hedges
-        "The resumption of the climate talks would worry Tokyo.",
+        "The resumption of the climate talks would worry the hawks.",
     ],
 )
 def test_dvz_non_events_stay_quiet(detector: Detector, text: str) -> None:
