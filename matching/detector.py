@@ -207,7 +207,12 @@ def _read(
     for t in triggers:
         cues = verdicts[t] + (["background"] if t in background else [])
         trace.cues += [f"{t.word}: blocked by {cue}" for cue in cues]
-    governing = [t for t in triggers if t not in background]
+    # "the halted shipments", "the freezing of criminal assets": a change said of another
+    # thing, named right after it, is about that thing, not a channel in the sentence.
+    governing = [
+        t for t in triggers if t not in background and not _of_another_thing(text, t, mentions)
+    ]
+    live = [t for t in live if t in governing or t in background]
     events: dict[tuple[str, str], Event] = {}
     positions: dict[tuple[str, str], int] = {}
     claimed: set[Trigger] = set()
@@ -290,6 +295,8 @@ def _read(
             # object of its own is the one acting, not a channel
             # "the six-party talks" stand for no bilateral channel
             and not lx.MULTILATERAL.search(a.group())
+            # "as one admiral put it": a pronoun that is a verb's object stands for no channel
+            and not (a.group().lower() in ("it", "them") and _VERB_OF_IT.search(text, 0, a.start()))
             # "the Group of 20", "the group of experts": a noun with its own complement
             and not (a.group().lower().endswith("group") and _OF.match(text, a.end()))
             and not (
@@ -342,6 +349,45 @@ def _read(
             del events[(channel, kind)]
     trace.events = list(events.values())
     return trace
+
+
+def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
+    """Whether a trigger used as an adjective ("the halted shipments") or a noun with its
+    "of" ("the freezing of criminal assets") names a thing that is no channel."""
+    if not trigger.nominal or " " in trigger.word:
+        return False
+    word = trigger.word.lower()
+    if word.endswith("ed"):
+        # only after a determiner: "Suspended as of Aug. 5: …" heads a list
+        before = text[max(0, trigger.start - 12) : trigger.start]
+        thing = _MODIFIED.match(text, trigger.end) if _DETERMINER.search(before) else None
+    elif lx.NOMINAL.search(word) or word.endswith("ing"):
+        thing = _OF_THING.match(text, trigger.end)
+    else:
+        return False
+    if thing is None:
+        return False
+    a, b = thing.span(1)
+    return not (
+        any(a <= m.start < b + 1 for m in mentions)
+        or lx.DIALOGUE_NOUNS.search(text, a, b)
+        or _CHANNEL_LIKE.search(text, a, b)
+    )
+
+
+# The noun phrase an attributive participle modifies: up to four words, the last a plural
+# or capitalised noun ("halted shipments", "the halted New START inspections").
+_MODIFIED = re.compile(
+    r"\s+((?:[\w.'’-]+\s+){0,3}?[\w'’-]+s)(?=\s*(?:[.,;:]|$|\s(?:at|in|of|on|from|to|that|which|and|last|this)\b))"
+)
+# The "of" phrase of a noun of change, to the next comma or clause.
+_OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[.,;:]|$))")
+# Words that may stand for a channel in such a phrase.
+_CHANNEL_LIKE = re.compile(
+    r"\b(?:ties|links|relations|engagement|diplomacy|rounds?|sessions?|plenar\w+|flights?|it|them"
+    r"|these|those|both|all|each|two|three|four|five|six|seven|eight|nine|ten|\d+)\b",
+    re.IGNORECASE,
+)
 
 
 # "After a hiatus", "after a long lull": a gap, told before or after the meeting that ends it.
@@ -399,7 +445,20 @@ def _trigger_spans(text: str) -> list[Trigger]:
         Trigger(kind, a, b, text[a:b], _is_nominal(text, a, text[a:b]))
         for kind, a, b in spans
         if not _counts_suspensions(kind, text[a:b])
+        # "missile launch notifications": a launch of a thing, not of a channel
+        and not (_LAUNCH_NOUN.fullmatch(text, a, b) and _LAUNCHED_THING.search(text, 0, a))
     ]
+
+
+_LAUNCH_NOUN = re.compile(r"launch(?:es)?", re.IGNORECASE)
+_LAUNCHED_THING = re.compile(
+    r"\b(?:missile|rocket|satellite|space|test|ballistic|icbm|product|vehicle)s?[\s-]+$",
+    re.IGNORECASE,
+)
+_VERB_OF_IT = re.compile(
+    r"\b(?:put|puts|putting|make|makes|made|call|calls|called|take|takes|took|describe[sd]?|see|saw)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _counts_suspensions(kind: str, word: str) -> bool:
@@ -497,6 +556,10 @@ def _cues(
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
     after = text[trigger.end : end] if trigger.nominal else ""
+    if after and _SHOULD_WORRY.search(after):
+        # "its suspension last month should worry …": what the change ought to make others
+        # feel, not a hedge on the change
+        after = _SHOULD_WORRY.sub(" ", after)
     if after and lx.found(lx.LOWERED_RISK, after):
         after = lx.LOWERED_RISK.sub(" lowered ", after)
     # A long channel name can push a hedge out of those words: read the predicate from its
@@ -504,7 +567,9 @@ def _cues(
     verb = _PREDICATE_START.search(after)
     predicate = " ".join(after[verb.start() :].split()[:8]) if verb else ""
     after = " ".join(after.split()[:8])
-    if lx.found(lx.PRESUPPOSING, text, start, trigger.start):
+    if lx.found(lx.PRESUPPOSING, text, start, trigger.start) or _JUDGED.search(before):
+        # "called Beijing's termination of the talks irresponsible": the noun is the verb's
+        # object, and what follows is no predicate of it
         after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
     cues = [kind for kind, rx in lx.BLOCKERS.items() if lx.found(rx, before)]
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
@@ -525,9 +590,19 @@ def _cues(
     ]
     if "generic" not in cues and lx.found(lx.BLOCKERS["generic"], text[trigger.end : end]):
         cues.append("generic")
-    if trigger.nominal and _INDEFINITE_SUBJECT.fullmatch(before):
+    if (
+        trigger.nominal
+        and _INDEFINITE_SUBJECT.fullmatch(before)
+        # "a reopened defense policy channel": a participle as an adjective, no noun of change
+        and not trigger.word.lower().endswith("ed")
+    ):
         cues.append("generic")  # "a suspension of military talks costs Beijing little"
-    if trigger.nominal and _PLURAL_CHANGE.fullmatch(trigger.word):
+    if (
+        trigger.nominal
+        and _PLURAL_CHANGE.fullmatch(trigger.word)
+        # "the suspensions announced last August": these ones, dated
+        and not (_PLURAL_DATED.match(text, trigger.end) and _occurred(text, trigger, dates))
+    ):
         cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
@@ -535,6 +610,8 @@ def _cues(
     if agreed and _AIM.search(before, agreed.end()):
         agreed = None  # "agreed to advance efforts to get the talks running again": an aim
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
+    # "The group will be restored, the two sides agreed": the agreement told after it.
+    agreed = agreed or _AGREED_AFTER.match(text, trigger.end)
     if agreed and "modal" in cues and modals <= {"would", "will"}:
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
     if "hope_plan" in cues and agreed and not {"negation", "modal", "conditional"} & set(cues):
@@ -542,6 +619,8 @@ def _cues(
     # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
         (_INFINITIVE.search(before) or _GET_DONE.search(before))
+        # "Beijing's move last week to halt …", "the first moves … was to reinstate …": done
+        and not _MOVE_TO.search(before)
         and not (
             agreed
             and re.search(
@@ -618,6 +697,12 @@ def _cues(
         if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(text, trigger.end)
         else text
     )
+    # A cadence set for a later act is not this change's: "reactivated the groups and
+    # committed to sharing data on a monthly basis", "agreed to restart the talks and to
+    # hold them twice a year".
+    later_act = _LATER_ACT.search(routine_text, trigger.end)
+    if later_act:
+        routine_text = routine_text[: later_act.start()]
     if lx.found(lx.ROUTINE, routine_text) and not lx.found(
         lx.GAP, f"{text[: trigger.start]} {text[trigger.end :]}"
     ):
@@ -651,6 +736,16 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+_SHOULD_WORRY = re.compile(
+    r"\b(?:should|must|ought\s+to)\s+(?:\w+ly\s+)?(?:worry|concern|alarm|trouble|disturb|dismay|unsettle|sober)\b",
+    re.IGNORECASE,
+)
+_JUDGED = re.compile(
+    r"\b(?:called|welcomed|condemned|critici[sz]ed|denounced|regretted|protested|deplored|praised"
+    r"|hailed|lamented|confirmed|followed|ordered)\s+(?:(?:the|its|their|this|that)\s+|[\w.'’-]+['’]s\s+)"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 # Measures taken, listed: "the countermeasures include halting …" reports what was done
 # (hedges still block: "could include", "proposed countermeasures").
 _MEASURES_INCLUDE = re.compile(
@@ -664,6 +759,13 @@ _AFTER_NTH_ROUND = re.compile(
     re.IGNORECASE,
 )
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
+_AGREED_AFTER = re.compile(
+    r"[^,;:—–]*,\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:agreed|decided)\b", re.IGNORECASE
+)
+_LATER_ACT = re.compile(
+    r"\band\s+(?:(?:committed|pledged|agreed|promised|vowed|undertook|decided)\s+)?to\s+\w+",
+    re.IGNORECASE,
+)
 # A clause whose subject is another party: "Hong Kong suspended …", "Ottawa restored …".
 # (Taiwan and Hong Kong stand here only as the subject: "after arms sales to Taiwan" is
 # no other pair.)
@@ -696,7 +798,8 @@ _GERUND_OBJECT = re.compile(
 )
 # China with a party that is not the U.S.: "Brazil and China".
 _OTHER_PAIR = re.compile(
-    r"\b[A-Z][\w.]*\s+and\s+(?:the\s+)?(?:China|Beijing)\b"
+    # ("the Department of Homeland Security and China's Ministry of Public Security": an owner)
+    r"\b[A-Z][\w.]*\s+and\s+(?:the\s+)?(?:China|Beijing)\b(?!['’]s\b)"
     r"|\b(?:China|Beijing)\s+(?i:and)\s+(?!(?i:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?i:the\s+)?[A-Z][\w.]*"
     # "between Hong Kong and Macau": neither of the two
     r"|\b(?i:talks|dialogue|cooperation|channels?|contacts|consultations)\s+(?i:between)\s+"
@@ -766,6 +869,7 @@ _PREDICATE_START = re.compile(
 )
 # Many changes at once are a habit, not a report: "suspensions of …", "revivals of …".
 _INDEFINITE_SUBJECT = re.compile(r"\W*(?:a|an|any)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
+_PLURAL_DATED = re.compile(r"\s+(?:announced|ordered|imposed|made|declared)\b", re.IGNORECASE)
 _PLURAL_CHANGE = re.compile(r"\w+(?:ions|als|ments)", re.IGNORECASE)
 _GET_DONE = re.compile(r"\b(?:get|gets|getting)\s+(?:[\w'’-]+\s+){1,6}$", re.IGNORECASE)
 _PLAN_PREDICATE = re.compile(
@@ -781,8 +885,15 @@ _INFINITIVE = re.compile(
     r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
 )
 # "agreed to set up a working group … and to resume …": the second infinitive shares the first's verb.
+_MOVE_TO = re.compile(
+    r"(?:['’]s|\b(?:its|their))\s+(?:[\w-]+\s+)?(?:move|decision|order)\s+(?:[\w.'’-]+\s+){0,4}?to\s+$"
+    r"|\b(?:moves|steps|acts|decisions)\b[^;:]{0,80}\b(?:was|were)\s+to\s+$",
+    re.IGNORECASE,
+)
 _AGREED_AND_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+[^;:.]*\band\s+to\s+$"
-_AGREED_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
+_AGREED_TO = (
+    r"(?:,[^,;:]*,)?\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
+)
 
 
 class _LazyDates:
@@ -822,7 +933,13 @@ def _is_background(
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background
-    if lx.RELATIVE_BEFORE.search(before) or _AFTER_A.search(before):
+    if (
+        lx.RELATIVE_BEFORE.search(before)
+        or _AFTER_A.search(before)
+        or _HAD_WHEN.search(before)
+        # "reinstated last spring, having fallen into abeyance in 2022": the earlier state
+        or _HAVING.search(before)
+    ):
         return True
     if (
         trigger.nominal
@@ -839,7 +956,8 @@ def _is_background(
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
         return True
-    if before.count("—") + before.count("–") == 1 and re.search(r"[—–]", text[trigger.end :]):
+    dashes = before.count("—") + before.count("–") + before.count(" - ")
+    if dashes == 1 and re.search(r"[—–]|\s-\s", text[trigger.end :]):
         return True  # inside a parenthesis: "— one of eight mechanisms China suspended —"
     # A relative clause without its pronoun: "the channel it froze", "channels Beijing froze".
     if any(_BARE_SUBJECT.fullmatch(text, m.end, trigger.start) for m in preceding):
@@ -875,6 +993,10 @@ def _governing(
     start, end = _clause_bounds(text, mention.start)
     pool = [t for t in triggers if start <= t.start < end]
     if not pool:
+        # (what follows the list's last item after a comma is an aside: ", as directed by …")
+        comma = text.find(",", mention.end, end)
+        if comma != -1 and re.search(r"\b(?:and|or)\b", text[max(0, start - 5) : mention.start]):
+            end = comma
         rest = text[start:end]
         for other in sorted(mentions, key=lambda m: m.start, reverse=True):
             if start <= other.start and other.end <= end:
@@ -883,6 +1005,13 @@ def _governing(
         if set(re.findall(r"[a-z]+", rest.lower())) - _LIST_WORDS:
             return None
         pool = triggers
+    # "shut down … the calls that the staff had fought to set up": a verb in a relative
+    # clause on the mention describes it; the verb before the mention governs it.
+    if any(t.end <= mention.start for t in pool):
+        relative = _RELATIVE_AFTER.match(text, mention.end)
+        if relative:
+            pool = [t for t in pool if t.start < mention.end or t.start > relative.end()]
+            pool = pool or [t for t in triggers if t.end <= mention.start]
     # "Despite the thaw, the dialogue has not been revived": the mention's own verb.
     own = [
         t
@@ -908,6 +1037,8 @@ def _governing(
     )
 
 
+# A relative clause right after a mention, to its end.
+_RELATIVE_AFTER = re.compile(r",?\s+(?:that|which|who)\s+[^,;:—–]*", re.IGNORECASE)
 _SUBJECT_GAP = re.compile(
     r"\s+(?:(?:has|have|had|is|are|was|were|been|be|being|not|never|also|now|since|already"
     r"|formally|quietly|officially|again|finally|will|would|could|may|might|must|should|can|did|does)\s+)*",
@@ -961,13 +1092,30 @@ _INTRANSITIVE = re.compile(
 _AUXILIARY_BEFORE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|been|be)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
-_SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}")
+# "since the 2022 suspension", "since November, when the group was frozen"
+_SINCE_WHAT = re.compile(r"[^,;:.—–]{0,40}(?:,\s+when\s+[^,;:—–]{0,60})?")
+_HAVING = re.compile(r",\s+having\s+(?:been\s+)?(?:\w+ly\s+)?$", re.IGNORECASE)
+# A change that dates an earlier state: "a dialogue that had lapsed when Washington scrapped …"
+_HAD_WHEN = re.compile(
+    r"\bhad\s+(?:been\s+)?[\w-]+\s+(?:when|after|once)\s+[^,;:—–]{0,60}$", re.IGNORECASE
+)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_SUBJECT = re.compile(
     r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",
     re.IGNORECASE,
 )
 _LIST_WORDS = {
+    # the pair's prefix: "and the U.S.-China MMCA meetings"
+    "u",
+    "s",
+    "us",
+    "china",
+    "sino",
+    "american",
+    "chinese",
+    "bilateral",
+    "even",
+    "of",  # "the suspensions - of the climate talks and of …"
     "and",
     "or",
     "the",

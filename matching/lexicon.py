@@ -34,7 +34,7 @@ TRIGGERS = {
         r"|cut(?:s|ting)?\s+(?:(?:it|them|those|these|that|this)\s+)?off|cut-off"
         r"|call(?:s|ed|ing)?\s+(?:(?:it|them)\s+)?off|bro(?:ke|ken)\s+(?:(?:it|them)\s+)?off|break(?:s|ing)?\s+off"
         r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance|abandon(?:ed|s|ing)?"
-        r"|terminat(?:ed|es|e|ing)|shut\s+(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+off"
+        r"|terminat(?:ed|es|e|ing|ion)|cessation|discontinuation|shut\s+(?:(?:it|them|those|these|that|this)\s+)?(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+(?:(?:it|them|those|these|that|this)\s+)?off"
         r"|(?:went|gone|go|goes|going)\s+dark|walk(?:ed|s|ing)?\s+away\s+from|pull(?:ed|s|ing)?\s+the\s+plug"
         r"|stop(?:ped|s|ping)?\s+(?:co-?operating|talking|meeting)"
         r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
@@ -49,14 +49,14 @@ TRIGGERS = {
         r"|(?:to|at)\s+a\s+standstill|(?:pull(?:ed|s|ing)?\s+out\s+of|withdr(?:ew|awn|aws|awing)\s+from)"
         # (leaving a treaty is no channel cut: "withdrew from the Paris Agreement")
         r"(?!\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:agreement|accords?|treaty|pact|deal|convention)\b)"
-        r"|iced|on\s+the\s+shelf|(?:wound|wind(?:s|ing)?)\s+down"
+        r"|iced|on\s+the\s+shelf|stoppages?|cutoffs?|in\s+limbo|paus(?:ed|es|ing)(?!\s+for\b)|on\s+pause|(?:wound|wind(?:s|ing)?)\s+down"
     ),
     RESUMED: words(
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
         r"|restor(?:e|ed|es|ing|ation)|reviv(?:e|ed|es|ing|al)|re-?open(?:ed|s|ing)?"
         r"|re-?establish(?:ed|es|ing|ment)?|re-?launch(?:ed|es|ing)?|launch(?:ed|es|ing)?"
-        r"|establish(?:ed|es|ing|ment)?|set\s+up|back\s+on\s+track|reinstat(?:e|ed|es|ing)"
-        r"|reactivat(?:e|ed|es|ing)|re-?engag(?:e|ed|es|ing|ement)|unfroze|unfrozen|unfreez(?:e|es|ing)"
+        r"|establish(?:ed|es|ing|ment)?|set\s+up|back\s+on\s+track|reinstat(?:e|ed|es|ing|ement)"
+        r"|reactivat(?:e|ed|es|ing|ion)|re-?engag(?:e|ed|es|ing|ement)|unfroze|unfrozen|unfreez(?:e|es|ing)"
         r"|thaw(?:ed|ing)?|reconven(?:e|ed|es|ing)|re-?boot(?:ed|s|ing)?|creat(?:e|ed|es|ing)"
         r"|stood\s+up|stand(?:s|ing)?\s+up"
         r"|(?:brought|bring|brings|bringing)\s+(?:"
@@ -64,7 +64,7 @@ TRIGGERS = {
         + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
         r"|(?:running|functioning|operating|open|meeting|working|talking|active)\s+(?:again|once\s+more|anew)|(?:held|going)\s+again"
-        r"|switch(?:ed|es)?\s+back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
+        r"|switch(?:ed|es)?\s+(?:(?:it|them)\s+)?back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
         r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:"
         + _W
@@ -77,8 +77,10 @@ TRIGGERS = {
         + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
         + _W
         + r"){0,2}?(?:years|months|decades?|a\s+decade)"
-        r"|first\s+(?:[\w-]+\s+){1,6}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        r"|first\s+(?:[\w-]+\s+){0,6}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        # "for the first time in over a year"
+        r"|first\s+(?:[\w'’-]+\s+){0,8}?in\s+(?:more\s+than|over|nearly|almost)\s+a\s+year"
         r"|not\s+since"
         # wider idioms: "back at the table", "dusted off", "resurfaced", "resuscitated",
         # "started up again", "kicked back into gear", "rekindled", "put back in motion",
@@ -190,7 +192,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|sporadically|at\s+the\s+slightest|invariably|periodically|repeatedly|again\s+and\s+again"
         r"|time\s+and\s+again|always|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|(?<!had\s)(?<!has\s)(?<!have\s)(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)used\s+to"
         r"|(?:nearly\s+|almost\s+)?every\s+(?:new\s+)?(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
-        r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar|the\s+usual|more\s+often\s+than\s+not"
+        r"|pattern|playbook|reflex\w*|bargaining\s+chip|familiar(?!\s+with\s+(?:the|these|those)\s+(?:matter|matters|talks|discussions|decision|plans?|situation|deliberations|thinking|issue|negotiations|exchanges?|arrangements?))|the\s+usual|more\s+often\s+than\s+not"
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
@@ -387,7 +389,7 @@ PRESUPPOSING = re.compile(
 )
 # A sentence opening with a subordinate clause: its first comma closes it.
 SUBORDINATE_OPENING = re.compile(
-    r"^\W*(?:although|though|while|whereas|even\s+if|as)\b", re.IGNORECASE
+    r"^\W*(?:although|though|while|whereas|even\s+if|as|whatever)\b", re.IGNORECASE
 )
 # So does an opening phrase of motive or manner, with no verb of its own before the comma:
 # "Eager to show goodwill, Beijing restored …", "Not wanting to appear weak, China cut …".

@@ -258,7 +258,9 @@ def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: 
         # people are no modifier of the noun ("Theater commanders from the two militaries
         # held a call", "Human rights officials from the two governments met").
         end = _before_both_sides(tokens, end)
-        hit = next((h for h in hits if h.last == end), None)
+        hit = next((h for h in hits if h.last == end), None) or next(
+            (h for h in hits if h.last == end - 1 and tokens[end].word in _PEOPLE), None
+        )
         if hit:
             # Two topics stacked with nothing between: the outer one names the channel,
             # the inner one its class ("theater-level military talks", "climate finance
@@ -281,12 +283,25 @@ def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: 
 
 
 _BOTH_SIDES = {"countries", "governments", "sides", "militaries", "capitals", "nations"}
+_SIDE_NAMES = {"washington", "beijing", "china", "u", "s", "us", "united", "states", "america"}
 _PEOPLE = {"officials", "envoys", "negotiators", "diplomats", "delegates", "delegations", "experts"}
 
 
 def _before_both_sides(tokens: list[Token], end: int) -> int:
     """The token before "(people) from both countries" ending at `end`, else `end`."""
     words = [t.word for t in tokens[max(0, end - 3) : end + 1]]
+    if words and words[-1] in _SIDE_NAMES:
+        # "from Washington and Beijing", "from the U.S. and China": the two sides by name
+        span = [t.word for t in tokens[max(0, end - 6) : end + 1]]
+        if "from" not in span:
+            return end
+        after = span[len(span) - 1 - span[::-1].index("from") + 1 :]
+        if len([w for w in after if w in _SIDE_NAMES]) < 2 or set(after) - _SIDE_NAMES - {
+            "and",
+            "the",
+        }:
+            return end
+        return end - len(after) - 1  # the people may be the topic's own: "climate envoys"
     if not words or words[-1] not in _BOTH_SIDES:
         return end
     if words[-3:-1] == ["from", "both"]:

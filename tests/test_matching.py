@@ -1253,3 +1253,234 @@ def test_dvy_reported_changes_fire(
 )
 def test_dvy_non_events_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+# The `dvz` round: rules for a batch written blind. Each sentence fails without its rule.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "people familiar with the matter" is an attribution, not a habit
+        (
+            "Beijing has put the climate talks on ice, according to people familiar with the matter.",
+            {("climate", "suspended")},
+        ),
+        # a participle as an adjective after "a" is no indefinite noun of change
+        (
+            "The summit's yield was modest: a reopened defense policy channel.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        ("The outcome: a restarted climate working group.", {("climate", "resumed")}),
+        # "X and China's Y": China owns Y, it is not the other half of a pair with X
+        (
+            "The Department of Homeland Security and China's Ministry of Public Security"
+            " restored law enforcement cooperation.",
+            {("transnational_crime", "resumed")},
+        ),
+        # the two sides named by their capitals after the people
+        (
+            "Climate envoys from Washington and Beijing sat down together for the first time since 2022.",
+            {("climate", "resumed")},
+        ),
+        (
+            "Arms control officials from the U.S. and China met for the first time since 2019.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        # the change a gap is counted from, told in a "when" clause after its date
+        (
+            "The climate envoys met on Monday for the first time since November,"
+            " when the working group was frozen.",
+            {("climate", "resumed")},
+        ),
+        # a change that dates an earlier state ("had lapsed when … scrapped") is background
+        (
+            "Washington and Beijing launched two new economic working groups in September, reviving a form of macroeconomic dialogue that had lapsed when the Trump administration scrapped the Comprehensive Economic Dialogue in 2018.",
+            {("economic_financial", "resumed")},
+        ),
+        # nominalisations of listed verbs
+        (
+            "The call was a product of the reinstatement of senior military communications.",
+            {("mil_mil", "resumed")},
+        ),
+        (
+            "The two sides welcomed the reactivation of the counternarcotics working group in September.",
+            {("counternarcotics", "resumed")},
+        ),
+        ("The cessation of the climate talks in 2022 hurt both sides.", {("climate", "suspended")}),
+        (
+            "The discontinuation of the human rights dialogue in 2018 drew little notice.",
+            {("human_rights", "suspended")},
+        ),
+        # particle verbs with a pronoun object
+        (
+            "The climate talks had survived the trade war. Beijing switched them off on Friday.",
+            {("climate", "suspended")},
+        ),
+        (
+            "The climate talks had survived the trade war. Beijing shut them down on Friday.",
+            {("climate", "suspended")},
+        ),
+        # a cadence set for a later act is not this change's
+        (
+            "The two sides welcomed the reactivation of the counternarcotics working group and"
+            " committed to sharing case information on a monthly basis.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "The two ministries agreed to restart the maritime military consultations and to hold"
+            " them twice a year.",
+            {("mmca", "resumed")},
+        ),
+        # number and wording variants of channel names
+        (
+            "The first removal flight to China since March left Los Angeles on Tuesday.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        (
+            "China broke off judicial assistance in criminal cases and the repatriation of its nationals.",
+            {
+                ("criminal_legal_assistance", "suspended"),
+                ("illegal_immigrant_repatriation", "suspended"),
+            },
+        ),
+        # a verb in a relative clause on the mention describes it; the verb before governs
+        (
+            "Since spring, Beijing has shut down the climate talks, the human rights dialogue and"
+            " even the theater commander calls that the staff had fought so hard to set up.",
+            {
+                ("climate", "suspended"),
+                ("human_rights", "suspended"),
+                ("theater_commanders", "suspended"),
+            },
+        ),
+        # the agreement told after the change it agrees on
+        (
+            "The fentanyl working group will be restored, the two sides agreed Tuesday.",
+            {("counternarcotics", "resumed")},
+        ),
+        # an aside between a decision and its infinitive
+        (
+            "The State Department regrets the PRC's decision, communicated on May 11, to cancel"
+            " the nonproliferation consultations.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        # a list's last item with the pair's prefix, then an aside
+        (
+            "The two sides resumed military-to-military communication, the Defense Policy"
+            " Coordination Talks, and the U.S.-China Military Maritime Consultative Agreement"
+            " meetings, as directed by the two presidents.",
+            {
+                ("mil_mil", "resumed"),
+                ("defense_policy_coordination", "resumed"),
+                ("mmca", "resumed"),
+            },
+        ),
+        # nouns and verbs of stopping: stoppage, cutoff, paused, in limbo
+        (
+            "Even the stoppage of mutual legal assistance last month is costing U.S. investigators evidence.",
+            {("criminal_legal_assistance", "suspended")},
+        ),
+        (
+            "In January 2023, Beijing quietly paused the fentanyl talks.",
+            {("counternarcotics", "suspended")},
+        ),
+        (
+            "The cutoff of deportation cooperation in March has left ICE holding 1,300 Chinese nationals.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        (
+            "The economic and financial working groups are in limbo.",
+            {("economic_financial", "suspended")},
+        ),
+        # a gap counted with no word between 'first' and 'in', or as 'over a year'
+        (
+            "The cooperation against transnational crime meeting in Washington, the first in eighteen months, was notable mainly for its length.",
+            {("transnational_crime", "resumed")},
+        ),
+        (
+            "Chinese and American defense officials convened defense policy coordination talks in Beijing on Tuesday for the first time in over a year.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        # an opening 'whatever' clause keeps its hedges to itself
+        (
+            "Whatever hopes U.S. negotiators harbored that the climate talks might carry on, Beijing cut them off this month.",
+            {("climate", "suspended")},
+        ),
+        # a parenthesis set off by spaced hyphens is background
+        (
+            "The restart of the maritime consultations and the defense policy talks - all cancelled in August 2022 - is the summit's most tangible product.",
+            {("mmca", "resumed"), ("defense_policy_coordination", "resumed")},
+        ),
+        # a perfect participle clause tells the earlier state
+        (
+            "Judicial assistance in criminal matters was reinstated last spring, having fallen into abeyance in August 2022.",
+            {("criminal_legal_assistance", "resumed")},
+        ),
+        # plural changes that are dated are these ones, not a habit; a list after a dash
+        (
+            "The suspensions announced last August - of the climate talks and of the human rights dialogue - were the most gratuitous.",
+            {("climate", "suspended"), ("human_rights", "suspended")},
+        ),
+        # a move or decision to do it, and 'the first moves ... was to', report it
+        (
+            "Beijing's move last week to halt the arms control consultations caught officials off guard.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (
+            "Among the first moves of the new team was to reinstate the macroeconomic dialogue.",
+            {("economic_financial", "resumed")},
+        ),
+        # a noun of change as a verb's object has no predicate of its own after it
+        (
+            'The State Department called Beijing\'s termination of the climate talks "irresponsible," arguing that it would punish the developing world.',
+            {("climate", "suspended")},
+        ),
+        # 'should worry' is what the change ought to make others feel, no hedge on it
+        (
+            "That is precisely why its suspension last month should worry those who care about the human rights dialogue.",
+            {("human_rights", "suspended")},
+        ),
+        # gerund and cross-border topics
+        (
+            "Cooperation on repatriating Chinese nationals remains on hold, a DHS official said.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        (
+            "Separately, China put on hold its cooperation with U.S. authorities on cross-border crime, drug control and mutual legal assistance.",
+            {
+                ("counternarcotics", "suspended"),
+                ("criminal_legal_assistance", "suspended"),
+                ("transnational_crime", "suspended"),
+            },
+        ),
+    ],
+)
+def test_dvz_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a change said of another thing named right after it: an attributive participle
+        "Officials on the fentanyl working group studied the halted shipments at the port.",
+        "The arms control dialogue was the subject of a panel on the halted New START inspections.",
+        # … or a noun of change with its "of"
+        "The mutual legal assistance agreement covers the freezing of criminal assets.",
+        # the agreement told after a future is needed: an announcement is a schedule
+        "The climate talks will be restored, the ministry announced.",
+        # "missile launch notifications": a launch of a thing
+        "Arms control consultations continued in Washington for a second day, with delegations"
+        " discussing missile launch notifications.",
+        # "as one admiral put it": a pronoun that is a verb's object is no channel
+        'The theater commander channel, as one retired admiral put it, is "a phone number, not a'
+        ' relationship," and he should know: his own visit to Nanjing was cancelled twice.',
+        # a year's pause before a restart is a gap, not a suspension
+        "After a year's pause, the maritime security dialogue of the ASEAN Regional Forum was restored.",
+        # "would worry" still hedges
+        "The resumption of the climate talks would worry the hawks.",
+    ],
+)
+def test_dvz_non_events_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
