@@ -290,7 +290,18 @@ def collect_as_task(
 def deliver_as_task(
     engine: Engine, config: Config, routing: Routing, senders: Senders
 ) -> list[DeliveryReport]:
+    if not delivery_has_work(engine, routing):  # the usual cycle: no task run for nothing
+        return []
     return deliver_alerts(engine, quote(config), routing, senders)
+
+
+def delivery_has_work(engine: Engine, routing: Routing) -> bool:
+    """Whether a delivery pass could send or give up anything: an alert waits, or a
+    live route has a daily digest to queue. Otherwise the pass would find nothing."""
+    if any(live.route.daily_digest for live in routing.live):
+        return True
+    with Session(engine) as session:
+        return storage.outbox.anything_pending(session)
 
 
 def extract_in_process_stage(

@@ -75,6 +75,13 @@ def supersede_pending(session: Session, transition_id: int, by: str) -> None:
         session.add(alert)
 
 
+def anything_pending(session: Session) -> bool:
+    """Whether any alert waits to be sent, on any route, due now or later."""
+    return (
+        session.exec(select(Alert.id).where(Alert.status == "pending").limit(1)).first() is not None
+    )
+
+
 def due_alerts(session: Session, route: str, now: datetime) -> list[Alert]:
     """The route's pending alerts that may be tried now, oldest first."""
     return list(

@@ -27,6 +27,7 @@ from alerts import DeliveryReport, Senders, deliver, plan_routes
 from channelwatch.cli import main
 from channelwatch.config import Config, parse_config
 from channelwatch.settings import Settings
+from flows.monitor import delivery_has_work
 from matching import Event as Detected
 from storage import Alert, Article
 from tests.conftest import REPO
@@ -393,6 +394,18 @@ def test_daily_digest_lists_the_days_changes_and_new_articles_once_a_day(db_url:
     assert "Climate change talks and working group SUSPENDED since 2022-08-05" in text
     assert "New articles on Climate change" in text and "https://ppi.example/analysis/1" in text
     assert "No channel changed state." in body_text(mailbox.messages[1])
+
+
+def test_the_flow_skips_delivery_only_when_a_pass_could_do_nothing(db_url: str) -> None:
+    """The flow starts no `deliver` task run when no alert waits and no route has a
+    daily digest to queue; anything else, and the pass runs."""
+    room = Newsroom(db_url, catalog(routes=[{"name": "desk", "transport": "email"}]), settings(25))
+    assert not delivery_has_work(room.engine, room.routing)
+    morning = {"name": "morning", "transport": "email", "daily_digest": {"at": "07:00"}}
+    with_digest = plan_routes(catalog(routes=[morning]), settings(25))
+    assert delivery_has_work(room.engine, with_digest)
+    room.read("2022-08-05", *COUNTERMEASURES[:1])
+    assert delivery_has_work(room.engine, room.routing)  # an alert waits
 
 
 def test_a_correction_reaches_every_route_told_and_history_keeps_it(

@@ -426,6 +426,34 @@ def test_a_user_finds_the_cycles_in_which_a_source_brought_news_or_failed_by_tag
     assert not any(t.startswith("source:") for run in runs for t in run.tags)
 
 
+def test_a_cycle_with_nothing_new_starts_only_the_collect_task(
+    prefect_harness: str, workdir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual cycle: every feed unchanged, no alert waiting. Each task run costs the
+    API calls, so it starts `collect` alone; a cycle with news runs every stage."""
+    config = str(write_config(workdir, site.url("feed.xml")))
+    db_url = f"sqlite:///{workdir / 'cw.db'}"
+    monkeypatch.setenv("CHANNELWATCH_DB_URL", db_url)
+    started: list[str] = []
+    run_task_sync = prefect.task_engine.run_task_sync
+
+    def recording(task: Any, *args: Any, **kwargs: Any) -> Any:
+        started.append(task.name)
+        return run_task_sync(task, *args, **kwargs)
+
+    monkeypatch.setattr(prefect.task_engine, "run_task_sync", recording)
+    with WebhookReceiver() as slack:
+        monkeypatch.setenv("CHANNELWATCH_SLACK_WEBHOOK_URL", slack.url)
+        assert run_cycle(config).is_completed()
+        assert sorted(started) == ["collect", "deliver", "detect", "extract", "fold"]
+        assert len(slack.posts) == 2
+        started.clear()
+        make_due(db_url)
+        assert run_cycle(config).is_completed()
+    assert [hit.status for hit in site.hits_for("/feed.xml")] == [200, 304]
+    assert started == ["collect"]
+
+
 def test_a_stage_is_one_batch_on_threads_and_one_per_worker_on_dask_in_article_order() -> None:
     """Threads share one interpreter lock, so more batches would only add task runs;
     each Dask worker gets one, and folding relies on the order being kept."""
