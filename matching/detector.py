@@ -403,7 +403,8 @@ _MODIFIED = re.compile(
     r"\s+((?:[\w.'’-]+\s+){0,3}?[\w'’-]+s)(?=\s*(?:[.,;:]|$|\s(?:at|in|of|on|from|to|that|which|and|last|this)\b))"
 )
 # The "of" phrase of a noun of change, to the next comma or clause.
-_OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[.,;:]|$))")
+# ("of the China-U.S. talks": the stop inside an abbreviation ends nothing)
+_OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$))")
 # Words that may stand for a channel in such a phrase.
 _CHANNEL_LIKE = re.compile(
     r"\b(?:ties|links|relations|engagement|diplomacy|rounds?|sessions?|plenar\w+|flights?|it|them"
@@ -800,7 +801,9 @@ _AGREED_AFTER = re.compile(
     r"[^,;:—–]*,\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:agreed|decided)\b", re.IGNORECASE
 )
 _LATER_ACT = re.compile(
-    r"\band\s+(?:(?:committed|pledged|agreed|promised|vowed|undertook|decided)\s+)?to\s+\w+",
+    r"\band\s+(?:(?:committed|pledged|agreed|promised|vowed|undertook|decided)\s+)?to\s+\w+"
+    # "operating again, …, with meetings now taking place twice a year": the cadence since
+    r"|,\s+with\s+(?:[\w-]+\s+){0,4}?(?:now\s+)?(?:taking|landing|meeting|held|being|flights?|meetings?|sessions?)\b",
     re.IGNORECASE,
 )
 # A clause whose subject is another party: "Hong Kong suspended …", "Ottawa restored …".
@@ -866,7 +869,9 @@ _WHEN = re.compile(
 
 
 def _strip_relatives(text: str, start: int, end: int) -> list[str]:
-    """The text without relative clauses that do not hold the trigger at start:end."""
+    """The text without relative clauses that do not hold the trigger at start:end, and
+    without an interpretation ("read in Washington as a signal" is no habit)."""
+    text = _READ_AS.sub(lambda m: " " * len(m.group()), text)
     kept, last = [], 0
     for rel in _RELATIVE_CLAUSE.finditer(text):
         if rel.start() <= start < rel.end() or rel.start() < end <= rel.end():
@@ -889,6 +894,10 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
 
 _RELATIVE_OPENER = re.compile(
     r"\b(?:(?:in|on|at|by|through|under|from|with)\s+which|where|whom)\b", re.IGNORECASE
+)
+_READ_AS = re.compile(
+    r"\b(?:read|seen|interpreted|viewed|taken|understood|regarded|construed)\s+(?:[\w.-]+\s+){0,3}?as\s+(?:a|an)\s+",
+    re.IGNORECASE,
 )
 _STATE_VERB = re.compile(r"(?:sits|lies|remains|stays)\s", re.IGNORECASE)
 _ADJUNCT_AFTER = re.compile(

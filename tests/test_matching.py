@@ -1559,6 +1559,55 @@ def test_dvz_non_events_stay_quiet(detector: Detector, text: str) -> None:
             "The sides restored the safety talks held under the maritime consultative agreement.",
             {("mmca", "resumed")},
         ),
+        # (rules from the even-numbered passages)
+        (
+            "Repatriation flights to China stayed grounded through the winter.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        ("The military-to-military talks remain off for now.", {("mil_mil", "suspended")}),
+        (
+            "The arms control talks were quietly dropped by Beijing in 2019.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (
+            "By 2023 China had stopped accepting deportation flights.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        ("The climate working group is once again in regular operation.", {("climate", "resumed")}),
+        (
+            "Beijing resurrected the counternarcotics working group in January.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "The negotiators reached an understanding to restore the human rights dialogue.",
+            {("human_rights", "resumed")},
+        ),
+        # "once the backbone of …" is no condition
+        (
+            "The MMCA talks, once the backbone of the relationship, now lie idle.",
+            {("mmca", "suspended")},
+        ),
+        # an abbreviation's stop does not end a "when" clause ("when Gen. Wu held …" is past)
+        (
+            "The theater-level talks were restored when Gen. Wu held a call with Adm. Paparo.",
+            {("theater_commanders", "resumed")},
+        ),
+        # a cadence in a "with" clause after a resumption is the channel's rhythm since
+        (
+            "The climate talks are running again, with meetings now taking place twice a year.",
+            {("climate", "resumed")},
+        ),
+        # "read as a signal" is an interpretation, not a habit
+        (
+            "Beijing's decision to cancel the climate talks was read in Washington as a signal"
+            " to Congress.",
+            {("climate", "suspended")},
+        ),
+        # "of the China-U.S. …": the stop in "U.S." ends no noun phrase
+        (
+            "China announced the cancellation of the China-U.S. climate talks.",
+            {("climate", "suspended")},
+        ),
         # "U.S.-China" is still the pair
         (
             "The U.S.-China human rights dialogue was resumed in Geneva.",
@@ -1583,6 +1632,10 @@ def test_dxa_reported_changes_fire(
         "The China-Japan maritime talks were suspended in May.",
         # the adjunct cut leaves a party named before it
         "Washington suspended its arms control talks with Moscow, after the invasion.",
+        # "dropped" with an object that is no channel
+        "The MMCA delegation dropped its demand for a joint statement.",
+        # a habit in a relative clause that holds the change still counts
+        "The climate talks are the channel that Beijing typically suspends first.",
         # a state word for a person is no channel's state
         "The climate envoy remained idle on the question of coal.",
     ],
