@@ -615,7 +615,7 @@ def _cues(
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
     ]
     if "generic" not in cues and lx.found(
-        lx.BLOCKERS["generic"], "".join(_strip_relatives(text[trigger.end : end], -1, -1))
+        lx.BLOCKERS["generic"], _without_asides(text[trigger.end : end])
     ):
         cues.append("generic")
     if (
@@ -745,9 +745,7 @@ def _cues(
     told = (
         lx.PAST_HABIT_ASIDE.sub(", ", text) if lx.found(lx.PAST_HABIT_ASIDE, text) else text
     )  # "the talks, held every year until 2022, resumed"
-    told = "".join(
-        _strip_relatives(told, trigger.start, trigger.end)
-    )  # "channels that rarely make headlines"
+    told = _without_asides(told)  # "channels that rarely make headlines"
     if (
         lx.found(lx.BLOCKERS["generic"], told)
         or any(
@@ -868,18 +866,12 @@ _WHEN = re.compile(
 )
 
 
-def _strip_relatives(text: str, start: int, end: int) -> list[str]:
-    """The text without relative clauses that do not hold the trigger at start:end, and
-    without an interpretation ("read in Washington as a signal" is no habit)."""
-    text = _READ_AS.sub(lambda m: " " * len(m.group()), text)
-    kept, last = [], 0
-    for rel in _RELATIVE_CLAUSE.finditer(text):
-        if rel.start() <= start < rel.end() or rel.start() < end <= rel.end():
-            continue
-        kept.append(text[last : rel.start()])
-        last = rel.end()
-    kept.append(text[last:])
-    return kept
+def _without_asides(text: str) -> str:
+    """The text without relative clauses and interpretations, where a habit word is said
+    of a noun ("channels that rarely make headlines") or is a reading ("read in
+    Washington as a signal"), not of the change. (A habit in the trigger's own clause
+    is still read there: "the channel that Beijing typically suspends".)"""
+    return _RELATIVE_CLAUSE.sub(" ", _READ_AS.sub(" ", text))
 
 
 def _is_present_simple(trigger: Trigger, before: str) -> bool:

@@ -1628,16 +1628,16 @@ def test_dxa_reported_changes_fire(
         "Japanese and Chinese diplomats reopened their maritime communication mechanism in"
         " Osaka. The channel had been idle since 2020.",
         # guard: "EU-China", "China-Japan" are other pairs
-        "The EU-China human rights dialogue was resumed in Brussels.",
+        "The EU-China human rights dialogue was resumed in Chengdu last week.",
         "The China-Japan maritime talks were suspended in May.",
         # the adjunct cut leaves a party named before it
         "Washington suspended its arms control talks with Moscow, after the invasion.",
         # "dropped" with an object that is no channel
         "The MMCA delegation dropped its demand for a joint statement.",
         # a habit in a relative clause that holds the change still counts
-        "The climate talks are the channel that Beijing typically suspends first.",
-        # a state word for a person is no channel's state
-        "The climate envoy remained idle on the question of coal.",
+        "The climate talks are the channel that Beijing has typically suspended first.",
+        # "closed to the press" is no state of disuse
+        "The MMCA talks remained closed to the press.",
     ],
 )
 def test_dxa_non_events_stay_quiet(detector: Detector, text: str) -> None:
