@@ -140,8 +140,17 @@ class Detector:
             if not lx.ANAPHOR.search(sentences[i].text):
                 return [], ""
             before = [j for j in (i - 2, i - 1) if j >= 0]
+            # "the former", "the latter" count in the order the channels were written
+            order = (
+                _in_order
+                if lx.FORMER.search(sentences[i].text) or lx.LATTER.search(sentences[i].text)
+                else _named_first
+            )
+            # A sentence about another pair ("Chinese and Japanese officials restored their
+            # maritime mechanism") names no channel of the two for a later "the channel".
+            before = [j for j in before if not _of_another_pair(sentences[j].text)]
             return _antecedents(
-                [_named_first(mentions_of(j)) for j in before],
+                [order(mentions_of(j)) for j in before],
                 [self._finder.topics(sentences[j].text) for j in before],
             )
 
@@ -169,6 +178,16 @@ def _named_first(mentions: list[Mention]) -> list[str]:
         m.channel for m in mentions if m.how != "alias"
     ]
     return list(dict.fromkeys(ordered))
+
+
+def _of_another_pair(text: str) -> bool:
+    return bool(_OTHER_PAIR.search(text) or lx.found(lx.OTHER_COUNTRY, text)) and not (
+        lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
+    )
+
+
+def _in_order(mentions: list[Mention]) -> list[str]:
+    return list(dict.fromkeys(m.channel for m in sorted(mentions, key=lambda m: m.start)))
 
 
 def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list[str], str]:
@@ -314,6 +333,9 @@ def _read(
         anaphor = min(candidates, key=lambda a: abs(a.start() - trigger.start))
         # An anaphor points first at channels named earlier in its own sentence.
         local = _named_first([m for m in mentions if m.end <= anaphor.start()])
+        if lx.FORMER.fullmatch(anaphor.group()) or lx.LATTER.fullmatch(anaphor.group()):
+            # "the former", "the latter" count in the order the channels were written
+            local = list(dict.fromkeys(m.channel for m in mentions if m.end <= anaphor.start()))
         channels, how = (local, "named") if local else antecedents()
         if lx.FORMER.fullmatch(anaphor.group()):
             channels = channels[:1]
@@ -381,7 +403,8 @@ _MODIFIED = re.compile(
     r"\s+((?:[\w.'’-]+\s+){0,3}?[\w'’-]+s)(?=\s*(?:[.,;:]|$|\s(?:at|in|of|on|from|to|that|which|and|last|this)\b))"
 )
 # The "of" phrase of a noun of change, to the next comma or clause.
-_OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[.,;:]|$))")
+# ("of the China-U.S. talks": the stop inside an abbreviation ends nothing)
+_OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$))")
 # Words that may stand for a channel in such a phrase.
 _CHANNEL_LIKE = re.compile(
     r"\b(?:ties|links|relations|engagement|diplomacy|rounds?|sessions?|plenar\w+|flights?|it|them"
@@ -564,7 +587,10 @@ def _cues(
         after = lx.LOWERED_RISK.sub(" lowered ", after)
     # A long channel name can push a hedge out of those words: read the predicate from its
     # verb too ("the resumption of the defense policy coordination talks … would be …").
-    verb = _PREDICATE_START.search(after)
+    # (a hedge inside a relative clause is the clause's: "removed the only forum in which
+    # officers could review …")
+    relative = _RELATIVE_OPENER.search(after)
+    verb = _PREDICATE_START.search(after, 0, relative.start() if relative else len(after))
     predicate = " ".join(after[verb.start() :].split()[:8]) if verb else ""
     after = " ".join(after.split()[:8])
     if lx.found(lx.PRESUPPOSING, text, start, trigger.start) or _JUDGED.search(before):
@@ -588,7 +614,9 @@ def _cues(
         # did ("the freeze … has hampered efforts to trace …").
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
     ]
-    if "generic" not in cues and lx.found(lx.BLOCKERS["generic"], text[trigger.end : end]):
+    if "generic" not in cues and lx.found(
+        lx.BLOCKERS["generic"], _without_asides(text[trigger.end : end])
+    ):
         cues.append("generic")
     if (
         trigger.nominal
@@ -641,6 +669,8 @@ def _cues(
         cues.append("scheduled")  # "the group reconvenes on Monday": a timetable, not news
     elif (
         _THIRD_PERSON.fullmatch(trigger.word)
+        # "now sits idle", "lies shut": a state told in the present, not a habit
+        and not _STATE_VERB.match(trigger.word)
         and not news
         and not trigger.nominal
         and text.rstrip("\"'”’) ").endswith(".")
@@ -685,6 +715,11 @@ def _cues(
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
     clause = text[start:end]
+    # "went dark in May, after the Pentagon announced deployments to the Philippines": a
+    # country in an adjunct after the change is no party to it
+    adjunct = _ADJUNCT_AFTER.search(text, trigger.end, end)
+    if adjunct:
+        clause = text[start : adjunct.start()]
     if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
@@ -710,6 +745,7 @@ def _cues(
     told = (
         lx.PAST_HABIT_ASIDE.sub(", ", text) if lx.found(lx.PAST_HABIT_ASIDE, text) else text
     )  # "the talks, held every year until 2022, resumed"
+    told = _without_asides(told)  # "channels that rarely make headlines"
     if (
         lx.found(lx.BLOCKERS["generic"], told)
         or any(
@@ -763,7 +799,9 @@ _AGREED_AFTER = re.compile(
     r"[^,;:—–]*,\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:agreed|decided)\b", re.IGNORECASE
 )
 _LATER_ACT = re.compile(
-    r"\band\s+(?:(?:committed|pledged|agreed|promised|vowed|undertook|decided)\s+)?to\s+\w+",
+    r"\band\s+(?:(?:committed|pledged|agreed|promised|vowed|undertook|decided)\s+)?to\s+\w+"
+    # "operating again, …, with meetings now taking place twice a year": the cadence since
+    r"|,\s+with\s+(?:[\w-]+\s+){0,4}?(?:now\s+)?(?:taking|landing|meeting|held|being|flights?|meetings?|sessions?)\b",
     re.IGNORECASE,
 )
 # A clause whose subject is another party: "Hong Kong suspended …", "Ottawa restored …".
@@ -807,6 +845,9 @@ _OTHER_PAIR = re.compile(
     r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
     r"\s+(?i:and)\s+(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b)(?i:the\s+)?[A-Z]"
     r"|\bChinese\s+(?i:and)\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?i:officials|diplomats|negotiators|envoys|ministers)\b"
+    # "the EU-China human rights dialogue", "China-Japan talks"
+    r"|\b(?!U\.?S\b|US\b|America|Washington|Sino)(?:EU|[A-Z][a-z]{2,})-(?:China|Chinese)\b"
+    r"|\bChina-(?!U\.?S\b|US\b|America|United|Washington)[A-Z]"
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -825,6 +866,14 @@ _WHEN = re.compile(
 )
 
 
+def _without_asides(text: str) -> str:
+    """The text without relative clauses and interpretations, where a habit word is said
+    of a noun ("channels that rarely make headlines") or is a reading ("read in
+    Washington as a signal"), not of the change. (A habit in the trigger's own clause
+    is still read there: "the channel that Beijing typically suspends".)"""
+    return _RELATIVE_CLAUSE.sub(" ", _READ_AS.sub(" ", text))
+
+
 def _is_present_simple(trigger: Trigger, before: str) -> bool:
     """A present-tense verb: "reconvenes", or "restart" after a plural subject."""
     word = trigger.word.lower()
@@ -835,6 +884,21 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
     return bool(lx.BASE_FORM.match(word) and re.search(r"\ws\s+$", before))
 
 
+_RELATIVE_OPENER = re.compile(
+    r"\b(?:(?:in|on|at|by|through|under|from|with)\s+which|where|whom)\b", re.IGNORECASE
+)
+_READ_AS = re.compile(
+    r"\b(?:read|seen|interpreted|viewed|taken|understood|regarded|construed)\s+(?:[\w.-]+\s+){0,3}?as\s+(?:a|an)\s+",
+    re.IGNORECASE,
+)
+_STATE_VERB = re.compile(r"(?:sits|lies|remains|stays)\s", re.IGNORECASE)
+_ADJUNCT_AFTER = re.compile(
+    r",\s+(?:after|following|because|amid|as|when|weeks?\s+after|days?\s+after|months?\s+after)\s",
+    re.IGNORECASE,
+)
+# A relative clause that says what a noun is like ("channels that rarely make headlines"):
+# a habit told in it is the noun's, not the change's.
+_RELATIVE_CLAUSE = re.compile(r"(?<=[a-z])\s+(?:that|which|who)\s+[^,;:.—–]*", re.IGNORECASE)
 _IN_RELATIVE = re.compile(r"\b(?:which|who)\b[^,;:]*$", re.IGNORECASE)
 # "The deal revives …": a present tense with an event for its subject reports that event.
 _NEWS_SUBJECT = re.compile(

@@ -36,7 +36,7 @@ TRIGGERS = {
         r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance|abandon(?:ed|s|ing)?"
         r"|terminat(?:ed|es|e|ing|ion)|cessation|discontinuation|shut\s+(?:(?:it|them|those|these|that|this)\s+)?(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+(?:(?:it|them|those|these|that|this)\s+)?off"
         r"|(?:went|gone|go|goes|going)\s+dark|walk(?:ed|s|ing)?\s+away\s+from|pull(?:ed|s|ing)?\s+the\s+plug"
-        r"|stop(?:ped|s|ping)?\s+(?:co-?operating|talking|meeting)"
+        r"|stop(?:ped|s|ping)?\s+(?:co-?operating|talking|meeting|accepting|receiving|taking\s+back)"
         r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
         r"(?!\s+(?:"
         + _W
@@ -50,6 +50,13 @@ TRIGGERS = {
         # (leaving a treaty is no channel cut: "withdrew from the Paris Agreement")
         r"(?!\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:agreement|accords?|treaty|pact|deal|convention)\b)"
         r"|iced|on\s+the\s+shelf|stoppages?|cutoffs?|in\s+limbo|paus(?:ed|es|ing)(?!\s+for\b)|on\s+pause|(?:wound|wind(?:s|ing)?)\s+down"
+        # a state told by a verb of staying and a word of disuse: "stayed dark", "now sits
+        # idle", "has lain shut", "is moribund"
+        r"|(?:(?:remain|stay|sit|lie)(?:s|ed|ing)?|sat|lay|lain|been|is|are|was|were)\s+(?:\w+ly\s+)?"
+        r"(?:dark|shut|closed|idle|moribund|inactive|defunct|shuttered|mothballed|grounded)(?!\s+(?:to|on|about|over)\b)"
+        r"|(?:remain|stay)(?:s|ed|ing)?\s+off(?=\s*(?:[.,;:]|$|(?:for|since|until|after)\b))"
+        # "quietly dropped by Beijing", "dropped the climate talks"
+        r"|dropped(?=\s+(?:by|in|the\s+(?:[\w-]+\s+){0,4}?(?:talks|dialogue|channel|mechanism|working\s+group|consultations|cooperation)\b))"
     ),
     RESUMED: words(
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
@@ -63,7 +70,7 @@ TRIGGERS = {
         + _W
         + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
-        r"|(?:running|functioning|operating|open|meeting|working|talking|active)\s+(?:again|once\s+more|anew)|(?:held|going)\s+again"
+        r"|(?:running|functioning|operating|open|meeting|working|talking|active|operational)\s+(?:(?:normally|smoothly|properly|fully|regularly)\s+)?(?:again|once\s+more|anew)|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+(?:(?:it|them)\s+)?back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
         r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:"
@@ -89,6 +96,11 @@ TRIGGERS = {
         r"|dust(?:ed|s|ing)?\s+off|resurfac(?:e|ed|es|ing)|resuscitat(?:e|ed|es|ing|ion)"
         r"|start(?:ed|s|ing)?\s+up\s+again|back\s+in(?:to)?\s+(?:gear|motion)|rekindl(?:e|ed|es|ing)"
         r"|breath(?:e|ed|es|ing)\s+(?:new\s+)?life\s+(?:back\s+)?into"
+        r"|(?:once\s+)?again\s+in\s+(?:regular\s+|normal\s+|full\s+)?(?:operation|service|use)|resurrect(?:ed|s|ing|ion)"
+        # "put back in place"; a channel "returned … after a freeze" (a gap makes it news)
+        r"|(?:put|puts|putting|placed)\s+back\s+in\s+place"
+        r"|return(?:ed|s)?(?=\s+(?:[\w-]+\s+){0,3}?(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:freeze|hiatus|pause|gap|break|suspension|silence|absence|lull|standoff)\b)"
     ),
 }
 # Both kinds in one pattern, lowercase and without IGNORECASE (five times faster), for
@@ -184,7 +196,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
     ),
     "conditional": words(
         r"if|unless|whether|in\s+case|provided\s+that|until|lest|assuming|suppos(?:e|ing)|imagin(?:e|ing)"
-        r"|once(?!\s+(?:\w+ed|\w+en|again|more|a\s+\w+|every|regular|formal|routine|close|active)\b)"
+        r"|once(?!\s+(?:\w+ed|\w+en|again|more|a\s+\w+|every|regular|formal|routine|close|active|the\s+[\w-]+\s+of)\b)"
     ),
     "generic": words(
         r"track\s+record|tend(?:s|ed)?\s+to|typically|usually|often|routinely|habitually|whenever"
@@ -244,7 +256,10 @@ NECESSITY = re.compile(
 )
 # "When" with a clause in the present tense tells a habit or a condition, not an event:
 # "switched off when relations cool". A past verb or a year makes it a story.
-WHEN_CLAUSE = words(r"(?:when|whenever)\s+(?!it\s+comes\s+to)[^,;:.—–]+")
+WHEN_CLAUSE = words(
+    # ("when Adm. Paparo held a call": an abbreviation's stop does not end the clause)
+    r"(?:when|whenever)\s+(?!it\s+comes\s+to)(?:[^,;:.—–]|(?:(?<=Adm)|(?<=Gen)|(?<=Sen)|(?<=Col)|(?<=Rep)|(?<=Dr)|(?<=\b[A-Z]))\.)+"
+)
 PAST = words(
     r"was|were|had|did|(?<!is\s)(?<!are\s)(?<!be\s)(?<!been\s)(?<!being\s)(?<!get\s)(?<!gets\s)[\w-]+ed"
     r"|froze|broke|cut|went|came|began|met|held|took|made|sent|shut|set|put|said|told|saw|gave|left"
@@ -292,10 +307,12 @@ GAP = words(
 )
 # A decision reports a fact even in the infinitive: "agreed to resume".
 AGREED = words(
-    r"agree[sd]?|agreeing|agreement|decided|decides|decision|moved|voted|began|started|resolved|announced"
+    r"agree[sd]?|agreeing|agreement|understanding|consent(?:s|ed)|decided|decides|decision|moved|voted|began|started|resolved|announced"
 )
 PSEUDO_NEGATION = words(
     r"not\s+only|not\s+just|no\s+sooner|not\s+least|not\s+long\s+after|nothing\s+less"
+    # a manner, not a denial: "cancelled without ceremony", "halted without warning"
+    r"|without\s+(?:much\s+|any\s+|a\s+|prior\s+|public\s+)?(?:ceremony|fanfare|notice|warning|explanation|comment|announcement|publicity)"
 )
 NO_LONGER = words(r"no\s+longer")
 # "risk" as the noun a change lowered is no hedge: "the revival … has lowered the risk of an

@@ -1484,3 +1484,161 @@ def test_dvz_reported_changes_fire(
 )
 def test_dvz_non_events_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+# The `dxa` round: a blind batch weighted to states, anaphora and historical reports.
+# Rules were written from its odd-numbered passages first. Each sentence fails without
+# its rule or lexicon entry.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a state frame: a verb of staying and a word of disuse
+        (
+            "The fentanyl working group has stayed dark since the spring.",
+            {("counternarcotics", "suspended")},
+        ),
+        (
+            "Theater-level talks have remained shut since the August collision.",
+            {("theater_commanders", "suspended")},
+        ),
+        (
+            "The human rights dialogue has been moribund for a decade.",
+            {("human_rights", "suspended")},
+        ),
+        # "sits idle" in the present is a state, not a habit
+        ("The climate working group now sits idle.", {("climate", "suspended")}),
+        # an adverb between "running" and "again"
+        (
+            "The DPCT has been running smoothly again since March.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        # "the latter" is the channel written last, however it was named
+        (
+            "Theater-level calls and the Defense Policy Coordination Talks differ in scope."
+            " The latter were called off in August.",
+            {("defense_policy_coordination", "suspended")},
+        ),
+        # a country in an adjunct after the change is no party to it
+        (
+            "The MMCA meetings went dark in June, after Washington sent ships to the Philippines.",
+            {("mmca", "suspended")},
+        ),
+        # a hedge in a relative clause after a noun of change is the clause's
+        (
+            "China's suspension of the climate talks removed the one venue in which envoys"
+            " could compare emissions data.",
+            {("climate", "suspended")},
+        ),
+        # a habit in a relative clause is the noun's ("a channel that seldom makes news")
+        (
+            "Halted, too, were the arms control talks, a channel that seldom makes news.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        # "without warning" tells a manner, it denies nothing
+        (
+            "Cancelled without warning in 2022, the climate working group stayed closed for a year.",
+            {("climate", "suspended")},
+        ),
+        # "consented to" is a decision, like "agreed to"
+        (
+            "Beijing consented to restore law enforcement cooperation.",
+            {("transnational_crime", "resumed")},
+        ),
+        (
+            "The two leaders put back in place the climate working group.",
+            {("climate", "resumed")},
+        ),
+        # "returned … after a freeze": the freeze is background
+        (
+            "The DPCT returned last month after a freeze of two years.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        # aliases: the envoys' channel, the 1998 agreement without "Military"
+        ("The Kerry-Xie channel was suspended in 2022.", {("climate", "suspended")}),
+        (
+            "The sides restored the safety talks held under the maritime consultative agreement.",
+            {("mmca", "resumed")},
+        ),
+        # (rules from the even-numbered passages)
+        (
+            "Repatriation flights to China stayed grounded through the winter.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        ("The military-to-military talks remain off for now.", {("mil_mil", "suspended")}),
+        (
+            "The arms control talks were quietly dropped by Beijing in 2019.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (
+            "By 2023 China had stopped accepting deportation flights.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        ("The climate working group is once again in regular operation.", {("climate", "resumed")}),
+        (
+            "Beijing resurrected the counternarcotics working group in January.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "The negotiators reached an understanding to restore the human rights dialogue.",
+            {("human_rights", "resumed")},
+        ),
+        # "once the backbone of …" is no condition
+        (
+            "The MMCA talks, once the backbone of the relationship, now lie idle.",
+            {("mmca", "suspended")},
+        ),
+        # an abbreviation's stop does not end a "when" clause ("when Gen. Wu held …" is past)
+        (
+            "The theater-level talks were restored when Gen. Wu held a call with Adm. Paparo.",
+            {("theater_commanders", "resumed")},
+        ),
+        # a cadence in a "with" clause after a resumption is the channel's rhythm since
+        (
+            "The climate talks are running again, with meetings now taking place twice a year.",
+            {("climate", "resumed")},
+        ),
+        # "read as a signal" is an interpretation, not a habit
+        (
+            "Beijing's decision to cancel the climate talks was read in Washington as a signal"
+            " to Congress.",
+            {("climate", "suspended")},
+        ),
+        # "of the China-U.S. …": the stop in "U.S." ends no noun phrase
+        (
+            "China announced the cancellation of the China-U.S. climate talks.",
+            {("climate", "suspended")},
+        ),
+        # "U.S.-China" is still the pair
+        (
+            "The U.S.-China human rights dialogue was resumed in Geneva.",
+            {("human_rights", "resumed")},
+        ),
+    ],
+)
+def test_dxa_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: a later "the channel" does not reach back into a sentence about another pair
+        "Japanese and Chinese diplomats reopened their maritime communication mechanism in"
+        " Osaka. The channel had been idle since 2020.",
+        # guard: "EU-China", "China-Japan" are other pairs
+        "The EU-China human rights dialogue was resumed in Chengdu last week.",
+        "The China-Japan maritime talks were suspended in May.",
+        # the adjunct cut leaves a party named before it
+        "Washington suspended its arms control talks with Moscow, after the invasion.",
+        # "dropped" with an object that is no channel
+        "The MMCA delegation dropped its demand for a joint statement.",
+        # a habit in a relative clause that holds the change still counts
+        "The climate talks are the channel that Beijing has typically suspended first.",
+        # "closed to the press" is no state of disuse
+        "The MMCA talks remained closed to the press.",
+    ],
+)
+def test_dxa_non_events_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
