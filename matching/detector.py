@@ -313,6 +313,8 @@ def _read(
             # object of its own is the one acting, not a channel
             # "the six-party talks" stand for no bilateral channel
             and not lx.MULTILATERAL.search(a.group())
+            # "the IMF-World Bank meetings": a noun led by another's proper name is theirs
+            and not _PROPER_MODIFIER.match(a.group())
             # "as one admiral put it": a pronoun that is a verb's object stands for no channel
             and not (a.group().lower() in ("it", "them") and _VERB_OF_IT.search(text, 0, a.start()))
             # "the Group of 20", "the group of experts": a noun with its own complement
@@ -393,9 +395,17 @@ def _forum_subject(text: str, trigger: Trigger, mentions: list[Mention]) -> bool
     start, _ = _clause_bounds(text, trigger.start)
     if any(start <= m.start < trigger.start for m in mentions) or _BILATERAL.search(text):
         return False
-    return bool(_FORUM_SUBJECT.fullmatch(text, start, trigger.start))
+    return bool(
+        _FORUM_SUBJECT.fullmatch(text, start, trigger.start)
+        or _NAMED_FORUM_SUBJECT.fullmatch(text, start, trigger.start)
+    )
 
 
+# … or by a forum's proper name: "The Financial Action Task Force suspended …".
+_NAMED_FORUM_SUBJECT = re.compile(
+    r"\W*(?:[Tt]he\s+)?(?:" + lx.FORUM_NAME + r"|(?:[A-Z][\w-]*\s+){1,3}Task\s+Force)\s+"
+    r"(?:(?:has|have|had|was|were|is|are|been|again|abruptly|quietly|formally)\s+)*"
+)
 # A clause opened by a forum or its session as the subject, up to its verb: "the plenary
 # was", "the G20's finance track has been".
 _FORUM_SUBJECT = re.compile(
@@ -410,7 +420,11 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
     """Whether a trigger used as an adjective ("the halted shipments") or a noun with its
     "of" ("the freezing of criminal assets") names a thing that is no channel."""
     word = trigger.word.lower()
-    if not trigger.nominal and " " not in word and _GERUND.fullmatch(word):
+    if (
+        not trigger.nominal
+        and " " not in word
+        and (_GERUND.fullmatch(word) or _INFINITIVE_BEFORE.search(text, 0, trigger.start))
+    ):
         # "covered methane and halting deforestation": a gerund with an object of its own
         # that is no channel stops that thing
         thing = _GERUND_THING.match(text, trigger.end)
@@ -456,9 +470,11 @@ _OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[,
 _GERUND_THING = re.compile(
     r"\s+(?!(?:in|on|at|after|before|since|for|from|with|by|to|again|all|its|their|the|a|an|this"
     r"|that|them|it|both|any|some|temporarily|quietly|formally|officially|abruptly|altogether)\b)"
-    r"((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$))",
+    r"((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$)|\s+(?:between|among|in|at|on|with|from))",
     re.IGNORECASE,
 )
+# A verb in its bare form after "to" or "help": "was meant to help halt dangerous encounters".
+_INFINITIVE_BEFORE = re.compile(r"\b(?:to|help|helps|helped)\s+$", re.IGNORECASE)
 # Words that may stand for a channel in such a phrase.
 _CHANNEL_LIKE = re.compile(
     r"\b(?:ties|links|relations|engagement|diplomacy|rounds?|sessions?|plenar\w+|flights?|it|them"
@@ -1190,6 +1206,13 @@ _BILATERAL = re.compile(
     r"|\b(?:Biden|Trump|Obama|Blinken|Rubio|Austin|Hegseth|Kerry|Yellen|Bessent)\b[^.;]{0,40}?\band\b"
     r"[^.;]{0,40}?\b(?:Xi|Wang\s+Yi|Dong\s+Jun|Xie|He\s+Lifeng|Li\s+Qiang)\b[^.;]{0,20}?\bagree",
     re.IGNORECASE,
+)
+# A determiner, then a proper name that is neither side's: "the IMF-World Bank meetings".
+_PROPER_MODIFIER = re.compile(
+    r"(?i:these|those|such|the|their|its|this|that)\s+(?:[\w-]+\s+)?(?!(?:" + _SIDES + r")\b)"
+    # (its own capitalised head is no owner: "the Working Group")
+    r"(?!(?:Working|Groups?|Talks|Dialogues?|Channels?|Mechanisms?|Consultations|Contacts|Meetings"
+    r"|Tracks?|Lines?|Calls|Exchanges|Communications|Co-?operation|Programs?|Programmes?)\b)[A-Z]"
 )
 # A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
 _FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)
