@@ -312,9 +312,9 @@ def _read(
             # "it was cancelling several meetings": a pronoun before a verb with an
             # object of its own is the one acting, not a channel
             # "the six-party talks" stand for no bilateral channel
+            # (also joined by a hyphen: "the IMF-World Bank meetings")
             and not lx.MULTILATERAL.search(a.group())
-            # "the IMF-World Bank meetings": a noun led by another's proper name is theirs
-            and not _PROPER_MODIFIER.match(a.group())
+            and not lx.MULTILATERAL.search(a.group().replace("-", " "))
             # "as one admiral put it": a pronoun that is a verb's object stands for no channel
             and not (a.group().lower() in ("it", "them") and _VERB_OF_IT.search(text, 0, a.start()))
             # "the Group of 20", "the group of experts": a noun with its own complement
@@ -919,13 +919,15 @@ _OTHER_PAIR = re.compile(
     r"|\b(?!U\.?S\b|US\b|America|Washington|Sino)(?:EU|[A-Z][a-z]{2,})-(?:China|Chinese)\b"
     r"|\bChina-(?!U\.?S\b|US\b|America|United|Washington)[A-Z]"
     # "U.S.-Russian strategic stability talks", "Sino-Japanese talks": one of the two with
-    # a third country in a hyphenated pair
-    r"|(?<![\w.])(?:U\.S\.|US|American|Washington)-(?!China\b|Chinese\b|PRC\b|Beijing\b|Sino)[A-Z]"
-    r"|\bSino-(?!U\.?S|US\b|America)[A-Z]"
-    # "deportation flights to Venezuela", "talks with Caracas": the other end is a third party
-    r"|\b(?i:flights|deportations|removals|talks|dialogue|consultations)\s+(?i:to|from|with)\s+"
+    # a third country in a hyphenated pair (a known country: "U.S.-led" is no pair)
+    r"|(?<![\w.])(?:U\.S\.|US|American|Washington|Sino)-(?i:"
+    + lx.OTHER_COUNTRY.pattern.removeprefix(lx.WORD_START)
+    + r")"
+    # "deportation flights to Venezuela", "talks with Moscow": the other end is a third party
+    r"|\b(?i:flights|deportations|removals)\s+(?i:to|from)\s+"
     r"(?!(?:the\s+)?(?:China|Chinese|Beijing|PRC|People|United|U\.?S|US\b|Washington|America|Hong|Macau|Taiwan)\b)"
     r"(?:the\s+)?[A-Z][a-z]+\b(?!\.)"
+    r"|\b(?i:talks|dialogue|consultations)\s+(?i:with)\s+(?i:" + lx.OTHER_COUNTRY.pattern + r")"
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -1206,13 +1208,6 @@ _BILATERAL = re.compile(
     r"|\b(?:Biden|Trump|Obama|Blinken|Rubio|Austin|Hegseth|Kerry|Yellen|Bessent)\b[^.;]{0,40}?\band\b"
     r"[^.;]{0,40}?\b(?:Xi|Wang\s+Yi|Dong\s+Jun|Xie|He\s+Lifeng|Li\s+Qiang)\b[^.;]{0,20}?\bagree",
     re.IGNORECASE,
-)
-# A determiner, then a proper name that is neither side's: "the IMF-World Bank meetings".
-_PROPER_MODIFIER = re.compile(
-    r"(?i:these|those|such|the|their|its|this|that)\s+(?:[\w-]+\s+)?(?!(?:" + _SIDES + r")\b)"
-    # (its own capitalised head is no owner: "the Working Group")
-    r"(?!(?:Working|Groups?|Talks|Dialogues?|Channels?|Mechanisms?|Consultations|Contacts|Meetings"
-    r"|Tracks?|Lines?|Calls|Exchanges|Communications|Co-?operation|Programs?|Programmes?)\b)[A-Z]"
 )
 # A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
 _FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)
