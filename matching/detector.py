@@ -149,6 +149,14 @@ class Detector:
             # A sentence about another pair ("Chinese and Japanese officials restored their
             # maritime mechanism") names no channel of the two for a later "the channel".
             before = [j for j in before if not _of_another_pair(sentences[j].text)]
+            # Nor does one whose channels are all a forum's ("The G20 revived its finance
+            # working group. It had been dormant since 2018.").
+            before = [
+                j
+                for j in before
+                if not mentions_of(j)
+                or not all(_owned_by_another(sentences[j].text, m) for m in mentions_of(j))
+            ]
             return _antecedents(
                 [order(mentions_of(j)) for j in before],
                 [self._finder.topics(sentences[j].text) for j in before],
@@ -229,7 +237,11 @@ def _read(
     # "the halted shipments", "the freezing of criminal assets": a change said of another
     # thing, named right after it, is about that thing, not a channel in the sentence.
     governing = [
-        t for t in triggers if t not in background and not _of_another_thing(text, t, mentions)
+        t
+        for t in triggers
+        if t not in background
+        and not _of_another_thing(text, t, mentions)
+        and not _forum_subject(text, t, mentions)
     ]
     live = [t for t in live if t in governing or t in background]
     events: dict[tuple[str, str], Event] = {}
@@ -240,20 +252,7 @@ def _read(
         if trigger is None:
             continue
         claimed.add(trigger)
-        if (
-            (
-                mention.how == "topic"
-                and lx.found(lx.MULTILATERAL, text)
-                and not _BILATERAL.search(text)
-            )
-            or _FORUM_BEFORE.search(text, 0, mention.start)
-            or _FORUM_AFTER.match(text, mention.end)
-            or lx.found(lx.MANY_PARTIES, text)
-            or (lx.found(lx.COUNTED_PARTIES, text) and not _BILATERAL.search(text))
-            or _NAMED_FORUM_BEFORE.search(text, 0, mention.start)
-            or _NAMED_FORUM_AFTER.match(text, mention.end)
-            or _OTHER_OWNER.search(text, 0, mention.start)
-        ):
+        if _owned_by_another(text, mention):
             trace.cues.append(f"{mention.text}: a forum of many, not the bilateral channel")
             continue
         if trigger in live:
@@ -313,7 +312,9 @@ def _read(
             # "it was cancelling several meetings": a pronoun before a verb with an
             # object of its own is the one acting, not a channel
             # "the six-party talks" stand for no bilateral channel
+            # (also joined by a hyphen: "the IMF-World Bank meetings")
             and not lx.MULTILATERAL.search(a.group())
+            and not lx.MULTILATERAL.search(a.group().replace("-", " "))
             # "as one admiral put it": a pronoun that is a verb's object stands for no channel
             and not (a.group().lower() in ("it", "them") and _VERB_OF_IT.search(text, 0, a.start()))
             # "the Group of 20", "the group of experts": a noun with its own complement
@@ -373,12 +374,71 @@ def _read(
     return trace
 
 
+def _owned_by_another(text: str, mention: Mention) -> bool:
+    """Whether a channel's name is a forum's or another owner's: "the G20's financial
+    track", "climate talks among the major emitters", "California's climate talks"."""
+    return bool(
+        (mention.how == "topic" and lx.found(lx.MULTILATERAL, text) and not _BILATERAL.search(text))
+        or _FORUM_BEFORE.search(text, 0, mention.start)
+        or _FORUM_AFTER.match(text, mention.end)
+        or lx.found(lx.MANY_PARTIES, text)
+        or (lx.found(lx.COUNTED_PARTIES, text) and not _BILATERAL.search(text))
+        or _NAMED_FORUM_BEFORE.search(text, 0, mention.start)
+        or _NAMED_FORUM_AFTER.match(text, mention.end)
+        or _OTHER_OWNER.search(text, 0, mention.start)
+    )
+
+
+def _forum_subject(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
+    """Whether the trigger's own clause has a forum, and no channel, before it: "…; the
+    plenary was suspended again", "the G20 session was called off"."""
+    start, _ = _clause_bounds(text, trigger.start)
+    if any(start <= m.start < trigger.start for m in mentions) or _BILATERAL.search(text):
+        return False
+    return bool(
+        _FORUM_SUBJECT.fullmatch(text, start, trigger.start)
+        or _NAMED_FORUM_SUBJECT.fullmatch(text, start, trigger.start)
+    )
+
+
+# … or by a forum's proper name: "The Financial Action Task Force suspended …".
+_NAMED_FORUM_SUBJECT = re.compile(
+    r"\W*(?:[Tt]he\s+)?(?:" + lx.FORUM_NAME + r"|(?:[A-Z][\w-]*\s+){1,3}Task\s+Force)\s+"
+    r"(?:(?:has|have|had|was|were|is|are|been|again|abruptly|quietly|formally)\s+)*"
+)
+# A clause opened by a forum or its session as the subject, up to its verb: "the plenary
+# was", "the G20's finance track has been".
+_FORUM_SUBJECT = re.compile(
+    r"\W*(?:(?:and|but|while|yet|meanwhile)\s+)?(?:the\s+|its\s+|this\s+year's\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}?(?:" + lx.MULTILATERAL.pattern + r")(?:'s|’s)?(?:\s+[\w'’-]+){0,2}?\s+"
+    r"(?:(?:was|were|is|are|has|have|had|been|being|again|abruptly|quietly|formally|itself)\s+)*",
+    re.IGNORECASE,
+)
+
+
 def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
     """Whether a trigger used as an adjective ("the halted shipments") or a noun with its
     "of" ("the freezing of criminal assets") names a thing that is no channel."""
-    if not trigger.nominal or " " in trigger.word:
-        return False
     word = trigger.word.lower()
+    if (
+        not trigger.nominal
+        and " " not in word
+        and (_GERUND.fullmatch(word) or _INFINITIVE_BEFORE.search(text, 0, trigger.start))
+    ):
+        # "covered methane and halting deforestation": a gerund with an object of its own
+        # that is no channel stops that thing
+        thing = _GERUND_THING.match(text, trigger.end)
+        if thing is None:
+            return False
+        a, b = thing.span(1)
+        return not (
+            any(a <= m.start < b + 1 for m in mentions)
+            or lx.DIALOGUE_NOUNS.search(text, a, b)
+            or _CHANNEL_LIKE.search(text, a, b)
+            or lx.ANAPHOR.search(text, a, b)
+        )
+    if not trigger.nominal or " " in word:
+        return False
     if word.endswith("ed"):
         # only after a determiner: "Suspended as of Aug. 5: …" heads a list
         before = text[max(0, trigger.start - 12) : trigger.start]
@@ -405,6 +465,16 @@ _MODIFIED = re.compile(
 # The "of" phrase of a noun of change, to the next comma or clause.
 # ("of the China-U.S. talks": the stop inside an abbreviation ends nothing)
 _OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$))")
+# The object of a gerund: a noun phrase of up to four words right after it, to the end of
+# its clause ("halting deforestation", "resuming construction").
+_GERUND_THING = re.compile(
+    r"\s+(?!(?:in|on|at|after|before|since|for|from|with|by|to|again|all|its|their|the|a|an|this"
+    r"|that|them|it|both|any|some|temporarily|quietly|formally|officially|abruptly|altogether)\b)"
+    r"((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$)|\s+(?:between|among|in|at|on|with|from))",
+    re.IGNORECASE,
+)
+# A verb in its bare form after "to" or "help": "was meant to help halt dangerous encounters".
+_INFINITIVE_BEFORE = re.compile(r"\b(?:to|help|helps|helped)\s+$", re.IGNORECASE)
 # Words that may stand for a channel in such a phrase.
 _CHANNEL_LIKE = re.compile(
     r"\b(?:ties|links|relations|engagement|diplomacy|rounds?|sessions?|plenar\w+|flights?|it|them"
@@ -848,6 +918,16 @@ _OTHER_PAIR = re.compile(
     # "the EU-China human rights dialogue", "China-Japan talks"
     r"|\b(?!U\.?S\b|US\b|America|Washington|Sino)(?:EU|[A-Z][a-z]{2,})-(?:China|Chinese)\b"
     r"|\bChina-(?!U\.?S\b|US\b|America|United|Washington)[A-Z]"
+    # "U.S.-Russian strategic stability talks", "Sino-Japanese talks": one of the two with
+    # a third country in a hyphenated pair (a known country: "U.S.-led" is no pair)
+    r"|(?<![\w.])(?:U\.S\.|US|American|Washington|Sino)-(?i:"
+    + lx.OTHER_COUNTRY.pattern.removeprefix(lx.WORD_START)
+    + r")"
+    # "deportation flights to Venezuela", "talks with Moscow": the other end is a third party
+    r"|\b(?i:flights|deportations|removals)\s+(?i:to|from)\s+"
+    r"(?!(?:the\s+)?(?:China|Chinese|Beijing|PRC|People|United|U\.?S|US\b|Washington|America|Hong|Macau|Taiwan)\b)"
+    r"(?:the\s+)?[A-Z][a-z]+\b(?!\.)"
+    r"|\b(?i:talks|dialogue|consultations)\s+(?i:with)\s+(?i:" + lx.OTHER_COUNTRY.pattern + r")"
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)

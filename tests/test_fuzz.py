@@ -202,6 +202,8 @@ def wrapped(passage_id: str, width: int) -> tuple[dict, str]:
     )
 )
 @example((passage("dvp-0049"), passage("dvp-0049")["text"].replace(" and ", " AND ")))
+# A title-cased or upper-cased common noun is no proper name ("that CHANNEL").
+@example((passage("dvx-0059"), passage("dvx-0059")["text"].replace("channel", "CHANNEL")))
 @PER_INPUT
 def test_detection_is_stable_under_whitespace_quotes_and_case(case: tuple[dict, str]) -> None:
     passage, text = case

@@ -1642,3 +1642,57 @@ def test_dxa_reported_changes_fire(
 )
 def test_dxa_non_events_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+# The `dxb` round: a blind batch written for precision (other pairs, forums, look-alikes).
+# Rules were written from its odd-numbered passages first. Each sentence fails without
+# its rule.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a hyphenated pair of one of the two with a third country is another pair
+        "U.S.-Russian strategic stability talks remain frozen.",
+        "The Sino-Japanese maritime consultations were suspended in May.",
+        # the other end of a flight or a dialogue names its pair
+        "The United States resumed deportation flights to Venezuela on Monday.",
+        # a gerund with an object of its own that is no channel
+        "The climate working group's agenda covered coal, methane and halting deforestation.",
+        # a channel a forum owns is no antecedent for a later "it"
+        "The G20 revived its Sustainable Finance Working Group this year."
+        " It had been dormant since 2018.",
+        # a forum or its session as the subject of the change
+        "Arms control talks at the Conference on Disarmament are stuck; the plenary was"
+        " suspended again last week.",
+        # (rules from the even-numbered passages)
+        # "the IMF-World Bank meetings": forums joined by a hyphen are still forums, no anaphor
+        "The economic working group met in May. The IMF-World Bank meetings were nearly"
+        " called off after the earthquake.",
+        # an infinitive with an object of its own that is no channel
+        "Signed in 1998, the Military Maritime Consultative Agreement was meant to help halt"
+        " dangerous encounters between the two navies.",
+        # a forum's proper name as the subject of the change
+        "The Financial Action Task Force suspended Russia's membership, a step Chinese and U.S."
+        " officials backed during talks on money laundering.",
+    ],
+)
+def test_dxb_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # guards: the pair itself, either way round, and a gerund whose object is a channel
+        ("The U.S.-China climate talks remain frozen.", {("climate", "suspended")}),
+        (
+            "Beijing resumed deportation flights from the United States in May.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        ("China is halting the climate talks.", {("climate", "suspended")}),
+        ("China decided to halt military talks in August.", {("mil_mil", "suspended")}),
+    ],
+)
+def test_dxb_the_pair_still_fires(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
