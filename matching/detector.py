@@ -924,9 +924,11 @@ _OTHER_PAIR = re.compile(
     + lx.OTHER_COUNTRY.pattern.removeprefix(lx.WORD_START)
     + r")"
     # "deportation flights to Venezuela", "talks with Moscow": the other end is a third party
-    r"|\b(?i:flights|deportations|removals)\s+(?i:to|from)\s+"
-    r"(?!(?:the\s+)?(?:China|Chinese|Beijing|PRC|People|United|U\.?S|US\b|Washington|America|Hong|Macau|Taiwan)\b)"
-    r"(?:the\s+)?[A-Z][a-z]+\b(?!\.)"
+    # (a known country, not any capital: "flights to The United States" or "to Resume"
+    # in a title-cased text is no third party)
+    r"|\b(?i:flights|deportations|removals)\s+(?i:to|from)\s+(?i:the\s+)?(?i:"
+    + lx.OTHER_COUNTRY.pattern
+    + r")"
     r"|\b(?i:talks|dialogue|consultations)\s+(?i:with)\s+(?i:" + lx.OTHER_COUNTRY.pattern + r")"
 )
 # "reactivated after a four-year freeze": a span of time told as background.

@@ -362,6 +362,8 @@ OTHER_COUNTRY = words(
     r"|britain|british|united\s+kingdom|european\s+union|eu|uk|u\.k\.|canada|new\s+zealand|france|tokyo|seoul|thailand|italy"
     r"|lithuania|vilnius|canberra|ottawa|brussels|mexico|brazil|argentina|indonesia|indonesian|pakistan|pakistani"
     r"|ukraine|ukrainian|kyiv|poland|netherlands|dutch|spain|turkey|saudi\s+arabia|israel|south\s+africa|nigeria|kenya"
+    # where deportation flights from the U.S. go
+    r"|venezuela|caracas|honduras|guatemala|el\s+salvador|colombia|haiti|cuba|ecuador|nicaragua|peru"
 )
 # A forum of many: a session there resuming is not a bilateral channel resuming.
 MULTILATERAL = words(

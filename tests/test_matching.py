@@ -1688,6 +1688,15 @@ def test_dxb_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
             "Beijing resumed deportation flights from the United States in May.",
             {("illegal_immigrant_repatriation", "resumed")},
         ),
+        # a capital is no third country: title-cased text, or "the" capitalised
+        (
+            "Beijing Resumed Deportation Flights From The United States In May.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        (
+            "China resumed repatriation flights to Resume the Returns of its nationals.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
         ("China is halting the climate talks.", {("climate", "suspended")}),
         ("China decided to halt military talks in August.", {("mil_mil", "suspended")}),
     ],
