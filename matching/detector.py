@@ -332,11 +332,12 @@ def _read(
         if not candidates:
             continue
         anaphor = min(candidates, key=lambda a: abs(a.start() - trigger.start))
-        # An anaphor points first at channels named earlier in its own sentence.
-        local = _named_first([m for m in mentions if m.end <= anaphor.start()])
-        if lx.FORMER.fullmatch(anaphor.group()) or lx.LATTER.fullmatch(anaphor.group()):
-            # "the former", "the latter" count in the order the channels were written
-            local = list(dict.fromkeys(m.channel for m in mentions if m.end <= anaphor.start()))
+        # An anaphor points first at channels named earlier in its own sentence; "the
+        # former", "the latter" count them in the order they were written.
+        in_order = lx.FORMER.fullmatch(anaphor.group()) or lx.LATTER.fullmatch(anaphor.group())
+        local = (_in_order if in_order else _named_first)(
+            [m for m in mentions if m.end <= anaphor.start()]
+        )
         channels, how = (local, "named") if local else antecedents()
         if lx.FORMER.fullmatch(anaphor.group()):
             channels = channels[:1]
@@ -428,14 +429,8 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         # "covered methane and halting deforestation": a gerund with an object of its own
         # that is no channel stops that thing
         thing = _GERUND_THING.match(text, trigger.end)
-        if thing is None:
-            return False
-        a, b = thing.span(1)
-        return not (
-            any(a <= m.start < b + 1 for m in mentions)
-            or lx.DIALOGUE_NOUNS.search(text, a, b)
-            or _CHANNEL_LIKE.search(text, a, b)
-            or lx.ANAPHOR.search(text, a, b)
+        return thing is not None and not (
+            _may_be_a_channel(text, thing, mentions) or lx.ANAPHOR.search(text, *thing.span(1))
         )
     if not trigger.nominal or " " in word:
         return False
@@ -447,10 +442,14 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         thing = _OF_THING.match(text, trigger.end)
     else:
         return False
-    if thing is None:
-        return False
+    return thing is not None and not _may_be_a_channel(text, thing, mentions)
+
+
+def _may_be_a_channel(text: str, thing: re.Match[str], mentions: list[Mention]) -> bool:
+    """Whether the phrase a change is said of (group 1 of `thing`) holds a channel, a
+    dialogue noun or a word that may stand for one."""
     a, b = thing.span(1)
-    return not (
+    return bool(
         any(a <= m.start < b + 1 for m in mentions)
         or lx.DIALOGUE_NOUNS.search(text, a, b)
         or _CHANNEL_LIKE.search(text, a, b)
