@@ -140,14 +140,7 @@ class MentionFinder:
         """Channels whose topics the text touches, named as channels or not."""
         tokens = tokenize(text)
         hits = [_Hit(*hit, alias=False) for hit in self._topics.scan(text, tokens)]
-        named = {h.channel for h in hits if not _counterpart(text, tokens, h)}
-        return list(
-            dict.fromkeys(
-                h.channel
-                for h in hits
-                if not (_counterpart(text, tokens, h) and named - {h.channel})
-            )
-        )
+        return list(dict.fromkeys(h.channel for h in _drop_counterparts(text, tokens, hits, hits)))
 
     def find(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
@@ -181,8 +174,7 @@ class MentionFinder:
                     topics.remove(inner)
         linked = _linked_topics(text, tokens, sorted(aliases + topics, key=lambda h: h.first))
         linked = [_through_noun(text, tokens, hit) for hit in linked]
-        named = {h.channel for h in aliases + topics if not _counterpart(text, tokens, h)}
-        linked = [h for h in linked if not (_counterpart(text, tokens, h) and named - {h.channel})]
+        linked = _drop_counterparts(text, tokens, linked, aliases + topics)
         mentions = [
             Mention(
                 h.channel,
@@ -194,6 +186,15 @@ class MentionFinder:
             for h in aliases + linked
         ]
         return sorted(mentions, key=lambda m: m.start)
+
+
+def _drop_counterparts(
+    text: str, tokens: list[Token], hits: list[_Hit], among: list[_Hit]
+) -> list[_Hit]:
+    """`hits` without the topics that only name the other side ("the PLA") when `among`
+    names another channel too: then the PLA is that channel's other party."""
+    named = {h.channel for h in among if not _counterpart(text, tokens, h)}
+    return [h for h in hits if not (_counterpart(text, tokens, h) and named - {h.channel})]
 
 
 def _counterpart(text: str, tokens: list[Token], hit: _Hit) -> bool:
