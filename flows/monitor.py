@@ -13,9 +13,7 @@ same cycle run with plain calls instead, the orchestration benchmark's baseline.
 from __future__ import annotations
 
 import asyncio
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -401,30 +399,13 @@ def hold_and_run(
     settings = Settings()
     engine = storage.open_database(settings.db_url)
     try:
-        with long_lived_objects_frozen(), storage.cycle_lock(engine):
+        with storage.cycle_lock(engine):
             report = _cycle(engine, config, settings, stages, baseline, since, now)
             with Session(engine) as session:
                 board = storage.channel_board(session, [c.id for c in config.channels])
     finally:
         engine.dispose()
     return report, board_markdown(board, {c.id: c.name for c in config.channels})
-
-
-@contextmanager
-def long_lived_objects_frozen() -> Iterator[None]:
-    """Keep the garbage collector's full passes off what was loaded before the cycle.
-
-    Prefect, SQLAlchemy, pydantic and the detector leave about 190,000 objects that live
-    as long as the process; a full pass walks all of them, and took 0.3 s in about one
-    cycle in two of 200 unchanged feeds (about a third of such a cycle). Frozen for the
-    cycle, they are skipped; the cycle's own garbage is still collected, and afterwards
-    everything is collectable again, so a long-lived process keeps nothing it would not.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _cycle(
