@@ -249,6 +249,9 @@ def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hi
 
 def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: int) -> set[_Hit]:
     """A topic ending at most two modifiers before the noun, and those coordinated with it."""
+    # "the two militaries' senior leaders had spoken": an auxiliary is no modifier
+    while noun_first > 0 and tokens[noun_first - 1].word in _AUXILIARIES:
+        noun_first -= 1
     for gap in range(3):
         end = noun_first - 1 - gap
         if end < 0 or any(
@@ -283,6 +286,7 @@ def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: 
     return set()
 
 
+_AUXILIARIES = {"had", "have", "has"}
 _BOTH_SIDES = {"countries", "governments", "sides", "militaries", "capitals", "nations"}
 _SIDE_NAMES = {"washington", "beijing", "china", "u", "s", "us", "united", "states", "america"}
 _PEOPLE = {"officials", "envoys", "negotiators", "diplomats", "delegates", "delegations", "experts"}
