@@ -1086,6 +1086,10 @@ def _is_background(
     others = [t for t in live if t.kind != trigger.kind and t is not trigger]
     if not others:
         return False
+    if trigger.word.lower().endswith("since"):
+        # "met for arms control consultations, the first since Beijing called off the
+        # talks": the meeting after the gap is the news, the change it counts from is not
+        return False
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background

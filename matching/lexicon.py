@@ -70,7 +70,7 @@ TRIGGERS = {
         + _W
         + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
-        r"|(?:running|functioning|operating|open|meeting|working|talking|active|operational)\s+(?:(?:normally|smoothly|properly|fully|regularly)\s+)?(?:again|once\s+more|anew)|(?:held|going)\s+again"
+        r"|(?:running|functioning|operating|open|meeting|working|talking|active|operational|moving)\s+(?:(?:normally|smoothly|properly|fully|regularly)\s+)?(?:again|once\s+more|anew)|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+(?:(?:it|them)\s+)?back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
         r"|(?:take|takes|taking|took|taken)\s+up\s+(?:" + _W + r"){0,6}?again"
         # "have picked up where they left off" (a sitting's "left off" after a day or a
@@ -106,7 +106,7 @@ TRIGGERS = {
         # "breathe new life into"
         r"|(?:return(?:ed|s|ing)?|back)\s+(?:to|at)\s+the\s+(?:negotiating\s+)?table"
         r"|dust(?:ed|s|ing)?\s+off|resurfac(?:e|ed|es|ing)|resuscitat(?:e|ed|es|ing|ion)"
-        r"|start(?:ed|s|ing)?\s+up\s+again|back\s+in(?:to)?\s+(?:gear|motion)|rekindl(?:e|ed|es|ing)"
+        r"|start(?:ed|s|ing)?\s+up\s+again|back\s+in(?:to)?\s+(?:gear|motion|service)|rekindl(?:e|ed|es|ing)"
         r"|breath(?:e|ed|es|ing)\s+(?:new\s+)?life\s+(?:back\s+)?into"
         r"|(?:once\s+)?again\s+in\s+(?:regular\s+|normal\s+|full\s+)?(?:operation|service|use)|resurrect(?:ed|s|ing|ion)"
         # "put back in place"; a channel "returned … after a freeze" (a gap makes it news)
@@ -166,10 +166,13 @@ LINKERS = {
 ANAPHOR = words(
     r"(?:these|those|such|the|both|all|their|its|this|that)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications"
-    r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes)"
+    r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes|flights)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter|the\s+pair"
     r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))"
+    # a number standing alone for the channels counted: "All three were canceled", "revive
+    # the two." (not "the two sides")
+    r"|(?:all|the)\s+(?:two|three|four|five|six|seven|eight)(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain)\b))"
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
     r"|them|it|they"
 )

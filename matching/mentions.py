@@ -324,7 +324,7 @@ def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_
         i = noun_last + offset
         if i >= len(tokens) or tokens[i].word in _BREAKS:
             return set()
-        if tokens[i].word in LINKERS:
+        if tokens[i].word in LINKERS or _at_level(tokens, i):
             for j in range(i + 1, min(i + 8, len(tokens))):
                 if tokens[j].word in _BREAKS:
                     return set()
@@ -332,6 +332,12 @@ def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_
                 if hit:
                     return {hit} | _coordinated(tokens, hits, hit, backwards=False)
     return set()
+
+
+def _at_level(tokens: list[Token], i: int) -> bool:
+    """ "A conversation at the theater commander level": "at" links a level, not a place
+    ("restarted their talks at the maritime museum")."""
+    return tokens[i].word == "at" and any(t.word == "level" for t in tokens[i + 2 : i + 6])
 
 
 def _coordinated(tokens: list[Token], hits: list[_Hit], hit: _Hit, backwards: bool) -> set[_Hit]:

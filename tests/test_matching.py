@@ -1824,3 +1824,86 @@ def test_dxc_reported_changes_fire(
 )
 def test_dxc_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+# (rules from the even-numbered dxc passages)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "defense minister" in the singular, as in "a defense-minister call"
+        (
+            "The two militaries held their first defense-minister call since 2021.",
+            {("mil_mil", "resumed")},
+        ),
+        # "X, the first since …" reports the meeting; the change it counts from is background
+        (
+            "Officials met in Beijing for climate talks, the first since China called off the"
+            " talks in 2022.",
+            {("climate", "resumed")},
+        ),
+        # joint drug investigations are counternarcotics cooperation
+        (
+            "In May the two sides restored evidence sharing and joint drug investigations.",
+            {("counternarcotics", "resumed")},
+        ),
+        # "back in service", "started moving again"
+        (
+            "Theater commander calls were back in service by March.",
+            {("theater_commanders", "resumed")},
+        ),
+        ("The MMCA talks have started moving again, officials said.", {("mmca", "resumed")}),
+        # "fugitive" in the singular: "cooperation on fugitive cases"
+        (
+            "Cooperation on fugitive cases was restored in June.",
+            {("transnational_crime", "resumed")},
+        ),
+        # "those flights" points back at flights named before
+        (
+            "Removal flights were long a point of friction. Those flights came back in April,"
+            " ICE said.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # a number standing alone counts the channels named before: "all three", "the two"
+        (
+            "Beijing runs the DPCT, the MMCA talks and theater commander calls through one"
+            " office. All three were cancelled in August.",
+            {
+                ("defense_policy_coordination", "suspended"),
+                ("mmca", "suspended"),
+                ("theater_commanders", "suspended"),
+            },
+        ),
+        (
+            "The climate and fentanyl working groups had been on Kerry's list. Biden and Xi"
+            " agreed to restart the two.",
+            {("climate", "resumed"), ("counternarcotics", "resumed")},
+        ),
+        # a month heading a timeline's entry dates it
+        (
+            "March: Beijing suspends the fentanyl working group.",
+            {("counternarcotics", "suspended")},
+        ),
+        # "at the … level" links a channel's topic to its noun
+        (
+            "Thursday's call was the first talk at the theater commander level since 2022.",
+            {("theater_commanders", "resumed")},
+        ),
+    ],
+)
+def test_dxc_even_half_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: "the two sides", "the two governments" are no anaphor
+        "The climate talks stalled last year. In May the two governments restored calm.",
+        # guard: "at" a place links no topic
+        "The two navies' officers restarted their talks at the maritime museum in Qingdao.",
+    ],
+)
+def test_dxc_even_half_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
