@@ -1846,9 +1846,9 @@ def test_dxc_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
             "In May the two sides restored evidence sharing and joint drug investigations.",
             {("counternarcotics", "resumed")},
         ),
-        # "back in service", "started moving again"
+        # "back into service", "started moving again"
         (
-            "Theater commander calls were back in service by March.",
+            "The Pentagon put theater commander calls back into service in March.",
             {("theater_commanders", "resumed")},
         ),
         ("The MMCA talks have started moving again, officials said.", {("mmca", "resumed")}),
