@@ -45,6 +45,8 @@ _PATTERNS = [
     ("month", re.compile(r"\b" + _MONTH + r"\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("last_month", re.compile(r"\blast\s+" + _MONTH + r"\b", re.I)),
     ("in_month", re.compile(r"\b(?:in|since|during)\s+" + _MONTH + r"(?!\s+\d)\b", re.I)),
+    # a timeline's entry headed by a month: "August: Beijing freezes …"
+    ("head_month", re.compile(r"^\W*" + _MONTH + r"(?=\s*:)", re.I)),
     ("year", re.compile(r"\b(?:in|since|during)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("this_month", re.compile(r"\b(?:earlier|later)\s+this\s+month\b|\bthis\s+month\b", re.I)),
     ("last_month_rel", re.compile(r"\blast\s+month\b", re.I)),
@@ -101,7 +103,7 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> str | N
         return groups["year"]
     if published is None:
         return None
-    if kind in ("last_month", "in_month"):
+    if kind in ("last_month", "in_month", "head_month"):
         year = _year_before(published, month, strictly=kind == "last_month")
         return f"{year:04d}-{month:02d}" if year and month else None
     if kind == "this_month":

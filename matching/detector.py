@@ -432,6 +432,10 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         return thing is not None and not (
             _may_be_a_channel(text, thing, mentions) or lx.ANAPHOR.search(text, *thing.span(1))
         )
+    up_again = _UP_AGAIN.fullmatch(text, trigger.start, trigger.end)
+    if up_again:
+        # "took up the question of Xinjiang again": a topic taken up, not a channel
+        return not _may_be_a_channel(text, up_again, mentions)
     if not trigger.nominal or " " in word:
         return False
     if word.endswith("ed"):
@@ -472,6 +476,8 @@ _GERUND_THING = re.compile(
     r"((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$)|\s+(?:between|among|in|at|on|with|from))",
     re.IGNORECASE,
 )
+# What is taken up or picked up again: "took the fentanyl talks up again".
+_UP_AGAIN = re.compile(r"\w+\s+up\s+(.+?)\s+again", re.IGNORECASE)
 # A verb in its bare form after "to" or "help": "was meant to help halt dangerous encounters".
 _INFINITIVE_BEFORE = re.compile(r"\b(?:to|help|helps|helped)\s+$", re.IGNORECASE)
 # Words that may stand for a channel in such a phrase.
@@ -713,17 +719,16 @@ def _cues(
         cues.remove("modal")  # "agreed that the calls would be restored" reports the agreement
     if "hope_plan" in cues and agreed and not {"negation", "modal", "conditional"} & set(cues):
         cues.remove("hope_plan")
+    # "agreed to restart", "decided … to resume": the infinitive is what was agreed
+    agreed_to = agreed and re.search(
+        lx.AGREED.pattern + f"(?:{_AGREED_TO}|{_AGREED_AND_TO})", before, re.IGNORECASE
+    )
     # "getting the talks restarted", "get them going again": an aim or an order, too.
     if (
         (_INFINITIVE.search(before) or _GET_DONE.search(before))
         # "Beijing's move last week to halt …", "the first moves … was to reinstate …": done
         and not _MOVE_TO.search(before)
-        and not (
-            agreed
-            and re.search(
-                lx.AGREED.pattern + f"(?:{_AGREED_TO}|{_AGREED_AND_TO})", before, re.IGNORECASE
-            )
-        )
+        and not agreed_to
         and not _STATE_TO_BE.search(before)
     ):
         cues.append("infinitive")
@@ -801,6 +806,10 @@ def _cues(
         if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(text, trigger.end)
         else text
     )
+    # "picked up where they left off" is the trigger itself, no sitting's routine (a day
+    # or a lunch told beside it still is)
+    if trigger.word.lower().endswith("left off"):
+        routine_text = f"{routine_text[: trigger.start]} {routine_text[trigger.end :]}"
     # A cadence set for a later act is not this change's: "reactivated the groups and
     # committed to sharing data on a monthly basis", "agreed to restart the talks and to
     # hold them twice a year".
@@ -833,7 +842,9 @@ def _cues(
         cues.remove(
             "generic"
         )  # … unless this change is dated: "In August 2022, as it always does, …"
-    if not cues and published:  # dates are costly to find: only for an otherwise live trigger
+    # (an agreement to resume next year is news now: the date is the resumption's, the
+    # agreement is the fact)
+    if not cues and published and not agreed_to:  # dates are costly: only for a live trigger
         occurred = _occurred(text, trigger, dates)
         if occurred and period_start(occurred) > published:
             cues.append("future")
@@ -1075,6 +1086,10 @@ def _is_background(
     others = [t for t in live if t.kind != trigger.kind and t is not trigger]
     if not others:
         return False
+    if trigger.word.lower().endswith("since"):
+        # "met for arms control consultations, the first since Beijing called off the
+        # talks": the meeting after the gap is the news, the change it counts from is not
+        return False
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background
@@ -1157,6 +1172,15 @@ def _governing(
         if relative:
             pool = [t for t in pool if t.start < mention.end or t.start > relative.end()]
             pool = pool or [t for t in triggers if t.end <= mention.start]
+    # "agreed to resume X, and to discuss Y": Y is the object of its own verb (one that holds
+    # a meeting shares the agreement: "…, and to conduct calls between theater commanders")
+    pool = [
+        t
+        for t in pool
+        if not (t.end <= mention.start and _AND_TO_OTHER.search(text, t.end, mention.start))
+    ]
+    if not pool:
+        return None
     # "Despite the thaw, the dialogue has not been revived": the mention's own verb.
     own = [
         t
@@ -1182,6 +1206,11 @@ def _governing(
     )
 
 
+# A second infinitive with a verb of its own, which no meeting holds.
+_AND_TO_OTHER = re.compile(
+    r",\s+and\s+to\s+(?!(?:hold|conduct|have|convene|resume|restore|restart|revive|reopen)\b)\w+",
+    re.IGNORECASE,
+)
 # A relative clause right after a mention, to its end.
 _RELATIVE_AFTER = re.compile(r",?\s+(?:that|which|who)\s+[^,;:—–]*", re.IGNORECASE)
 _SUBJECT_GAP = re.compile(
@@ -1285,7 +1314,11 @@ def _occurred(text: str, trigger: Trigger, dates: Iterable[tuple[int, int, str]]
     before = [d for d in own if d[1] <= trigger.start]
     if after:
         return after[0][2]
-    return before[-1][2] if before else None
+    if before:
+        return before[-1][2]
+    # A timeline's entry is dated by its head: "Aug. 5, 2022: China cancels the talks."
+    head = [d for d in dates if not text[: d[0]].strip() and text[d[1] :].lstrip()[:1] == ":"]
+    return head[0][2] if head else None
 
 
 def _event(

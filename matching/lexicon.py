@@ -70,12 +70,22 @@ TRIGGERS = {
         + _W
         + r"){0,6}?back|(?:came|come|comes|coming)\s+back"
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
-        r"|(?:running|functioning|operating|open|meeting|working|talking|active|operational)\s+(?:(?:normally|smoothly|properly|fully|regularly)\s+)?(?:again|once\s+more|anew)|(?:held|going)\s+again"
+        r"|(?:running|functioning|operating|open|meeting|working|talking|active|operational|moving)\s+(?:(?:normally|smoothly|properly|fully|regularly)\s+)?(?:again|once\s+more|anew)|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+(?:(?:it|them)\s+)?back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
+        r"|(?:take|takes|taking|took|taken)\s+up\s+(?:" + _W + r"){0,6}?again"
+        # "have picked up where they left off" (a sitting's "left off" after a day or a
+        # lunch is still routine: those words block it)
+        r"|pick(?:ed|s|ing)?\s+up\s+where\s+(?:they|it|[\w-]+)\s+(?:had\s+)?left\s+off"
         r"|(?:is|are|was|were)\s+back(?=\s*(?:[.,;:]|$|(?:in|on|at|after|with|this|for)\b))"
         r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:"
         + _W
         + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension|silence|estrangement)"
+        # "broke a two-year silence in theater-level communications" (not "broke its
+        # silence on the talks": speaking out)
+        r"|(?:bro(?:ke|ken)|break(?:s|ing)?)\s+(?:a|an|\d+|two|three|four|five|six|seven|eight|nine|ten|several)"
+        r"\s+(?:"
+        + _W
+        + r"){0,3}?(?:gap|hiatus|freeze|drought|silence|estrangement)(?=\s+(?:in|between|of)\b)"
         # a gap before a meeting: "After a hiatus, the group met" (detector.py anchors it
         # on the meeting's verb, or drops it)
         r"|after\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:hiatus|lull|silence|estrangement)"
@@ -84,7 +94,9 @@ TRIGGERS = {
         + r"){0,10}?since|(?:for\s+)?(?:the\s+)?first\s+time\s+in\s+(?:"
         + _W
         + r"){0,2}?(?:years|months|decades?|a\s+decade)"
-        r"|first\s+(?:[\w-]+\s+){0,6}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        # (the words between may be long and hold "U.S.": "the first gathering of senior U.S.
+        # and Chinese law enforcement officials in more than six years")
+        r"|first\s+(?:[\w.'’-]+\s+){0,9}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
         # "for the first time in over a year"
         r"|first\s+(?:[\w'’-]+\s+){0,8}?in\s+(?:more\s+than|over|nearly|almost)\s+a\s+year"
@@ -94,7 +106,7 @@ TRIGGERS = {
         # "breathe new life into"
         r"|(?:return(?:ed|s|ing)?|back)\s+(?:to|at)\s+the\s+(?:negotiating\s+)?table"
         r"|dust(?:ed|s|ing)?\s+off|resurfac(?:e|ed|es|ing)|resuscitat(?:e|ed|es|ing|ion)"
-        r"|start(?:ed|s|ing)?\s+up\s+again|back\s+in(?:to)?\s+(?:gear|motion)|rekindl(?:e|ed|es|ing)"
+        r"|start(?:ed|s|ing)?\s+up\s+again|back\s+in(?:to)?\s+(?:gear|motion|service)|rekindl(?:e|ed|es|ing)"
         r"|breath(?:e|ed|es|ing)\s+(?:new\s+)?life\s+(?:back\s+)?into"
         r"|(?:once\s+)?again\s+in\s+(?:regular\s+|normal\s+|full\s+)?(?:operation|service|use)|resurrect(?:ed|s|ing|ion)"
         # "put back in place"; a channel "returned … after a freeze" (a gap makes it news)
@@ -124,6 +136,11 @@ DIALOGUE_NOUNS = words(
     r"|contacts?|communications?|mechanisms?|calls?|conversations?|negotiations?|discussions?|met"
     r"|tracks?|lines?|hotlines?|programs?|programmes?|forums?|work|spoke|spoken|speak|speaks|talked|talking"
     r"|(?:sat|sit|sits|sitting)\s+down"
+    # the people of a channel: "negotiators on climate and arms control"
+    r"|negotiators"
+    # an investigation with the other side is cooperation: "joint fentanyl investigations
+    # with the DEA" (not "its fentanyl investigations")
+    r"|investigations?(?=\s+(?:with|between)\b)"
 )
 # The other side's name as a topic ("talks with the PLA", "lines to the People's Liberation
 # Army"): it names a channel only when no other channel is named in the sentence, since
@@ -149,10 +166,13 @@ LINKERS = {
 ANAPHOR = words(
     r"(?:these|those|such|the|both|all|their|its|this|that)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications"
-    r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes)"
+    r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes|flights)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter|the\s+pair"
     r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))"
+    # a number standing alone for the channels counted: "All three were canceled", "revive
+    # the two." (not "the two sides")
+    r"|(?:all|the)\s+(?:two|three|four|five|six|seven|eight)(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain)\b))"
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
     r"|them|it|they"
 )
@@ -189,7 +209,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|want(?:s|ed|ing)?|weigh(?:s|ed|ing)?|expect\w*|set\s+(?:to|for)|pursu\w*|efforts?\s+to|propos\w*|prepar\w+\s+to"
         r"|look(?:s|ed|ing)?\s+forward|wish\w*|eager|tr(?:y|ies|ying|ied)\s+to|attempt\w*|willing"
         r"|ready\s+to|consider\w*|explor\w*|scheduled|slated|due\s+to|pledg\w*|promis\w*|vow\w*|offer\w*\s+to|keen"
-        r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
+        r"|work(?:s|ed|ing)?\s+toward|toward(?:s)?|aimed\s+at|in\s+order\s+to|poised|interest\s+in|favou?r(?:s|ed|ing)?|request\w*(?!\s*(?:,|and\b|or\b))|goal|intent\s+on|eye(?:s|d|ing)|pencil?l(?:ed|ing)?\s+in"
         r"|(?:talks|discussions)\s+on\s*$"
         r"|(?:discuss\w*|float\w*|lobb\w+\s+for|count\w*\s+on|bank\w*\s+on)\s+(?:a|an|the|any)\s+(?:[\w-]+\s+)?$"
         r"|merit\s+in|on\s+the\s+(?:agenda|table)|open\s+to|openness|readiness"
@@ -327,7 +347,7 @@ INVERTED_CONDITION = re.compile(r"^\s*(?:had|were|should)\s+\w+", re.IGNORECASE)
 
 # Clause boundaries: a cue does not reach across these.
 CLAUSE = re.compile(
-    r";|:|—|–|\s-\s|,\s+(?:but|while|whereas|although|though|and|yet|so)\b|\b(?:but|while|whereas|although|though)\b",
+    r";|:|—|–|\s-\s|,\s+(?:but|while|whereas|although|though|and(?!\s+to\b)|yet|so)\b|\b(?:but|while|whereas|although|though)\b",
     re.IGNORECASE,
 )
 # Background is introduced by an appositive right after the channel's name ("the talks,

@@ -249,6 +249,9 @@ def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hi
 
 def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: int) -> set[_Hit]:
     """A topic ending at most two modifiers before the noun, and those coordinated with it."""
+    # "the two militaries' senior leaders had spoken": an auxiliary is no modifier
+    while noun_first > 0 and tokens[noun_first - 1].word in _AUXILIARIES:
+        noun_first -= 1
     for gap in range(3):
         end = noun_first - 1 - gap
         if end < 0 or any(
@@ -283,6 +286,7 @@ def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: 
     return set()
 
 
+_AUXILIARIES = {"had", "have", "has"}
 _BOTH_SIDES = {"countries", "governments", "sides", "militaries", "capitals", "nations"}
 _SIDE_NAMES = {"washington", "beijing", "china", "u", "s", "us", "united", "states", "america"}
 _PEOPLE = {"officials", "envoys", "negotiators", "diplomats", "delegates", "delegations", "experts"}
@@ -320,7 +324,7 @@ def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_
         i = noun_last + offset
         if i >= len(tokens) or tokens[i].word in _BREAKS:
             return set()
-        if tokens[i].word in LINKERS:
+        if tokens[i].word in LINKERS or _at_level(tokens, i):
             for j in range(i + 1, min(i + 8, len(tokens))):
                 if tokens[j].word in _BREAKS:
                     return set()
@@ -328,6 +332,12 @@ def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_
                 if hit:
                     return {hit} | _coordinated(tokens, hits, hit, backwards=False)
     return set()
+
+
+def _at_level(tokens: list[Token], i: int) -> bool:
+    """ "A conversation at the theater commander level": "at" links a level, not a place
+    ("restarted their talks at the maritime museum")."""
+    return tokens[i].word == "at" and any(t.word == "level" for t in tokens[i + 2 : i + 6])
 
 
 def _coordinated(tokens: list[Token], hits: list[_Hit], hit: _Hit, backwards: bool) -> set[_Hit]:

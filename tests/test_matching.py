@@ -1705,3 +1705,205 @@ def test_dxb_the_pair_still_fires(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+# The `dxc` round: a blind batch weighted to "first since", agreements, lists and anaphora.
+# Rules were written from its odd-numbered passages first. Each sentence fails without
+# its rule.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "first … in N years" across "U.S.-China" and a long noun phrase
+        (
+            "Tuesday's session was the first formal U.S.-China human rights dialogue in more"
+            " than a decade.",
+            {("human_rights", "resumed")},
+        ),
+        (
+            "The MMCA meeting in Qingdao was the first encounter of the two navies' senior"
+            " maritime safety officers in three years.",
+            {("mmca", "resumed")},
+        ),
+        # a meeting that "broke a silence in" a channel ends its gap
+        ("Monday's call broke an 18-month silence in military talks.", {("mil_mil", "resumed")}),
+        # "take up … again", with the channel as its object or its subject
+        (
+            "The two governments took up the fentanyl talks again last month.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "The human rights consultations, idle since 2019, were taken up again in May.",
+            {("human_rights", "resumed")},
+        ),
+        # "picked up where they left off", with no day or lunch beside it
+        (
+            "Military talks have picked up where they left off, the Pentagon said.",
+            {("mil_mil", "resumed")},
+        ),
+        # "negotiators on X" name the channel's people
+        (
+            "Negotiators on climate and human rights were back at the table in March.",
+            {("climate", "resumed"), ("human_rights", "resumed")},
+        ),
+        # an auxiliary between the people and "spoken" is no modifier
+        (
+            "Friday's call was the first time the two militaries' top commanders had spoken in"
+            " 14 months.",
+            {("mil_mil", "resumed")},
+        ),
+        # an agreement is news now, even when what was agreed starts next year
+        (
+            "The two sides agreed to reopen the MMCA talks early next year.",
+            {("mmca", "resumed")},
+        ),
+        # an investigation with the other side is a channel
+        (
+            "Chinese customs officers resumed joint fentanyl investigations with U.S. agents"
+            " in June.",
+            {("counternarcotics", "resumed")},
+        ),
+        # "requests" as a noun in a list, or "at Washington's request", is no plan
+        (
+            "Deportation flights, legal assistance requests and fentanyl talks all came back"
+            " in April.",
+            {
+                ("illegal_immigrant_repatriation", "resumed"),
+                ("criminal_legal_assistance", "resumed"),
+                ("counternarcotics", "resumed"),
+            },
+        ),
+        (
+            "At Washington's request, the human rights talks resumed in May.",
+            {("human_rights", "resumed")},
+        ),
+        # a timeline's entry is dated by its head, so its present tense is no habit
+        (
+            "June 2022: Beijing halts the climate working group.",
+            {("climate", "suspended")},
+        ),
+        # a second infinitive of the agreement that holds a meeting shares its resumption …
+        (
+            "The two leaders agreed to resume military talks, and to hold calls between"
+            " theater commanders.",
+            {("mil_mil", "resumed"), ("theater_commanders", "resumed")},
+        ),
+        # … but not one with a verb of its own (guard)
+        (
+            "The two leaders agreed to resume military talks, and to discuss climate"
+            " cooperation at a later date.",
+            {("mil_mil", "resumed")},
+        ),
+    ],
+)
+def test_dxc_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: "broke a silence on" the talks is speaking out about them
+        "Beijing broke a long silence on the climate talks with a terse statement.",
+        # guard: a topic taken up again by a running channel, not the channel
+        "The human rights dialogue took up the question of Xinjiang again.",
+        # a day told beside "where they had left off" is a sitting's routine
+        "The climate talks picked up where they had left off the day before.",
+        # a forum's negotiators
+        "Climate negotiators at COP28 were back at the table on Saturday.",
+        # a plan to reopen next year, with no agreement, is still a plan
+        "The MMCA talks are to reopen early next year.",
+        # guard: one side's own investigations are no channel
+        "The FBI halted its fentanyl investigations in May.",
+        # a request as a verb is still a plan
+        "Beijing requested the resumption of the human rights talks.",
+        # a head before the colon that is no date is no timeline
+        "Bottom line: Beijing halts the climate working group.",
+    ],
+)
+def test_dxc_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
+
+
+# (rules from the even-numbered dxc passages)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "defense minister" in the singular, as in "a defense-minister call"
+        (
+            "The two militaries held their first defense-minister call since 2021.",
+            {("mil_mil", "resumed")},
+        ),
+        # "X, the first since …" reports the meeting; the change it counts from is background
+        (
+            "Officials met in Beijing for climate talks, the first since China called off the"
+            " talks in 2022.",
+            {("climate", "resumed")},
+        ),
+        # joint drug investigations are counternarcotics cooperation
+        (
+            "In May the two sides restored evidence sharing and joint drug investigations.",
+            {("counternarcotics", "resumed")},
+        ),
+        # "back into service", "started moving again"
+        (
+            "The Pentagon put theater commander calls back into service in March.",
+            {("theater_commanders", "resumed")},
+        ),
+        ("The MMCA talks have started moving again, officials said.", {("mmca", "resumed")}),
+        # "fugitive" in the singular: "cooperation on fugitive cases"
+        (
+            "Cooperation on fugitive cases was restored in June.",
+            {("transnational_crime", "resumed")},
+        ),
+        # "those flights" points back at flights named before
+        (
+            "Removal flights were long a point of friction. Those flights came back in April,"
+            " ICE said.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # a number standing alone counts the channels named before: "all three", "the two"
+        (
+            "Beijing runs the DPCT, the MMCA talks and theater commander calls through one"
+            " office. All three were cancelled in August.",
+            {
+                ("defense_policy_coordination", "suspended"),
+                ("mmca", "suspended"),
+                ("theater_commanders", "suspended"),
+            },
+        ),
+        (
+            "The climate and fentanyl working groups had been on Kerry's list. Biden and Xi"
+            " agreed to restart the two.",
+            {("climate", "resumed"), ("counternarcotics", "resumed")},
+        ),
+        # a month heading a timeline's entry dates it
+        (
+            "March: Beijing suspends the fentanyl working group.",
+            {("counternarcotics", "suspended")},
+        ),
+        # "at the … level" links a channel's topic to its noun
+        (
+            "Thursday's call was the first talk at the theater commander level since 2022.",
+            {("theater_commanders", "resumed")},
+        ),
+    ],
+)
+def test_dxc_even_half_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: "the two sides", "the two governments" are no anaphor
+        "The climate talks stalled last year. In May the two governments restored calm.",
+        # guard: "at" a place links no topic
+        "The two navies' officers restarted their talks at the maritime museum in Qingdao.",
+    ],
+)
+def test_dxc_even_half_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
