@@ -1056,12 +1056,12 @@ class _LazyDates:
     """The sentence's stated dates, found on first use."""
 
     def __init__(self, text: str, published: date | None) -> None:
-        self._text, self._published = text, published
+        self._text, self.published = text, published
         self._found: list[tuple[int, int, str]] | None = None
 
     def __iter__(self) -> Iterator[tuple[int, int, str]]:
         if self._found is None:
-            self._found = find_dates(self._text, self._published)
+            self._found = find_dates(self._text, self.published)
         return iter(self._found)
 
 
@@ -1327,7 +1327,7 @@ def _event(
     trigger: Trigger,
     rule: str,
     confidence: float,
-    dates: Iterable[tuple[int, int, str]],
+    dates: _LazyDates,
     text: str,
     notes: tuple[str, ...] = (),
 ) -> Event:
@@ -1338,9 +1338,21 @@ def _event(
         sentence.start,
         sentence.end,
         round(confidence, 2),
-        _occurred(text, trigger, dates),
+        _reported_date(text, trigger, dates),
         rule,
         notes,
+    )
+
+
+def _reported_date(text: str, trigger: Trigger, dates: _LazyDates) -> str | None:
+    """When the reported change happened, for `occurred`. Nothing a passage reports as
+    done happened after it was published: a later date is a plan's ("agreed on Monday
+    to restart the talks next year" is dated Monday, or by the passage). Folded as the
+    change's date, "next year" would make every suspension before then look older than
+    this resumption, and none of them would be alerted."""
+    published = dates.published
+    return _occurred(
+        text, trigger, [d for d in dates if not published or period_start(d[2]) <= published]
     )
 
 

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select
 
 import storage
+from channelwatch.config import load_config
+from matching import Detector
 from matching import Event as Detected
 from storage import Alert, Article, ChannelState, Report, Transition, fold
 
@@ -158,6 +160,39 @@ def test_detection_writes_transitions_and_their_alerts_together(db_url: str) -> 
         assert len(session.exec(select(Alert)).all()) == 5
         state = session.get(ChannelState, "climate")
         assert state is not None and (state.state, state.since) == ("active", "2023-11-15")
+
+
+def test_an_agreement_to_resume_next_year_does_not_hide_a_suspension_before_then(
+    db_url: str,
+) -> None:
+    """A passage dates what it reports by when it was done, never by a plan: read as
+    "next year", the agreement would make the suspension three weeks later look older
+    than it, and that suspension would never be alerted."""
+    detector = Detector(load_config(REPO / "sources.yaml").channels)
+    engine = storage.open_database(db_url)
+    routes = {"climate": ["email"]}
+    with Session(engine) as session:
+        for key, day, text in (
+            (
+                "c1",
+                datetime(2026, 12, 2, tzinfo=UTC),
+                "The two sides agreed on Monday to resume the climate talks next year.",
+            ),
+            (
+                "c2",
+                datetime(2026, 12, 22, tzinfo=UTC),
+                "China suspended the climate talks on Monday.",
+            ),
+        ):
+            article = add(session, key, day)
+            storage.apply_detection(session, article, detector.detect(text, day.date()), routes)
+            session.commit()
+        changes = session.exec(select(Transition).order_by(Transition.id)).all()
+        assert [(t.to_state, t.since) for t in changes] == [
+            ("active", "2026-11-30"),
+            ("suspended", "2026-12-21"),
+        ]
+        assert len(session.exec(select(Alert)).all()) == 2
 
 
 def test_baseline_records_transitions_without_alerts(db_url: str) -> None:
