@@ -943,6 +943,11 @@ _OTHER_PAIR = re.compile(
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# "after the two sides had agreed to resume", "after Beijing had cut", "after they had been"
+_AFTER_CLAUSE = re.compile(
+    r"\b(?:after|following)\s+[^,;:—–()]{0,60}\bhad\s+(?:(?:been|[\w-]+\s+to)\s+)?$",
+    re.IGNORECASE,
+)
 _AFTER_THE = re.compile(
     r"\b(?:after|following|since)\s+(?:the|its|their|this|that)\s+(?:[\w'’-]+\s+){0,3}$",
     re.IGNORECASE,
@@ -1107,6 +1112,12 @@ def _is_background(
         and any(t.end <= trigger.start for t in others)
     ):
         return True  # "resumed on Monday after the 2022 suspension"
+    # "suspended the talks on Monday, days after the two sides had agreed to resume them":
+    # a change told in the pluperfect, in a clause opened by "after" behind the other
+    # change, came first.
+    after = _AFTER_CLAUSE.search(before)
+    if after and any(t.end <= after.start() for t in others):
+        return True
     # "the first meeting since the 2022 suspension": the change the gap is counted from.
     if any(
         t.word.lower().endswith("since") and _SINCE_WHAT.fullmatch(text, t.end, trigger.start)
@@ -1126,8 +1137,12 @@ def _is_background(
     follows_mention = any(0 <= trigger.start - m.end <= 1 for m in mentions)
     participle = bool(lx.PARTICIPLE.search(trigger.word))
     # … and the main verb comes later with its own auxiliary ("… are back on track").
+    # (Not one told "after" it: "talks resumed in Dubai, a year after Beijing had cut them".)
     finite_later = any(
-        t.start > trigger.end and _AUXILIARY_BEFORE.search(text, 0, t.start) for t in others
+        t.start > trigger.end
+        and _AUXILIARY_BEFORE.search(text, 0, t.start)
+        and not _AFTER_CLAUSE.search(text, 0, t.start)
+        for t in others
     )
     # … or the main verb came first and governs the mention ("revived the climate talks
     # frozen since August").

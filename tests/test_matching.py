@@ -1907,3 +1907,30 @@ def test_dxc_even_half_changes_fire(
 )
 def test_dxc_even_half_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change told in the pluperfect after "after", behind the other change, came first
+        (
+            "China suspended the climate talks on Monday, days after the two sides had agreed "
+            "to resume them.",
+            {("climate", "suspended")},
+        ),
+        # ... and is no main verb that makes the change before it a reduced relative
+        (
+            "The climate talks resumed in Dubai, a year after Beijing had suspended them.",
+            {("climate", "resumed")},
+        ),
+        # guard: a reduced relative whose main verb comes later still is one
+        (
+            "Military talks cut off after Nancy Pelosi's Taiwan trip are back on track.",
+            {("mil_mil", "resumed")},
+        ),
+    ],
+)
+def test_the_change_told_after_after_came_first(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
