@@ -807,8 +807,8 @@ def _cues(
         else text
     )
     # "picked up where they left off" is the trigger itself, no sitting's routine (a day
-    # or a lunch told beside it still is)
-    if trigger.word.lower().endswith("left off"):
+    # or a lunch told beside it still is, and so is where it left off: "at the last round")
+    if trigger.word.lower().endswith("left off") and not _AT_LAST_SITTING.match(text, trigger.end):
         routine_text = f"{routine_text[: trigger.start]} {routine_text[trigger.end :]}"
     # A cadence set for a later act is not this change's: "reactivated the groups and
     # committed to sharing data on a monthly basis", "agreed to restart the talks and to
@@ -875,6 +875,12 @@ _AFTER_NTH_ROUND = re.compile(
     re.IGNORECASE,
 )
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
+# Where a running channel left off: its last sitting, not a suspension.
+_AT_LAST_SITTING = re.compile(
+    r"\s+(?:at|in|after)\s+(?:the|its|their)\s+(?:last|previous|prior)\s+"
+    r"(?:round|session|plenary|meeting|sitting)\b",
+    re.IGNORECASE,
+)
 _AGREED_AFTER = re.compile(
     r"[^,;:—–]*,\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:agreed|decided)\b", re.IGNORECASE
 )

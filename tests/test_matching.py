@@ -1934,3 +1934,53 @@ def test_the_change_told_after_after_came_first(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+# (rules from the odd-numbered dxd passages)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a round count after "in" is still a gap: "in about five years"
+        (
+            "Last week's arms control consultations in Geneva were the first in about six years.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        (
+            "Friday's call was the first time the theater commanders had talked in roughly"
+            " two years.",
+            {("theater_commanders", "resumed")},
+        ),
+        # guard: a last round told beside a gap still leaves the suspension standing
+        (
+            "The climate talks were suspended in 2022, a year after the last round.",
+            {("climate", "suspended")},
+        ),
+        # guard: "the latest tariff round" is no sitting of a channel
+        (
+            "Beijing froze the economic working groups after the latest tariff round.",
+            {("economic_financial", "suspended")},
+        ),
+        # "picked up where they left off" after a real break still fires
+        (
+            "The MMCA talks picked up where they left off in 2022, the Pentagon said.",
+            {("mmca", "resumed")},
+        ),
+    ],
+)
+def test_dxd_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an ordinal with a word between is still a regular sitting
+        "The climate working group reconvened in Tianjin for its third formal session.",
+        # where a running channel left off is its last sitting, not a suspension
+        "The fentanyl working group picked up where it left off at the previous session.",
+    ],
+)
+def test_dxd_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
