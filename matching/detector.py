@@ -432,9 +432,12 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         return thing is not None and not (
             _may_be_a_channel(text, thing, mentions) or lx.ANAPHOR.search(text, *thing.span(1))
         )
-    up_again = _UP_AGAIN.fullmatch(text, trigger.start, trigger.end)
+    up_again = _UP_AGAIN.fullmatch(text, trigger.start, trigger.end) or (
+        _UP_AGAIN_BARE.fullmatch(trigger.word) and _TAKEN_UP_AFTER.match(text, trigger.end)
+    )
     if up_again:
-        # "took up the question of Xinjiang again": a topic taken up, not a channel
+        # "took up the question of Xinjiang again", "taking up again their concerns about
+        # subsidies": a topic taken up, not a channel
         return not _may_be_a_channel(text, up_again, mentions)
     if not trigger.nominal or " " in word:
         return False
@@ -478,6 +481,14 @@ _GERUND_THING = re.compile(
 )
 # What is taken up or picked up again: "took the fentanyl talks up again".
 _UP_AGAIN = re.compile(r"\w+\s+up\s+(.+?)\s+again", re.IGNORECASE)
+# … or after "again": "taking up again their concerns", up to a preposition or the clause's end.
+# (not "started up again this spring": a time, and the channel's own start)
+_UP_AGAIN_BARE = re.compile(r"(?:take|takes|taking|took|taken)\s+up\s+again", re.IGNORECASE)
+_TAKEN_UP_AFTER = re.compile(
+    r"\s+((?:the|their|its|his|her|our|a|an)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)"
+    r"(?=\s*(?:[,;:.]|$)|\s+(?:about|on|of|over|regarding|with|in|at|from|for|to)\b)",
+    re.IGNORECASE,
+)
 # A verb in its bare form after "to" or "help": "was meant to help halt dangerous encounters".
 _INFINITIVE_BEFORE = re.compile(r"\b(?:to|help|helps|helped)\s+$", re.IGNORECASE)
 # Words that may stand for a channel in such a phrase.
@@ -712,6 +723,8 @@ def _cues(
     agreed = lx.AGREED.search(before)
     if agreed and _AIM.search(before, agreed.end()):
         agreed = None  # "agreed to advance efforts to get the talks running again": an aim
+    if agreed and _ANY_BEFORE.search(before, 0, agreed.start()):
+        agreed = None  # "any agreement to reinstate …": no agreement was made
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
     # "The group will be restored, the two sides agreed": the agreement told after it.
     agreed = agreed or _AGREED_AFTER.match(text, trigger.end)
@@ -1015,6 +1028,8 @@ _THIRD_PERSON = re.compile(r"(?!(?:is|was|has|does)\b)[a-z-]+[^s\W]s(?:\s.*)?", 
 _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
 )
+# An agreement of any kind, which none has reached yet: "any agreement", "any new deal".
+_ANY_BEFORE = re.compile(r"\bany\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 # What an agreement may be to pursue rather than to do.
 _AIM = re.compile(
     r"\b(?:efforts?|work\w*\s+toward|tr(?:y|ies|ied|ying)\s+to|seek\w*|aim\w*|attempt\w*"
@@ -1048,8 +1063,11 @@ _STATE_TO_BE = re.compile(
     r"\b(?:continu\w*|remain\w*|seem\w*|appear\w*)\s+to\s+be\s+$", re.IGNORECASE
 )
 # "to resume", "is to be reopened", "to get … going again"; after "agreed (…) to" a fact.
+# ("to start moving again": a start of a motion is as much an aim)
 _INFINITIVE = re.compile(
-    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
+    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4}|(?:start|begin)\s+)?"
+    r"(?:\w+ly\s+)?$",
+    re.IGNORECASE,
 )
 # "agreed to set up a working group … and to resume …": the second infinitive shares the first's verb.
 _MOVE_TO = re.compile(
@@ -1059,7 +1077,8 @@ _MOVE_TO = re.compile(
 )
 _AGREED_AND_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+[^;:.]*\band\s+to\s+$"
 _AGREED_TO = (
-    r"(?:,[^,;:]*,)?\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
+    r"(?:,[^,;:]*,)?\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4}|(?:start|begin)\s+)?"
+    r"(?:\w+ly\s+)?$"
 )
 
 

@@ -1960,6 +1960,26 @@ def test_the_change_told_after_after_came_first(
             "Beijing froze the economic working groups after the latest tariff round.",
             {("economic_financial", "suspended")},
         ),
+        # a channel taken up again is one resumed …
+        (
+            "In May the two sides took up again the fentanyl talks.",
+            {("counternarcotics", "resumed")},
+        ),
+        # … and "started up again this spring" is no topic taken up (guard)
+        (
+            "Removal flights to China started up again this spring.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # what was agreed is a fact, even to start moving again (guard)
+        (
+            "The two sides agreed the MMCA talks were to start moving again.",
+            {("mmca", "resumed")},
+        ),
+        # an agreement reached, not "any agreement"
+        (
+            "An agreement to restore the climate talks was reached in May.",
+            {("climate", "resumed")},
+        ),
         # "picked up where they left off" after a real break still fires
         (
             "The MMCA talks picked up where they left off in 2022, the Pentagon said.",
@@ -1980,6 +2000,12 @@ def test_dxd_reported_changes_fire(
         "The climate working group reconvened in Tianjin for its third formal session.",
         # where a running channel left off is its last sitting, not a suspension
         "The fentanyl working group picked up where it left off at the previous session.",
+        # a topic taken up again after the verb: "taking up again the question of …"
+        "The climate working group met in Tianjin, taking up again the question of methane.",
+        # a start of a motion after "are to" is a plan
+        "The MMCA talks are to start moving again, officials said.",
+        # "any agreement" is none yet
+        "Any agreement to restore the climate talks would need Xi's approval.",
     ],
 )
 def test_dxd_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
