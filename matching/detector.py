@@ -134,11 +134,11 @@ class Detector:
             return mentions[i]
 
         @cache
-        def antecedents_of(i: int) -> tuple[list[str], str]:
+        def antecedents_of(i: int) -> tuple[list[str], str, bool]:
             # Looked up only if an anaphor is left to resolve: most sentences hold an
             # "it" or a "the talks", few need it resolved.
             if not lx.ANAPHOR.search(sentences[i].text):
-                return [], ""
+                return [], "", False
             before = [j for j in (i - 2, i - 1) if j >= 0]
             # "the former", "the latter" count in the order the channels were written
             order = (
@@ -157,10 +157,13 @@ class Detector:
                 if not mentions_of(j)
                 or not all(_owned_by_another(sentences[j].text, m) for m in mentions_of(j))
             ]
-            return _antecedents(
+            channels, how, k = _antecedents(
                 [order(mentions_of(j)) for j in before],
                 [self._finder.topics(sentences[j].text) for j in before],
             )
+            # "The group reconvened for its annual plenary. It picked up where it left
+            # off": the sitting told before is the one the anaphor's sentence goes on about.
+            return channels, how, k >= 0 and _tells_routine(sentences[before[k]].text)
 
         traces = []
         for i, sentence in enumerate(sentences):
@@ -198,15 +201,21 @@ def _in_order(mentions: list[Mention]) -> list[str]:
     return list(dict.fromkeys(m.channel for m in sorted(mentions, key=lambda m: m.start)))
 
 
-def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list[str], str]:
-    """What "those talks" refers to: the channels named most recently, else their topics."""
-    for channels in reversed(named):
-        if channels:
-            return list(dict.fromkeys(channels)), "named"
-    for channels in reversed(touched):
-        if channels:
-            return channels, "topic"
-    return [], ""
+def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list[str], str, int]:
+    """What "those talks" refers to: the channels named most recently, else their topics;
+    and which of the sentences before named them."""
+    for k in reversed(range(len(named))):
+        if named[k]:
+            return list(dict.fromkeys(named[k])), "named", k
+    for k in reversed(range(len(touched))):
+        if touched[k]:
+            return touched[k], "topic", k
+    return [], "", -1
+
+
+def _tells_routine(text: str) -> bool:
+    """A regular sitting with no gap before it: "met for its annual plenary"."""
+    return lx.found(lx.ROUTINE, text) and not lx.found(lx.GAP, text)
 
 
 def _read(
@@ -214,7 +223,7 @@ def _read(
     triggers: list[Trigger],
     mentions: list[Mention],
     published: date | None,
-    antecedents: Callable[[], tuple[list[str], str]],
+    antecedents: Callable[[], tuple[list[str], str, bool]],
 ) -> SentenceTrace:
     text = sentence.text
     trace = SentenceTrace(sentence, mentions=[(m.channel, m.text) for m in mentions])
@@ -338,7 +347,11 @@ def _read(
         local = (_in_order if in_order else _named_first)(
             [m for m in mentions if m.end <= anaphor.start()]
         )
-        channels, how = (local, "named") if local else antecedents()
+        channels, how, routine = (local, "named", False) if local else antecedents()
+        if routine and trigger.kind == RESUMED and not lx.found(lx.GAP, text):
+            # "It picked up where it left off": the routine sitting just told, told again
+            trace.cues.append(f"{trigger.word}: blocked by routine (the sitting before)")
+            continue
         if lx.FORMER.fullmatch(anaphor.group()):
             channels = channels[:1]
         elif lx.LATTER.fullmatch(anaphor.group()):

@@ -1980,6 +1980,17 @@ def test_the_change_told_after_after_came_first(
             "An agreement to restore the climate talks was reached in May.",
             {("climate", "resumed")},
         ),
+        # an anaphor after a sitting with a gap before it still resumes (guard) …
+        (
+            "The climate working group held its annual session in May, three years after the"
+            " one before. It picked up where it left off, officials said.",
+            {("climate", "resumed")},
+        ),
+        # … and so does a suspension after a routine sitting
+        (
+            "The MMCA talks met for their annual session in May. Beijing scrapped them in August.",
+            {("mmca", "suspended")},
+        ),
         # "picked up where they left off" after a real break still fires
         (
             "The MMCA talks picked up where they left off in 2022, the Pentagon said.",
@@ -2004,6 +2015,9 @@ def test_dxd_reported_changes_fire(
         "The climate working group met in Tianjin, taking up again the question of methane.",
         # a start of a motion after "are to" is a plan
         "The MMCA talks are to start moving again, officials said.",
+        # an anaphor's sentence goes on about the routine sitting just told
+        "The counternarcotics working group met for its annual plenary this week. The group"
+        ' "picked up where it left off" on pill presses, an official said.',
         # "any agreement" is none yet
         "Any agreement to restore the climate talks would need Xi's approval.",
     ],
