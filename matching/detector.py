@@ -69,6 +69,8 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
         or (head.endswith(("ing", "ed")) and _CLAUSE_START.search(text[max(0, start - 4) : start]))
         # "the talks, the first since 2021, are set for May": a noun phrase, with a predicate
         or bool(_FIRST_SINCE_NOUN.match(word))
+        # … and so is "a first call in 18 months would signal …"
+        or (head == "first" and bool(_ARTICLE.search(before)))
     )
 
 
@@ -130,7 +132,8 @@ class Detector:
         def mentions_of(i: int) -> list[Mention]:
             if i not in mentions:
                 named = everything or self._finder.may_name_a_channel(sentences[i].text)
-                mentions[i] = self._finder.find(sentences[i].text) if named else []
+                hits = self._finder.find(sentences[i].text) if named else []
+                mentions[i] = _without_descriptions(sentences[i].text, hits)
             return mentions[i]
 
         @cache
@@ -180,6 +183,28 @@ def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
     as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
     events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
     return replace(trace, sentence=as_given, events=events)
+
+
+def _without_descriptions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions without a topic that only describes the channels named before it:
+    "fentanyl cooperation and legal assistance were the two law-enforcement tracks"."""
+    return [
+        m
+        for m in mentions
+        if not (
+            m.how == "topic"
+            and _COUNTED_DESCRIPTION.search(text, 0, m.start)
+            and any(n.how == "alias" and n.end <= m.start for n in mentions)
+        )
+    ]
+
+
+# A copula and a count before a noun phrase: "… were the two", "… are both".
+_COUNTED_DESCRIPTION = re.compile(
+    r"\b(?:is|are|was|were|remain|remained|became)\s+(?:the|both|all)\s+"
+    r"(?:two|three|four|five|six)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -669,6 +694,11 @@ def _cues(
         if not lx.BLOCKERS["negation"].search(text, start, m.start())
     ]
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
+    comma = _AFTER_COMMA.search(text, start, trigger.start)
+    if comma and _FREE_ADJUNCT.fullmatch(trigger.word):
+        # "will meet next month, Treasury said, picking up where it left off": a clause of
+        # "-ing" after a comma is told in its main clause's mood, said or not
+        before = f"{lx.PSEUDO_NEGATION.sub(' ', text[start : comma.start()])} {before}"
     if lx.found(lx.PAST_HABIT_ASIDE, before):
         before = lx.PAST_HABIT_ASIDE.sub(", ", before)
     if lx.found(lx.ATTRIBUTIVE_PLAN, before):
@@ -722,6 +752,8 @@ def _cues(
         and _INDEFINITE_SUBJECT.fullmatch(before)
         # "a reopened defense policy channel": a participle as an adjective, no noun of change
         and not trigger.word.lower().endswith("ed")
+        # "a first call in 18 months": one meeting, no habit
+        and not trigger.word.lower().startswith("first")
     ):
         cues.append("generic")  # "a suspension of military talks costs Beijing little"
     if (
@@ -827,10 +859,14 @@ def _cues(
     # (the trigger itself is no gap: "suspended for the night" is routine)
     # A channel that stops after its Nth round has stopped: "ground to a halt after the
     # third round" (a resumption after one is routine: "resumed after the third round").
+    # "China halted the former in July; the latter met as scheduled": a sitting told after
+    # a semicolon is another sentence's
+    semicolon = text.find(";", trigger.end)
+    own = text if semicolon == -1 else text[:semicolon]
     routine_text = (
-        _AFTER_NTH_ROUND.sub(" ", text)
-        if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(text, trigger.end)
-        else text
+        _AFTER_NTH_ROUND.sub(" ", own)
+        if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(own, trigger.end)
+        else own
     )
     # "picked up where they left off" is the trigger itself, no sitting's routine (a day
     # or a lunch told beside it still is, and so is where it left off: "at the last round")
@@ -878,6 +914,9 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+# A verb in "-ing" opening a clause of its own: "picking up where it left off".
+_FREE_ADJUNCT = re.compile(r"(?!bring)[a-z-]+ing\b.*", re.IGNORECASE)
+_AFTER_COMMA = re.compile(r",\s*$")
 _SHOULD_WORRY = re.compile(
     r"\b(?:should|must|ought\s+to)\s+(?:\w+ly\s+)?(?:worry|concern|alarm|trouble|disturb|dismay|unsettle|sober)\b",
     re.IGNORECASE,
@@ -1076,9 +1115,10 @@ _STATE_TO_BE = re.compile(
     r"\b(?:continu\w*|remain\w*|seem\w*|appear\w*)\s+to\s+be\s+$", re.IGNORECASE
 )
 # "to resume", "is to be reopened", "to get … going again"; after "agreed (…) to" a fact.
-# ("to start moving again": a start of a motion is as much an aim)
+# ("to start moving again": a start of a motion is as much an aim; "to leave it dormant" a
+# state one means to keep)
 _INFINITIVE = re.compile(
-    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4}|(?:start|begin)\s+)?"
+    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep|leave)\s+(?:\S+\s+){0,4}|(?:start|begin)\s+)?"
     r"(?:\w+ly\s+)?$",
     re.IGNORECASE,
 )

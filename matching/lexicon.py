@@ -80,12 +80,11 @@ TRIGGERS = {
         r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:"
         + _W
         + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension|silence|estrangement)"
-        # "broke a two-year silence in theater-level communications" (not "broke its
-        # silence on the talks": speaking out)
+        # "broke a two-year silence in theater-level communications", "… on Thursday when the
+        # generals spoke" (not "broke a silence on the talks": speaking out)
         r"|(?:bro(?:ke|ken)|break(?:s|ing)?)\s+(?:a|an|\d+|two|three|four|five|six|seven|eight|nine|ten|several)"
-        r"\s+(?:"
-        + _W
-        + r"){0,3}?(?:gap|hiatus|freeze|drought|silence|estrangement)(?=\s+(?:in|between|of)\b)"
+        r"\s+(?:" + _W + r"){0,3}?(?:gap|hiatus|freeze|drought|silence|estrangement)"
+        r"(?=\s+(?:in|between|of|when|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"
         # a gap before a meeting: "After a hiatus, the group met" (detector.py anchors it
         # on the meeting's verb, or drops it)
         r"|after\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:hiatus|lull|silence|estrangement)"

@@ -2024,3 +2024,71 @@ def test_dxd_reported_changes_fire(
 )
 def test_dxd_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+# (rules from the even-numbered dxd passages)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause of "-ing" after a main clause in the past reports (guard)
+        (
+            "The DPCT met in Beijing on Monday, Pentagon officials said, picking up where it"
+            " left off in 2021.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        # a channel left dormant, not meant to be left so
+        ("Beijing left the MMCA talks dormant in 2023.", {("mmca", "suspended")}),
+        # "a first call in N months" that took place is one meeting, no habit (guard)
+        (
+            "A first defense minister call in 18 months took place, the Pentagon said.",
+            {("mil_mil", "resumed")},
+        ),
+        (
+            "The first MMCA meeting in three years took place in Qingdao on Monday.",
+            {("mmca", "resumed")},
+        ),
+        # a silence broken on a weekday
+        (
+            "Theater-level communications broke a two-year silence on Thursday.",
+            {("theater_commanders", "resumed")},
+        ),
+        # a topic after "were the two" describes the channels named before it …
+        (
+            "Legal assistance in criminal matters and fentanyl cooperation were the two"
+            " law-enforcement tracks Washington prized. Beijing froze the programs in 2022.",
+            {("criminal_legal_assistance", "suspended"), ("counternarcotics", "suspended")},
+        ),
+        # … but with no copula it is a channel of its own (guard)
+        (
+            "Beijing froze the fentanyl talks and the two law-enforcement tracks in 2022.",
+            {("counternarcotics", "suspended"), ("transnational_crime", "suspended")},
+        ),
+        # a sitting after a semicolon is another sentence's
+        (
+            "China halted the arms control consultations in July; the MMCA talks met as scheduled.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+    ],
+)
+def test_dxd_even_half_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a clause of "-ing" after a comma is told in its main clause's mood
+        "The climate working group will meet in May, officials said, picking up where it left"
+        " off in 2022.",
+        # a state one is content to leave as it is
+        "Washington seems content to leave the climate talks dormant.",
+        # a first meeting in years that would happen
+        "A first MMCA meeting in three years would ease tensions at sea.",
+        # guard: a sitting in the trigger's own part of the sentence is still routine
+        "The climate talks resumed as scheduled on Monday; officials met in Beijing.",
+    ],
+)
+def test_dxd_even_half_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
