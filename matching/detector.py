@@ -69,6 +69,8 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
         or (head.endswith(("ing", "ed")) and _CLAUSE_START.search(text[max(0, start - 4) : start]))
         # "the talks, the first since 2021, are set for May": a noun phrase, with a predicate
         or bool(_FIRST_SINCE_NOUN.match(word))
+        # … and so is "a first call in 18 months would signal …"
+        or (head == "first" and bool(_ARTICLE.search(before)))
     )
 
 
@@ -130,15 +132,16 @@ class Detector:
         def mentions_of(i: int) -> list[Mention]:
             if i not in mentions:
                 named = everything or self._finder.may_name_a_channel(sentences[i].text)
-                mentions[i] = self._finder.find(sentences[i].text) if named else []
+                hits = self._finder.find(sentences[i].text) if named else []
+                mentions[i] = _without_descriptions(sentences[i].text, hits)
             return mentions[i]
 
         @cache
-        def antecedents_of(i: int) -> tuple[list[str], str]:
+        def antecedents_of(i: int) -> tuple[list[str], str, bool]:
             # Looked up only if an anaphor is left to resolve: most sentences hold an
             # "it" or a "the talks", few need it resolved.
             if not lx.ANAPHOR.search(sentences[i].text):
-                return [], ""
+                return [], "", False
             before = [j for j in (i - 2, i - 1) if j >= 0]
             # "the former", "the latter" count in the order the channels were written
             order = (
@@ -157,10 +160,13 @@ class Detector:
                 if not mentions_of(j)
                 or not all(_owned_by_another(sentences[j].text, m) for m in mentions_of(j))
             ]
-            return _antecedents(
+            channels, how, k = _antecedents(
                 [order(mentions_of(j)) for j in before],
                 [self._finder.topics(sentences[j].text) for j in before],
             )
+            # "The group reconvened for its annual plenary. It picked up where it left
+            # off": the sitting told before is the one the anaphor's sentence goes on about.
+            return channels, how, k >= 0 and _tells_routine(sentences[before[k]].text)
 
         traces = []
         for i, sentence in enumerate(sentences):
@@ -177,6 +183,28 @@ def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
     as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
     events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
     return replace(trace, sentence=as_given, events=events)
+
+
+def _without_descriptions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions without a topic that only describes the channels named before it:
+    "fentanyl cooperation and legal assistance were the two law-enforcement tracks"."""
+    return [
+        m
+        for m in mentions
+        if not (
+            m.how == "topic"
+            and _COUNTED_DESCRIPTION.search(text, 0, m.start)
+            and any(n.how == "alias" and n.end <= m.start for n in mentions)
+        )
+    ]
+
+
+# A copula and a count before a noun phrase: "… were the two", "… are both".
+_COUNTED_DESCRIPTION = re.compile(
+    r"\b(?:is|are|was|were|remain|remained|became)\s+(?:the|both|all)\s+"
+    r"(?:two|three|four|five|six)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -198,15 +226,21 @@ def _in_order(mentions: list[Mention]) -> list[str]:
     return list(dict.fromkeys(m.channel for m in sorted(mentions, key=lambda m: m.start)))
 
 
-def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list[str], str]:
-    """What "those talks" refers to: the channels named most recently, else their topics."""
-    for channels in reversed(named):
-        if channels:
-            return list(dict.fromkeys(channels)), "named"
-    for channels in reversed(touched):
-        if channels:
-            return channels, "topic"
-    return [], ""
+def _antecedents(named: list[list[str]], touched: list[list[str]]) -> tuple[list[str], str, int]:
+    """What "those talks" refers to: the channels named most recently, else their topics;
+    and which of the sentences before named them."""
+    for k in reversed(range(len(named))):
+        if named[k]:
+            return list(dict.fromkeys(named[k])), "named", k
+    for k in reversed(range(len(touched))):
+        if touched[k]:
+            return touched[k], "topic", k
+    return [], "", -1
+
+
+def _tells_routine(text: str) -> bool:
+    """A regular sitting with no gap before it: "met for its annual plenary"."""
+    return lx.found(lx.ROUTINE, text) and not lx.found(lx.GAP, text)
 
 
 def _read(
@@ -214,7 +248,7 @@ def _read(
     triggers: list[Trigger],
     mentions: list[Mention],
     published: date | None,
-    antecedents: Callable[[], tuple[list[str], str]],
+    antecedents: Callable[[], tuple[list[str], str, bool]],
 ) -> SentenceTrace:
     text = sentence.text
     trace = SentenceTrace(sentence, mentions=[(m.channel, m.text) for m in mentions])
@@ -338,7 +372,11 @@ def _read(
         local = (_in_order if in_order else _named_first)(
             [m for m in mentions if m.end <= anaphor.start()]
         )
-        channels, how = (local, "named") if local else antecedents()
+        channels, how, routine = (local, "named", False) if local else antecedents()
+        if routine and trigger.kind == RESUMED and not lx.found(lx.GAP, text):
+            # "It picked up where it left off": the routine sitting just told, told again
+            trace.cues.append(f"{trigger.word}: blocked by routine (the sitting before)")
+            continue
         if lx.FORMER.fullmatch(anaphor.group()):
             channels = channels[:1]
         elif lx.LATTER.fullmatch(anaphor.group()):
@@ -432,9 +470,12 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         return thing is not None and not (
             _may_be_a_channel(text, thing, mentions) or lx.ANAPHOR.search(text, *thing.span(1))
         )
-    up_again = _UP_AGAIN.fullmatch(text, trigger.start, trigger.end)
+    up_again = _UP_AGAIN.fullmatch(text, trigger.start, trigger.end) or (
+        _UP_AGAIN_BARE.fullmatch(trigger.word) and _TAKEN_UP_AFTER.match(text, trigger.end)
+    )
     if up_again:
-        # "took up the question of Xinjiang again": a topic taken up, not a channel
+        # "took up the question of Xinjiang again", "taking up again their concerns about
+        # subsidies": a topic taken up, not a channel
         return not _may_be_a_channel(text, up_again, mentions)
     if not trigger.nominal or " " in word:
         return False
@@ -478,6 +519,14 @@ _GERUND_THING = re.compile(
 )
 # What is taken up or picked up again: "took the fentanyl talks up again".
 _UP_AGAIN = re.compile(r"\w+\s+up\s+(.+?)\s+again", re.IGNORECASE)
+# … or after "again": "taking up again their concerns", up to a preposition or the clause's end.
+# (not "started up again this spring": a time, and the channel's own start)
+_UP_AGAIN_BARE = re.compile(r"(?:take|takes|taking|took|taken)\s+up\s+again", re.IGNORECASE)
+_TAKEN_UP_AFTER = re.compile(
+    r"\s+((?:the|their|its|his|her|our|a|an)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)"
+    r"(?=\s*(?:[,;:.]|$)|\s+(?:about|on|of|over|regarding|with|in|at|from|for|to)\b)",
+    re.IGNORECASE,
+)
 # A verb in its bare form after "to" or "help": "was meant to help halt dangerous encounters".
 _INFINITIVE_BEFORE = re.compile(r"\b(?:to|help|helps|helped)\s+$", re.IGNORECASE)
 # Words that may stand for a channel in such a phrase.
@@ -645,6 +694,11 @@ def _cues(
         if not lx.BLOCKERS["negation"].search(text, start, m.start())
     ]
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
+    comma = _AFTER_COMMA.search(text, start, trigger.start)
+    if comma and _FREE_ADJUNCT.fullmatch(trigger.word):
+        # "will meet next month, Treasury said, picking up where it left off": a clause of
+        # "-ing" after a comma is told in its main clause's mood, said or not
+        before = f"{lx.PSEUDO_NEGATION.sub(' ', text[start : comma.start()])} {before}"
     if lx.found(lx.PAST_HABIT_ASIDE, before):
         before = lx.PAST_HABIT_ASIDE.sub(", ", before)
     if lx.found(lx.ATTRIBUTIVE_PLAN, before):
@@ -698,6 +752,8 @@ def _cues(
         and _INDEFINITE_SUBJECT.fullmatch(before)
         # "a reopened defense policy channel": a participle as an adjective, no noun of change
         and not trigger.word.lower().endswith("ed")
+        # "a first call in 18 months": one meeting, no habit
+        and not trigger.word.lower().startswith("first")
     ):
         cues.append("generic")  # "a suspension of military talks costs Beijing little"
     if (
@@ -712,6 +768,8 @@ def _cues(
     agreed = lx.AGREED.search(before)
     if agreed and _AIM.search(before, agreed.end()):
         agreed = None  # "agreed to advance efforts to get the talks running again": an aim
+    if agreed and _ANY_BEFORE.search(before, 0, agreed.start()):
+        agreed = None  # "any agreement to reinstate …": no agreement was made
     modals = {m.group().lower() for m in lx.BLOCKERS["modal"].finditer(before)}
     # "The group will be restored, the two sides agreed": the agreement told after it.
     agreed = agreed or _AGREED_AFTER.match(text, trigger.end)
@@ -801,14 +859,18 @@ def _cues(
     # (the trigger itself is no gap: "suspended for the night" is routine)
     # A channel that stops after its Nth round has stopped: "ground to a halt after the
     # third round" (a resumption after one is routine: "resumed after the third round").
+    # "China halted the former in July; the latter met as scheduled": a sitting told after
+    # a semicolon is another sentence's
+    semicolon = text.find(";", trigger.end)
+    own = text if semicolon == -1 else text[:semicolon]
     routine_text = (
-        _AFTER_NTH_ROUND.sub(" ", text)
-        if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(text, trigger.end)
-        else text
+        _AFTER_NTH_ROUND.sub(" ", own)
+        if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(own, trigger.end)
+        else own
     )
     # "picked up where they left off" is the trigger itself, no sitting's routine (a day
-    # or a lunch told beside it still is)
-    if trigger.word.lower().endswith("left off"):
+    # or a lunch told beside it still is, and so is where it left off: "at the last round")
+    if trigger.word.lower().endswith("left off") and not _AT_LAST_SITTING.match(text, trigger.end):
         routine_text = f"{routine_text[: trigger.start]} {routine_text[trigger.end :]}"
     # A cadence set for a later act is not this change's: "reactivated the groups and
     # committed to sharing data on a monthly basis", "agreed to restart the talks and to
@@ -852,6 +914,9 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+# A verb in "-ing" opening a clause of its own: "picking up where it left off".
+_FREE_ADJUNCT = re.compile(r"(?!bring)[a-z-]+ing\b.*", re.IGNORECASE)
+_AFTER_COMMA = re.compile(r",\s*$")
 _SHOULD_WORRY = re.compile(
     r"\b(?:should|must|ought\s+to)\s+(?:\w+ly\s+)?(?:worry|concern|alarm|trouble|disturb|dismay|unsettle|sober)\b",
     re.IGNORECASE,
@@ -875,6 +940,12 @@ _AFTER_NTH_ROUND = re.compile(
     re.IGNORECASE,
 )
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)
+# Where a running channel left off: its last sitting, not a suspension.
+_AT_LAST_SITTING = re.compile(
+    r"\s+(?:at|in|after)\s+(?:the|its|their)\s+(?:last|previous|prior)\s+"
+    r"(?:round|session|plenary|meeting|sitting)\b",
+    re.IGNORECASE,
+)
 _AGREED_AFTER = re.compile(
     r"[^,;:—–]*,\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?:agreed|decided)\b", re.IGNORECASE
 )
@@ -1009,6 +1080,8 @@ _THIRD_PERSON = re.compile(r"(?!(?:is|was|has|does)\b)[a-z-]+[^s\W]s(?:\s.*)?", 
 _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
 )
+# An agreement of any kind, which none has reached yet: "any agreement", "any new deal".
+_ANY_BEFORE = re.compile(r"\bany\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 # What an agreement may be to pursue rather than to do.
 _AIM = re.compile(
     r"\b(?:efforts?|work\w*\s+toward|tr(?:y|ies|ied|ying)\s+to|seek\w*|aim\w*|attempt\w*"
@@ -1042,8 +1115,12 @@ _STATE_TO_BE = re.compile(
     r"\b(?:continu\w*|remain\w*|seem\w*|appear\w*)\s+to\s+be\s+$", re.IGNORECASE
 )
 # "to resume", "is to be reopened", "to get … going again"; after "agreed (…) to" a fact.
+# ("to start moving again": a start of a motion is as much an aim; "to leave it dormant" a
+# state one means to keep)
 _INFINITIVE = re.compile(
-    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep)\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$", re.IGNORECASE
+    r"\bto\s+(?:be\s+|have\s+been\s+|(?:get|keep|leave)\s+(?:\S+\s+){0,4}|(?:start|begin)\s+)?"
+    r"(?:\w+ly\s+)?$",
+    re.IGNORECASE,
 )
 # "agreed to set up a working group … and to resume …": the second infinitive shares the first's verb.
 _MOVE_TO = re.compile(
@@ -1053,7 +1130,8 @@ _MOVE_TO = re.compile(
 )
 _AGREED_AND_TO = r"\s+(?:[\w.'’-]+\s+){0,4}to\s+[^;:.]*\band\s+to\s+$"
 _AGREED_TO = (
-    r"(?:,[^,;:]*,)?\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4})?(?:\w+ly\s+)?$"
+    r"(?:,[^,;:]*,)?\s+(?:[\w.'’-]+\s+){0,4}to\s+(?:be\s+|get\s+(?:\S+\s+){0,4}|(?:start|begin)\s+)?"
+    r"(?:\w+ly\s+)?$"
 )
 
 

@@ -80,12 +80,11 @@ TRIGGERS = {
         r"|(?:end|lift)(?:ed|s|ing)?\s+(?:a|an|the|their|its|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:"
         + _W
         + r"){0,3}?(?:gap|hiatus|pause|freeze|drought|break|suspension|silence|estrangement)"
-        # "broke a two-year silence in theater-level communications" (not "broke its
-        # silence on the talks": speaking out)
+        # "broke a two-year silence in theater-level communications", "… on Thursday when the
+        # generals spoke" (not "broke a silence on the talks": speaking out)
         r"|(?:bro(?:ke|ken)|break(?:s|ing)?)\s+(?:a|an|\d+|two|three|four|five|six|seven|eight|nine|ten|several)"
-        r"\s+(?:"
-        + _W
-        + r"){0,3}?(?:gap|hiatus|freeze|drought|silence|estrangement)(?=\s+(?:in|between|of)\b)"
+        r"\s+(?:" + _W + r"){0,3}?(?:gap|hiatus|freeze|drought|silence|estrangement)"
+        r"(?=\s+(?:in|between|of|when|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"
         # a gap before a meeting: "After a hiatus, the group met" (detector.py anchors it
         # on the meeting's verb, or drops it)
         r"|after\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:hiatus|lull|silence|estrangement)"
@@ -96,10 +95,10 @@ TRIGGERS = {
         + r"){0,2}?(?:years|months|decades?|a\s+decade)"
         # (the words between may be long and hold "U.S.": "the first gathering of senior U.S.
         # and Chinese law enforcement officials in more than six years")
-        r"|first\s+(?:[\w.'’-]+\s+){0,9}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
-        r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
-        # "for the first time in over a year"
-        r"|first\s+(?:[\w'’-]+\s+){0,8}?in\s+(?:more\s+than|over|nearly|almost)\s+a\s+year"
+        r"|first\s+(?:[\w.'’-]+\s+){0,9}?in\s+(?:(?:more\s+than|over|nearly|almost|about|around|roughly|some)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        r"|first\s+time\s+(?:[\w'’-]+\s+){1,8}?in\s+(?:(?:more\s+than|over|nearly|almost|about|around|roughly|some)\s+)?(?:\w+\s+)?(?:years|months|decades?|a\s+decade)"
+        # "for the first time in over a year" ("in about five years": a round count is a gap too)
+        r"|first\s+(?:[\w'’-]+\s+){0,8}?in\s+(?:more\s+than|over|nearly|almost|about|around|roughly|some)\s+a\s+year"
         r"|not\s+since"
         # wider idioms: "back at the table", "dusted off", "resurfaced", "resuscitated",
         # "started up again", "kicked back into gear", "rekindled", "put back in motion",
@@ -304,7 +303,10 @@ ROUTINE = words(
     r"|opening\s+(?:statements?|plenary|address)|(?:after|following)\s+the\s+plenary|breakout"
     r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
     r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
-    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|another|latest|new)\s+(?:round|session|plenary|meeting)"
+    r"|(?:another|latest|new)\s+(?:round|session|plenary|meeting)"
+    # (after an ordinal one word may stand between: "its fourth regular session"; not after
+    # "latest": "the latest tariff round" is no sitting)
+    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:[\w-]+\s+)?(?:round|session|plenary|meeting)"
     r"|(?:spring|summer|fall|autumn|winter|year-end|mid-year)\s+(?:session|meeting|round|plenary)"
     r"|(?:once|twice|three\s+times)\s+(?:a|per|every)\s+(?:year|month|quarter)|every\s+(?:three|six)\s+months|as\s+normal"
     r"|(?:after|following)\s+the\s+(?:[\w-]+\s+){0,2}?(?:holiday|holidays|festival)"

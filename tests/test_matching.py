@@ -1934,3 +1934,161 @@ def test_the_change_told_after_after_came_first(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+# (rules from the odd-numbered dxd passages)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a round count after "in" is still a gap: "in about five years"
+        (
+            "Last week's arms control consultations in Geneva were the first in about six years.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        (
+            "Friday's call was the first time the theater commanders had talked in roughly"
+            " two years.",
+            {("theater_commanders", "resumed")},
+        ),
+        # guard: a last round told beside a gap still leaves the suspension standing
+        (
+            "The climate talks were suspended in 2022, a year after the last round.",
+            {("climate", "suspended")},
+        ),
+        # guard: "the latest tariff round" is no sitting of a channel
+        (
+            "Beijing froze the economic working groups after the latest tariff round.",
+            {("economic_financial", "suspended")},
+        ),
+        # a channel taken up again is one resumed …
+        (
+            "In May the two sides took up again the fentanyl talks.",
+            {("counternarcotics", "resumed")},
+        ),
+        # … and "started up again this spring" is no topic taken up (guard)
+        (
+            "Removal flights to China started up again this spring.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # what was agreed is a fact, even to start moving again (guard)
+        (
+            "The two sides agreed the MMCA talks were to start moving again.",
+            {("mmca", "resumed")},
+        ),
+        # an agreement reached, not "any agreement"
+        (
+            "An agreement to restore the climate talks was reached in May.",
+            {("climate", "resumed")},
+        ),
+        # an anaphor after a sitting with a gap before it still resumes (guard) …
+        (
+            "The climate working group held its annual session in May, three years after the"
+            " one before. It picked up where it left off, officials said.",
+            {("climate", "resumed")},
+        ),
+        # … and so does a suspension after a routine sitting
+        (
+            "The MMCA talks met for their annual session in May. Beijing scrapped them in August.",
+            {("mmca", "suspended")},
+        ),
+        # "picked up where they left off" after a real break still fires
+        (
+            "The MMCA talks picked up where they left off in 2022, the Pentagon said.",
+            {("mmca", "resumed")},
+        ),
+    ],
+)
+def test_dxd_reported_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an ordinal with a word between is still a regular sitting
+        "The climate working group reconvened in Tianjin for its third formal session.",
+        # where a running channel left off is its last sitting, not a suspension
+        "The fentanyl working group picked up where it left off at the previous session.",
+        # a topic taken up again after the verb: "taking up again the question of …"
+        "The climate working group met in Tianjin, taking up again the question of methane.",
+        # a start of a motion after "are to" is a plan
+        "The MMCA talks are to start moving again, officials said.",
+        # an anaphor's sentence goes on about the routine sitting just told
+        "The counternarcotics working group met for its annual plenary this week. The group"
+        ' "picked up where it left off" on pill presses, an official said.',
+        # "any agreement" is none yet
+        "Any agreement to restore the climate talks would need Xi's approval.",
+    ],
+)
+def test_dxd_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
+
+
+# (rules from the even-numbered dxd passages)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause of "-ing" after a main clause in the past reports (guard)
+        (
+            "The DPCT met in Beijing on Monday, Pentagon officials said, picking up where it"
+            " left off in 2021.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+        # a channel left dormant, not meant to be left so
+        ("Beijing left the MMCA talks dormant in 2023.", {("mmca", "suspended")}),
+        # "a first call in N months" that took place is one meeting, no habit (guard)
+        (
+            "A first defense minister call in 18 months took place, the Pentagon said.",
+            {("mil_mil", "resumed")},
+        ),
+        (
+            "The first MMCA meeting in three years took place in Qingdao on Monday.",
+            {("mmca", "resumed")},
+        ),
+        # a silence broken on a weekday
+        (
+            "Theater-level communications broke a two-year silence on Thursday.",
+            {("theater_commanders", "resumed")},
+        ),
+        # a topic after "were the two" describes the channels named before it …
+        (
+            "Legal assistance in criminal matters and fentanyl cooperation were the two"
+            " law-enforcement tracks Washington prized. Beijing froze the programs in 2022.",
+            {("criminal_legal_assistance", "suspended"), ("counternarcotics", "suspended")},
+        ),
+        # … but with no copula it is a channel of its own (guard)
+        (
+            "Beijing froze the fentanyl talks and the two law-enforcement tracks in 2022.",
+            {("counternarcotics", "suspended"), ("transnational_crime", "suspended")},
+        ),
+        # a sitting after a semicolon is another sentence's
+        (
+            "China halted the arms control consultations in July; the MMCA talks met as scheduled.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+    ],
+)
+def test_dxd_even_half_changes_fire(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a clause of "-ing" after a comma is told in its main clause's mood
+        "The climate working group will meet in May, officials said, picking up where it left"
+        " off in 2022.",
+        # a state one is content to leave as it is
+        "Washington seems content to leave the climate talks dormant.",
+        # a first meeting in years that would happen
+        "A first MMCA meeting in three years would ease tensions at sea.",
+        # guard: a sitting in the trigger's own part of the sentence is still routine
+        "The climate talks resumed as scheduled on Monday; officials met in Beijing.",
+    ],
+)
+def test_dxd_even_half_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
