@@ -653,7 +653,7 @@ def _cues(
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
-    after = text[trigger.end : end] if trigger.nominal else ""
+    after = _before_evidenced_claim(text[trigger.end : end]) if trigger.nominal else ""
     if after and _SHOULD_WORRY.search(after):
         # "its suspension last month should worry …": what the change ought to make others
         # feel, not a hedge on the change
@@ -688,6 +688,9 @@ def _cues(
         # … and a plan must be the noun's predicate ("is planned"), not what the change
         # did ("the freeze … has hampered efforts to trace …").
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
+        # … and a change dated by its participle is done: "will" hedges its effects ("the
+        # halt announced by Beijing on Aug. 5 will cost lives")
+        and (kind != "modal" or not _DONE_CHANGE.search(after))
     ]
     if "generic" not in cues and lx.found(
         lx.BLOCKERS["generic"], _without_asides(text[trigger.end : end])
@@ -788,12 +791,13 @@ def _cues(
         cues.append("other parties")  # "Hong Kong suspended its … agreement with the United States"
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
-    clause = text[start:end]
+    # "told reporters in Manila": where a change is told is no party to it
+    clause = _VENUE.sub(" ", text[start:end])
     # "went dark in May, after the Pentagon announced deployments to the Philippines": a
     # country in an adjunct after the change is no party to it
     adjunct = _ADJUNCT_AFTER.search(text, trigger.end, end)
     if adjunct:
-        clause = text[start : adjunct.start()]
+        clause = _VENUE.sub(" ", text[start : adjunct.start()])
     if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
@@ -852,6 +856,29 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+# A noun of change dated by its participle: "the halt … announced by Beijing on Aug. 5".
+_DONE_CHANGE = re.compile(
+    r"\b(?:announced|ordered|imposed|declared)\s+(?:by|on|in|last|this)\b", re.IGNORECASE
+)
+# A change given as the evidence for a claim: "The restart of the talks shows that contact
+# can survive" (the claim's hedges are its own).
+_EVIDENCE_THAT = re.compile(
+    r"\b(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|suggests?|suggested)\s+that\b",
+    re.IGNORECASE,
+)
+# Where something was said: "told reporters in Manila", "said in Tokyo on Monday".
+_VENUE = re.compile(
+    r"\b(?:told\s+(?:reporters|journalists|the\s+press)|said|says|spoke|speaking)"
+    r"\s+(?:[\w-]+\s+){0,2}?in\s+[A-Z][\w-]+"
+)
+
+
+def _before_evidenced_claim(after: str) -> str:
+    """What follows a noun of change, up to a claim it is the evidence for."""
+    evidence = _EVIDENCE_THAT.search(after)
+    return after[: evidence.start()] if evidence else after
+
+
 _SHOULD_WORRY = re.compile(
     r"\b(?:should|must|ought\s+to)\s+(?:\w+ly\s+)?(?:worry|concern|alarm|trouble|disturb|dismay|unsettle|sober)\b",
     re.IGNORECASE,
@@ -900,10 +927,12 @@ _VERBAL_NEGATION = re.compile(
 )
 # "The resumption … has not stopped the intercepts": what the change failed to do.
 _DENIED_EFFECT = re.compile(
-    r"\b(?:not|never|n't)\s+(?:yet\s+)?(?:stop|stopped|end|ended|prevent|prevented|ease|eased"
+    r"(?:\bnot|\bnever|n't)\s+(?:yet\s+)?(?:stop|stopped|end|ended|prevent|prevented|ease|eased"
     r"|change|changed|reduce|reduced|help|helped|solve|solved|improve|improved|curb|curbed"
     r"|deter|deterred|resolve|resolved|slow|slowed|halt|halted|produce|produced|yield|yielded"
-    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring)\b",
+    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring"
+    # "Suspending climate cooperation doesn't punish the United States": whom it hits
+    r"|punish|punished|hurt|harm|harmed|affect|affected)\b",
     re.IGNORECASE,
 )
 # A gerund that is the object of a verb or a preposition names an act, it does not
@@ -1193,6 +1222,9 @@ def _governing(
         t
         for t in pool
         if not (t.end <= mention.start and _AND_TO_OTHER.search(text, t.end, mention.start))
+        # "The restart of the talks shows that military contact can survive": the channel
+        # in the claim is not the one restarted
+        and not (t.end <= mention.start and _EVIDENCE_THAT.search(text, t.end, mention.start))
     ]
     if not pool:
         return None

@@ -34,7 +34,7 @@ TRIGGERS = {
         r"|cut(?:s|ting)?\s+(?:(?:it|them|those|these|that|this)\s+)?off|cut-off"
         r"|call(?:s|ed|ing)?\s+(?:(?:it|them)\s+)?off|bro(?:ke|ken)\s+(?:(?:it|them)\s+)?off|break(?:s|ing)?\s+off"
         r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance|abandon(?:ed|s|ing)?"
-        r"|terminat(?:ed|es|e|ing|ion)|cessation|discontinuation|shut\s+(?:(?:it|them|those|these|that|this)\s+)?(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+(?:(?:it|them|those|these|that|this)\s+)?off"
+        r"|terminat(?:ed|es|e|ing|ion)|cessation|discontinuation|shutdowns?|shut\s+(?:(?:it|them|those|these|that|this)\s+)?(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+(?:(?:it|them|those|these|that|this)\s+)?off"
         r"|(?:went|gone|go|goes|going)\s+dark|walk(?:ed|s|ing)?\s+away\s+from|pull(?:ed|s|ing)?\s+the\s+plug"
         r"|stop(?:ped|s|ping)?\s+(?:co-?operating|talking|meeting|accepting|receiving|taking\s+back)"
         r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
@@ -173,6 +173,11 @@ ANAPHOR = words(
     # a number standing alone for the channels counted: "All three were canceled", "revive
     # the two." (not "the two sides")
     r"|(?:all|the)\s+(?:two|three|four|five|six|seven|eight)(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain)\b))"
+    # … or as an object before an adjunct: "agreed to resume all three on the basis of …"
+    # (only with "all": "the two on Monday" may be two people)
+    r"|all\s+(?:two|three|four|five|six|seven|eight)(?=\s+(?:on|in|at|after|by|with|within|from|this|last|again)\b)"
+    # a channel called by its kind with a demonstrative: "That forum has since fallen …"
+    r"|(?:this|that)\s+forum"
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
     r"|them|it|they"
 )
@@ -199,7 +204,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|recommend\w*|press(?:es|ed|ing)?\s+for|push(?:es|ed|ing)?\s+for|it\s+is\s+time|demand\w*"
         r"|advocat\w*|encourag\w*|appeal\w*|insist\w*|wiser|best\s+course"
         r"|sensible|(?:first|next|best|obvious|logical)\s+step|case\s+for|(?:is|are)\s+needed|needed\s+is"
-        r"|let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
+        r"|(?<!has\s)(?<!have\s)(?<!had\s)let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
         r"|in\s+the\s+(?:mutual\s+)?interests?\s+of|what\s+(?:[\w'’-]+\s+){1,4}?needs?|overdue|deserv(?:e|es|ed|ing)|(?:high|past)\s+time"
         r"|(?:obvious|natural)\s+(?:place|starting\s+point)|(?:a|an)\s+(?:early|speedy|prompt|quick|swift)\s*$|the\s+sooner|smart|(?:see|sees|saw)\s+(?:\w+\s+)?value\s+in"
         r"|would\s+do\s+well|makes\s+sense|most\s+useful|priority|deliverable|worth\s+\w+ing|argu(?:e|es|ed|ing|ment)"

@@ -1,0 +1,103 @@
+"""The dxe round: channels named in one sentence and changed in the next, changes
+presupposed by a noun or a gerund, and channels named by what they do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from channelwatch.config import load_config
+from matching import Detector
+from tests.servers import REPO_CONFIG
+
+PUBLISHED = date(2023, 11, 20)  # a Monday
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector(load_config(REPO_CONFIG).channels)
+
+
+def found(
+    detector: Detector, text: str, published: date | None = PUBLISHED
+) -> set[tuple[str, str]]:
+    return {(e.channel, e.event) for e in detector.detect(text, published)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "all three" as an object before an adjunct stands for the channels counted
+        (
+            "The envoys talked about the climate talks, the arms control talks and the human "
+            "rights dialogue. Both sides agreed to revive all three in the spring.",
+            {
+                ("climate", "resumed"),
+                ("arms_control_nonproliferation", "resumed"),
+                ("human_rights", "resumed"),
+            },
+        ),
+        # "that forum" stands for the channel named before it
+        (
+            "The arms control dialogue met twice in 2019. That forum was later frozen by Beijing.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        # a shutdown is a halt
+        (
+            "Last year's shutdown of the counternarcotics working group hurt enforcement.",
+            {("counternarcotics", "suspended")},
+        ),
+        # "has let the" is no "let the …" of a recommendation
+        (
+            "The revival of the human rights dialogue has let the envoys raise detained lawyers.",
+            {("human_rights", "resumed")},
+        ),
+        # a noun of change dated by its participle is done; "will" hedges its effects
+        (
+            "The suspension of climate talks ordered by Beijing last August will slow "
+            "methane cuts.",
+            {("climate", "suspended")},
+        ),
+        # a change given as the evidence for a claim: the claim's hedges are its own
+        (
+            "The revival of the arms control talks shows that dialogue can outlast a crisis.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        # … and the channel named in the claim is not the one changed
+        (
+            "The revival of the arms control talks shows that military contacts can survive.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        # a gerund subject whose effect is denied ("doesn't hurt Washington") is presupposed
+        (
+            "Cancelling the human rights dialogue doesn't hurt Washington, a senator said in "
+            "Tokyo.",
+            {("human_rights", "suspended")},
+        ),
+    ],
+)
+def test_dxe_anaphors_and_presupposed_changes(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: "the two" before an adjunct may be two people, not two channels
+        "The climate talks and the arms control talks were discussed. The two in Beijing "
+        "agreed to restart the visits program.",
+        # guard: a noun of change not dated keeps the modal ("will" is its own)
+        "The suspension of climate talks will follow any new arms sale.",
+        # guard: "let the" still recommends
+        "Let the restoration of the climate talks be the first step.",
+        # guard: the channel in the claim is not the one changed
+        "The reopening of the consulate shows that the climate talks can survive.",
+        # guard: an effect denied is no denial of anything but the effect ("would not")
+        "Suspending the climate talks would not hurt Beijing.",
+    ],
+)
+def test_dxe_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
