@@ -1181,7 +1181,42 @@ def _is_background(
         for m in mentions
         if t.end <= m.start and not t.nominal
     )
-    return participle and follows_mention and (finite_later or verb_before)
+    return (participle and follows_mention and (finite_later or verb_before)) or _aside_after(
+        text, trigger, others, mentions
+    )
+
+
+# "…, suspended in August 2022 over Taiwan, …": a participle set off by a comma and
+# followed by an adjunct, not an object; "a dialogue left dormant after 2017".
+_COMMA_BEFORE = re.compile(r",\s+(?:(?:first|originally|later)\s+)?$")
+_LEFT_BEFORE = re.compile(r"\b(?:left|kept)\s+$", re.IGNORECASE)
+_ADJUNCT_NEXT = re.compile(
+    r"\s+(?:in|on|since|after|over|by|during|for|last|amid|following|until)\b", re.IGNORECASE
+)
+
+
+def _aside_after(
+    text: str, trigger: Trigger, others: list[Trigger], mentions: list[Mention]
+) -> bool:
+    """An older change told after the news verb, as an aside on its object: "China
+    restarted law enforcement cooperation, suspended in 2022, …", "reviving a dialogue
+    left dormant after 2017"."""
+    # (the news verb comes first, with the channel as its object between them: not "The
+    # talks, frozen since 2022, resumed on Monday")
+    if not any(
+        t.end <= m.start and m.end <= trigger.start and not t.nominal
+        for t in others
+        for m in mentions
+    ):
+        return False
+    before = text[: trigger.start]
+    if _LEFT_BEFORE.search(before):
+        return True
+    return bool(
+        lx.PARTICIPLE.search(trigger.word)
+        and _COMMA_BEFORE.search(before)
+        and _ADJUNCT_NEXT.match(text, trigger.end)
+    )
 
 
 def _governing(

@@ -101,3 +101,30 @@ def test_dxe_anaphors_and_presupposed_changes(
 )
 def test_dxe_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an older change told as an aside on the news verb's object is background
+        (
+            "Washington revived the climate working group with Beijing, suspended in August "
+            "2022 over Taiwan, at talks in Tianjin.",
+            {("climate", "resumed")},
+        ),
+        (
+            "The Treasury restarted the financial working group, reviving an economic dialogue "
+            "left dormant after 2016.",
+            {("economic_financial", "resumed")},
+        ),
+        # guard: the aside before the news verb leaves the news verb alone
+        (
+            "The arms control talks, frozen since 2022, resumed in Geneva on Monday.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+    ],
+)
+def test_dxe_an_older_change_told_as_an_aside(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
