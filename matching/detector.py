@@ -168,7 +168,10 @@ class Detector:
                 traces.append(SentenceTrace(sentence))
                 continue
             antecedents = partial(antecedents_of, i)
-            traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
+            named = mentions_of(i)
+            if i > 0 and named and _of_another_pair(sentences[i - 1].text):
+                named = [m for m in named if not _the_pairs_own(sentence.text, m)]
+            traces.append(_read(sentence, triggers[i], named, published, antecedents))
         return traces if given == text else [_as_given(trace, given) for trace in traces]
 
 
@@ -191,6 +194,17 @@ def _named_first(mentions: list[Mention]) -> list[str]:
 def _of_another_pair(text: str) -> bool:
     return bool(_OTHER_PAIR.search(text) or lx.found(lx.OTHER_COUNTRY, text)) and not (
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
+    )
+
+
+_DEFINITE = re.compile(r"\b(?:the|their|those|these)\s+$", re.IGNORECASE)
+
+
+def _the_pairs_own(text: str, mention: Mention) -> bool:
+    """After a sentence about another pair ("Indian and Chinese commanders met"), "the
+    military talks" with neither of the two named are that pair's talks."""
+    return bool(_DEFINITE.search(text, 0, mention.start)) and not (
+        lx.found(lx.US_SIDE, text) or lx.found(lx.CN_SIDE, text)
     )
 
 

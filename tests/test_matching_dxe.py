@@ -128,3 +128,15 @@ def test_dxe_an_older_change_told_as_an_aside(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+def test_dxe_the_talks_of_another_pair_named_before(detector: Detector) -> None:
+    # "the climate talks" after a sentence about Japan and China are theirs
+    text = "Japanese and Chinese envoys met in Osaka this week. The climate talks resumed there."
+    assert found(detector, text) == set()
+    # guard: a sentence that names one of the two speaks of their channel
+    text = (
+        "Japanese and Chinese envoys met in Osaka this week. The climate talks with "
+        "Washington resumed in Beijing."
+    )
+    assert found(detector, text) == {("climate", "resumed")}
