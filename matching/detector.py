@@ -130,7 +130,8 @@ class Detector:
         def mentions_of(i: int) -> list[Mention]:
             if i not in mentions:
                 named = everything or self._finder.may_name_a_channel(sentences[i].text)
-                mentions[i] = self._finder.find(sentences[i].text) if named else []
+                found = self._finder.find(sentences[i].text) if named else []
+                mentions[i] = _without_umbrella(sentences[i].text, found)
             return mentions[i]
 
         @cache
@@ -195,6 +196,38 @@ def _of_another_pair(text: str) -> bool:
     return bool(_OTHER_PAIR.search(text) or lx.found(lx.OTHER_COUNTRY, text)) and not (
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     )
+
+
+# The specific military channels, each one of "the military channels".
+_MILITARY_CHANNELS = {"defense_policy_coordination", "mmca", "theater_commanders"}
+# "three military channels: …", "the last of the military channels": the channels counted
+# or picked from, not military contact in general.
+_COUNTED = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|several|of\s+the|of\s+its|of\s+their)\s+$",
+    re.IGNORECASE,
+)
+
+_CHANNELS_NOUN = re.compile(
+    r"\b(?:channels|contacts|talks|dialogues|communications|mechanisms|lines)$", re.IGNORECASE
+)
+
+
+def _without_umbrella(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop "the military channels" when it only counts the specific ones the sentence
+    names: "named three military channels: the theater commander talks, …"."""
+    if not any(m.channel in _MILITARY_CHANNELS for m in mentions):
+        return mentions
+    return [
+        m
+        for m in mentions
+        if not (
+            m.channel == "mil_mil"
+            and m.how == "topic"
+            # (the channels themselves counted, not "a line between the two defense chiefs")
+            and _CHANNELS_NOUN.search(m.text)
+            and (_COUNTED.search(text, 0, m.start) or text.startswith(":", m.end))
+        )
+    ]
 
 
 _DEFINITE = re.compile(r"\b(?:the|their|those|these)\s+$", re.IGNORECASE)

@@ -140,3 +140,36 @@ def test_dxe_the_talks_of_another_pair_named_before(detector: Detector) -> None:
         "Washington resumed in Beijing."
     )
     assert found(detector, text) == {("climate", "resumed")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the military channels" that only count the specific ones named are no channel
+        (
+            "The ministry listed two military channels: the MMCA talks and the theater "
+            "commander calls. All of them were suspended.",
+            {("mmca", "suspended"), ("theater_commanders", "suspended")},
+        ),
+        (
+            "With the restart of the MMCA talks, the Navy regained the last of the military "
+            "channels it had lost.",
+            {("mmca", "resumed")},
+        ),
+        # guard: with no specific channel named, they are military contact in general
+        (
+            "Beijing froze three military channels in August.",
+            {("mil_mil", "suspended")},
+        ),
+        # guard: "the two defense chiefs" is a topic joined to a channel, not a count of them
+        (
+            "Woodside brought a reopened defense policy channel and a revived line between "
+            "the two defense chiefs.",
+            {("defense_policy_coordination", "resumed"), ("mil_mil", "resumed")},
+        ),
+    ],
+)
+def test_dxe_military_channels_counted_are_the_ones_named(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
