@@ -141,6 +141,9 @@ DIALOGUE_NOUNS = words(
     # an investigation with the other side is cooperation: "joint fentanyl investigations
     # with the DEA" (not "its fentanyl investigations")
     r"|investigations?(?=\s+(?:with|between)\b)"
+    # a channel named by what is done through it: "the process through which prosecutors
+    # exchange evidence", "the arrangement under which ICE flies deportees home"
+    r"|(?:process|arrangement)s?(?=\s+(?:through|under|by)\s+which\b)"
 )
 # The other side's name as a topic ("talks with the PLA", "lines to the People's Liberation
 # Army"): it names a channel only when no other channel is named in the sentence, since

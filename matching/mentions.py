@@ -243,7 +243,7 @@ def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hi
             linked |= _coordinated(tokens, hits, owner, backwards=False)
             continue
         linked |= _chain_before(text, tokens, hits, first)
-        linked |= _chain_after(tokens, hits, last)
+        linked |= _chain_after(tokens, hits, last) or _chain_relative(tokens, hits, last)
     return sorted((h for h in linked if not h.alias), key=lambda h: h.first)
 
 
@@ -332,6 +332,27 @@ def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_
                 if hit:
                     return {hit} | _coordinated(tokens, hits, hit, backwards=False)
     return set()
+
+
+_RELATIVE_PREPOSITIONS = {"at", "in", "under", "through", "by", "during"}
+
+
+def _chain_relative(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:
+    """A channel named by what its parties do there: "the meetings at which the two
+    sides coordinate defense policy", "the group in which the navies review incidents at
+    sea". The last topic of the clause is what they do; the first may be who does it."""
+    i = noun_last + 1
+    if i + 1 >= len(tokens) or tokens[i].word not in _RELATIVE_PREPOSITIONS:
+        return set()
+    if tokens[i + 1].word != "which":
+        return set()
+    clause = []
+    for j in range(i + 2, min(i + 16, len(tokens))):
+        if tokens[j].word in _BREAKS or tokens[j].word == ",":
+            break
+        clause.append(j)
+    inside = [h for h in hits if not h.alias and clause and clause[0] <= h.first <= clause[-1]]
+    return {max(inside, key=lambda h: h.first)} if inside else set()
 
 
 def _at_level(tokens: list[Token], i: int) -> bool:

@@ -173,3 +173,66 @@ def test_dxe_military_channels_counted_are_the_ones_named(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a channel named by what its parties do there, in a relative clause (the last
+        # topic is what they do; the first, "the two defense establishments", who does it)
+        (
+            "Beijing scrapped the meetings at which the two defense establishments "
+            "coordinate defense policy.",
+            {("defense_policy_coordination", "suspended")},
+        ),
+        (
+            "Both navies revived the working group in which officers review incidents at sea.",
+            {("mmca", "resumed")},
+        ),
+        # "process" and "arrangement" name a channel only with such a clause
+        (
+            "China halted the process through which the two justice ministries share "
+            "evidence in criminal cases.",
+            {("criminal_legal_assistance", "suspended")},
+        ),
+        (
+            "Beijing restored the arrangement under which U.S. charter planes return people "
+            "with removal orders.",
+            {("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # topics that describe a channel, joined to a dialogue noun
+        (
+            "The navies reopened their talks on encounters at sea last week.",
+            {("mmca", "resumed")},
+        ),
+        (
+            "The Pentagon restored calls between regional commanders in March.",
+            {("theater_commanders", "resumed")},
+        ),
+        (
+            "The two governments revived their talks on political prisoners in 2008.",
+            {("human_rights", "resumed")},
+        ),
+        (
+            "Washington and Beijing restarted their dialogue on religious freedom.",
+            {("human_rights", "resumed")},
+        ),
+    ],
+)
+def test_dxe_channels_named_by_description(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: a "process" with no clause saying what is done through it is no channel
+        "China halted the process of reviewing criminal cases.",
+        # guard: a topic in a relative clause on no dialogue noun links nothing
+        "Beijing revived the museum in which the navies display encounters at sea.",
+    ],
+)
+def test_dxe_descriptions_that_name_no_channel(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
