@@ -913,6 +913,7 @@ _EVIDENCE_THAT = re.compile(
     r"\b(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|suggests?|suggested)\s+that\b",
     re.IGNORECASE,
 )
+_WITH_ADJUNCT = re.compile(r",\s+with\b", re.IGNORECASE)
 # Where something was said: "told reporters in Manila", "said in Tokyo on Monday".
 _VENUE = re.compile(
     r"\b(?:told\s+(?:reporters|journalists|the\s+press)|said|says|spoke|speaking)"
@@ -1307,6 +1308,9 @@ def _governing(
         # "The restart of the talks shows that military contact can survive": the channel
         # in the claim is not the one restarted
         and not (t.end <= mention.start and _EVIDENCE_THAT.search(text, t.end, mention.start))
+        # "Each has been restored, with the MMCA session in April completing the set": a
+        # "with" adjunct after the verb tells a circumstance, not its object
+        and not (t.end <= mention.start and _WITH_ADJUNCT.search(text, t.end, mention.start))
     ]
     if not pool:
         return None

@@ -62,7 +62,7 @@ TRIGGERS = {
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
         r"|restor(?:e|ed|es|ing|ation)|reviv(?:e|ed|es|ing|al)|re-?open(?:ed|s|ing)?"
         r"|re-?establish(?:ed|es|ing|ment)?|re-?launch(?:ed|es|ing)?|launch(?:ed|es|ing)?"
-        r"|establish(?:ed|es|ing|ment)?|set\s+up|back\s+on\s+track|reinstat(?:e|ed|es|ing|ement)"
+        r"|establish(?:ed|es|ing|ment)?|set\s+(?:(?:it|them)\s+)?up|back\s+on\s+track|reinstat(?:e|ed|es|ing|ement)"
         r"|reactivat(?:e|ed|es|ing|ion)|re-?engag(?:e|ed|es|ing|ement)|unfroze|unfrozen|unfreez(?:e|es|ing)"
         r"|thaw(?:ed|ing)?|reconven(?:e|ed|es|ing)|re-?boot(?:ed|s|ing)?|creat(?:e|ed|es|ing)"
         r"|stood\s+up|stand(?:s|ing)?\s+up"
@@ -179,6 +179,9 @@ ANAPHOR = words(
     # … or as an object before an adjunct: "agreed to resume all three on the basis of …"
     # (only with "all": "the two on Monday" may be two people)
     r"|all\s+(?:two|three|four|five|six|seven|eight)(?=\s+(?:on|in|at|after|by|with|within|from|this|last|again)\b)"
+    # "each" standing alone for the channels listed: "Each was suspended", "each has now
+    # been restored"
+    r"|each(?=\s+(?:was|were|has|had|is|remains?|remained)\b)"
     # a channel called by its kind with a demonstrative: "That forum has since fallen …"
     r"|(?:this|that)\s+forum"
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"

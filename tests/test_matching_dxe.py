@@ -236,3 +236,42 @@ def test_dxe_channels_named_by_description(
 )
 def test_dxe_descriptions_that_name_no_channel(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "each" standing alone for the channels listed before
+        (
+            "Beijing's note listed the climate talks and the arms control talks. Each was "
+            "frozen the same day.",
+            {("climate", "suspended"), ("arms_control_nonproliferation", "suspended")},
+        ),
+        # "set it up": the pronoun between the verb and its particle
+        (
+            "Kerry proposed a new climate working group. Xie agreed to set it up in Beijing.",
+            {("climate", "resumed")},
+        ),
+        # a channel in a "with" adjunct after the verb is a circumstance, not its object
+        (
+            "The envoys named the climate talks and the human rights dialogue. Each has since "
+            "been revived, with the arms control talks in March a later addition.",
+            {("climate", "resumed"), ("human_rights", "resumed")},
+        ),
+    ],
+)
+def test_dxe_each_set_it_up_and_with_adjuncts(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: "each" before a verb other than "be"/"have" is no anaphor for a change
+        "The climate talks and the arms control talks met. Each side suspended judgment.",
+    ],
+)
+def test_dxe_each_and_set_it_up_look_alikes(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
