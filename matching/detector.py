@@ -131,7 +131,14 @@ class Detector:
             if i not in mentions:
                 named = everything or self._finder.may_name_a_channel(sentences[i].text)
                 found = self._finder.find(sentences[i].text) if named else []
-                mentions[i] = _without_umbrella(sentences[i].text, found)
+                # (the sentence before, read only for a count of military channels:
+                # "That forum was called off along with two other military channels")
+                before = (
+                    (lambda: {m.channel for m in self._finder.find(sentences[i - 1].text)})
+                    if i > 0
+                    else set
+                )
+                mentions[i] = _without_umbrella(sentences[i].text, found, before)
             return mentions[i]
 
         @cache
@@ -203,7 +210,8 @@ _MILITARY_CHANNELS = {"defense_policy_coordination", "mmca", "theater_commanders
 # "three military channels: …", "the last of the military channels": the channels counted
 # or picked from, not military contact in general.
 _COUNTED = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|several|of\s+the|of\s+its|of\s+their)\s+$",
+    r"\b(?:(?:two|three|four|five|six|seven|eight|several)(?:\s+other)?"
+    r"|of\s+(?:the|its|their)(?:\s+(?:oldest|last|newest|main|few|remaining))?)\s+$",
     re.IGNORECASE,
 )
 
@@ -212,22 +220,28 @@ _CHANNELS_NOUN = re.compile(
 )
 
 
-def _without_umbrella(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Drop "the military channels" when it only counts the specific ones the sentence
-    names: "named three military channels: the theater commander talks, …"."""
-    if not any(m.channel in _MILITARY_CHANNELS for m in mentions):
-        return mentions
-    return [
+def _without_umbrella(
+    text: str, mentions: list[Mention], named_before: Callable[[], set[str]]
+) -> list[Mention]:
+    """Drop "the military channels" when it only counts the specific ones named beside
+    it: "named three military channels: the theater commander talks, …", "the MMCA is one
+    of the oldest military safety mechanisms"."""
+    counted = [
         m
         for m in mentions
-        if not (
-            m.channel == "mil_mil"
-            and m.how == "topic"
-            # (the channels themselves counted, not "a line between the two defense chiefs")
-            and _CHANNELS_NOUN.search(m.text)
-            and (_COUNTED.search(text, 0, m.start) or text.startswith(":", m.end))
-        )
+        if m.channel == "mil_mil"
+        and m.how == "topic"
+        # (the channels themselves counted, not "a line between the two defense chiefs")
+        and _CHANNELS_NOUN.search(m.text)
+        and (_COUNTED.search(text, 0, m.start) or text.startswith(":", m.end))
     ]
+    if not counted:
+        return mentions
+    if not any(m.channel in _MILITARY_CHANNELS for m in mentions) and not (
+        _MILITARY_CHANNELS & named_before()
+    ):
+        return mentions
+    return [m for m in mentions if m not in counted]
 
 
 _DEFINITE = re.compile(r"\b(?:the|their|those|these)\s+$", re.IGNORECASE)

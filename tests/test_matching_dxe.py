@@ -156,6 +156,21 @@ def test_dxe_the_talks_of_another_pair_named_before(detector: Detector) -> None:
             "channels it had lost.",
             {("mmca", "resumed")},
         ),
+        # … also "one of the oldest", and "two other" when the one before names one
+        (
+            "The MMCA talks are one of the oldest military safety channels. They resumed in May.",
+            {("mmca", "resumed")},
+        ),
+        (
+            "The theater commander talks date to 2021. They were frozen along with two other "
+            "military channels.",
+            {("theater_commanders", "suspended")},
+        ),
+        # guard: "two other" with no specific military channel near are military contact
+        (
+            "China froze the climate talks along with two other military channels.",
+            {("climate", "suspended"), ("mil_mil", "suspended")},
+        ),
         # guard: with no specific channel named, they are military contact in general
         (
             "Beijing froze three military channels in August.",
