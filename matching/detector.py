@@ -138,6 +138,7 @@ class Detector:
                     if i > 0
                     else set
                 )
+                found = [m for m in found if not _in_an_office_name(sentences[i].text, m)]
                 mentions[i] = _without_umbrella(sentences[i].text, found, before)
             return mentions[i]
 
@@ -242,6 +243,22 @@ def _without_umbrella(
     ):
         return mentions
     return [m for m in mentions if m not in counted]
+
+
+# "the PLA's Office for International Military Cooperation": a name, not the channel
+_OFFICE_OF = re.compile(
+    r"\b(?:Office|Department|Ministry|Bureau|Commission|Agency|Institute|Center|Centre)"
+    r"\s+(?:for|of)\s+(?:[A-Z][\w-]*\s+){0,3}$"
+)
+
+
+def _in_an_office_name(text: str, mention: Mention) -> bool:
+    """A topic in the title-cased name of an office or ministry names no channel."""
+    return (
+        mention.how == "topic"
+        and mention.text[:1].isupper()
+        and bool(_OFFICE_OF.search(text, 0, mention.start))
+    )
 
 
 _DEFINITE = re.compile(r"\b(?:the|their|those|these)\s+$", re.IGNORECASE)
@@ -878,6 +895,13 @@ def _cues(
     # A cadence set for a later act is not this change's: "reactivated the groups and
     # committed to sharing data on a monthly basis", "agreed to restart the talks and to
     # hold them twice a year".
+    # "called off the annual meetings at which officers review …": a cadence naming the
+    # series a suspension ends, not one sitting
+    series = _SERIES_ENDED.match(text, trigger.end) if trigger.kind == lx.SUSPENDED else None
+    if series:
+        routine_text = routine_text[: series.start()] + " " + routine_text[series.end() :]
+    if trigger.flipped and _routine_beyond(text, trigger):
+        routine_text = routine_text[: _CLAUSE_STOP.search(text, trigger.end).start()]
     later_act = _LATER_ACT.search(routine_text, trigger.end)
     if later_act:
         routine_text = routine_text[: later_act.start()]
@@ -1165,7 +1189,10 @@ def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) 
     start, _ = _clause_bounds(text, trigger.start)
     if (
         trigger.kind == SUSPENDED
-        and verdicts[trigger] == ["negation"]
+        and (
+            verdicts[trigger] == ["negation"]
+            or (verdicts[trigger] == ["negation", "routine"] and _routine_beyond(text, trigger))
+        )
         and lx.NO_LONGER.search(text[max(start, trigger.start - 30) : trigger.start])
         and not re.search(r"\bnot\b|n't\b", text[start : trigger.start], re.IGNORECASE)
     ):
@@ -1173,6 +1200,21 @@ def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) 
             RESUMED, trigger.start, trigger.end, trigger.word, trigger.nominal, flipped=True
         )
     return trigger
+
+
+_CLAUSE_STOP = re.compile(r"[:;]")
+_SERIES_ENDED = re.compile(
+    r"\s+(?:the|its|their)\s+(?:annual|yearly|quarterly|monthly|biennial|semiannual)\s+"
+    r"(?=(?:[\w-]+\s+)?(?:talks|meetings|consultations|dialogues|sessions)\b)",
+    re.IGNORECASE,
+)
+
+
+def _routine_beyond(text: str, trigger: Trigger) -> bool:
+    """ "no longer suspended: the group met in January, and a second session is planned":
+    what follows a colon tells the sessions since, not this change (routine before the
+    colon still blocks: `_cues` reads only up to it)."""
+    return bool(_CLAUSE_STOP.search(text, trigger.end))
 
 
 def _is_background(

@@ -290,3 +290,44 @@ def test_dxe_each_set_it_up_and_with_adjuncts(
 )
 def test_dxe_each_and_set_it_up_look_alikes(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "no longer suspended", with the sessions since told after a colon
+        (
+            "Climate cooperation is no longer suspended: the envoys met in May, and a second "
+            "session is planned.",
+            {("climate", "resumed")},
+        ),
+        # a cadence naming the series a suspension ends, not one sitting
+        (
+            "Beijing called off the annual meetings at which the navies review encounters at sea.",
+            {("mmca", "suspended")},
+        ),
+        # a topic in an office's title-cased name names no channel
+        (
+            "China cancelled the climate talks, said the Office for International Military "
+            "Cooperation.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxe_states_series_and_names(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: routine in the change's own clause still blocks the flip
+        "The climate talks are no longer suspended for the lunch break: the sitting goes on.",
+        # guard: one sitting of a cadence is routine ("the annual meeting", singular)
+        "The envoys called off the annual meeting of the climate talks.",
+    ],
+)
+def test_dxe_routine_look_alikes(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
