@@ -242,7 +242,10 @@ def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hi
             linked |= _coordinated(tokens, hits, owner, backwards=True)
             linked |= _coordinated(tokens, hits, owner, backwards=False)
             continue
-        linked |= _chain_before(text, tokens, hits, first)
+        before = _chain_before(text, tokens, hits, first)
+        linked |= before
+        if before and _between_parties(tokens, last):
+            continue  # "maritime safety consultations between the two militaries"
         linked |= _chain_after(tokens, hits, last) or _chain_relative(tokens, hits, last)
     return sorted((h for h in linked if not h.alias), key=lambda h: h.first)
 
@@ -332,6 +335,12 @@ def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_
                 if hit:
                     return {hit} | _coordinated(tokens, hits, hit, backwards=False)
     return set()
+
+
+def _between_parties(tokens: list[Token], noun_last: int) -> bool:
+    """A noun with its topic before it: "between …" after it names the parties ("the
+    maritime safety consultations between the two militaries"), not a second channel."""
+    return noun_last + 1 < len(tokens) and tokens[noun_last + 1].word == "between"
 
 
 _RELATIVE_PREPOSITIONS = {"at", "in", "under", "through", "by", "during"}

@@ -331,3 +331,12 @@ def test_dxe_states_series_and_names(
 )
 def test_dxe_routine_look_alikes(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+def test_dxe_between_after_a_topic_names_the_parties(detector: Detector) -> None:
+    # "between the two militaries" after "maritime safety consultations" names who talks
+    text = "Beijing cancelled the maritime safety consultations between the two militaries."
+    assert found(detector, text) == {("mmca", "suspended")}
+    # guard: with no topic before the noun, "between the two militaries" names the channel
+    text = "Beijing cancelled the consultations between the two militaries."
+    assert found(detector, text) == {("mil_mil", "suspended")}
