@@ -42,6 +42,9 @@ TRIGGERS = {
         + _W
         + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension|silence|estrangement)\b)"
         r"|end(?:ed|s)?\s+(?:abruptly|suddenly)"
+        # a series ended, told by what is done at it: "ended the envoy-level meetings in
+        # which officials coordinated methane policy" (not "ended the two-day talks")
+        r"|end(?:ed|s)?(?=\s+the\s+(?:[\w-]+\s+)?(?:meetings|talks|sessions|consultations)\s+(?:at|in)\s+which\b)"
         r"|cut(?=\s+(?:[\w-]+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications?|cooperation|ties)\b)"
         # wider idioms: "went silent", "axed", "scuttled", "came to a standstill", "pulled
         # out of", "withdrew from", "iced", "on the shelf", "wound down"
@@ -144,6 +147,8 @@ DIALOGUE_NOUNS = words(
     # a channel named by what is done through it: "the process through which prosecutors
     # exchange evidence", "the arrangement under which ICE flies deportees home"
     r"|(?:process|arrangement)s?(?=\s+(?:through|under|by)\s+which\b)"
+    # … and sittings told by what is done at them: "the sessions in which envoys discuss …"
+    r"|sessions(?=\s+(?:at|in|during)\s+which\b)"
 )
 # The other side's name as a topic ("talks with the PLA", "lines to the People's Liberation
 # Army"): it names a channel only when no other channel is named in the sentence, since

@@ -340,3 +340,46 @@ def test_dxe_between_after_a_topic_names_the_parties(detector: Detector) -> None
     # guard: with no topic before the noun, "between the two militaries" names the channel
     text = "Beijing cancelled the consultations between the two militaries."
     assert found(detector, text) == {("mil_mil", "suspended")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "sessions" told by what is done at them
+        (
+            "Beijing froze the sessions in which the envoys compare nuclear arsenals.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        # a series ended, told by what is done at it
+        (
+            "Washington ended the cabinet-level meetings in which the two sides discussed methane.",
+            {("climate", "suspended")},
+        ),
+        # topics and an alias for channels told by description
+        (
+            "In 2004 China cancelled the talks at which diplomats raised jailed dissidents.",
+            {("human_rights", "suspended")},
+        ),
+        (
+            "The two agencies restarted joint investigations into fentanyl smuggling.",
+            {("counternarcotics", "resumed")},
+        ),
+    ],
+)
+def test_dxe_sessions_series_and_descriptions(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # guard: "ended the two-day talks" closes one round, it ends no series
+        "The envoys ended the two-day talks on methane in Beijing.",
+        # guard: "sessions" with no clause on what is done at them is no channel noun
+        "Beijing halted training sessions for engineers who measure methane.",
+    ],
+)
+def test_dxe_sessions_and_ended_look_alikes(detector: Detector, text: str) -> None:
+    assert found(detector, text) == set()
