@@ -323,7 +323,7 @@ def _before_both_sides(tokens: list[Token], end: int) -> int:
 
 def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:
     """Topics after "noun (with X) on|between|against …", and those coordinated with them."""
-    for offset in range(1, 4):
+    for offset in range(1, 4 + _other_side_after(tokens, noun_last)):
         i = noun_last + offset
         if i >= len(tokens) or tokens[i].word in _BREAKS:
             return set()
@@ -362,6 +362,18 @@ def _chain_relative(tokens: list[Token], hits: list[_Hit], noun_last: int) -> se
         clause.append(j)
     inside = [h for h in hits if not h.alias and clause and clause[0] <= h.first <= clause[-1]]
     return {max(inside, key=lambda h: h.first)} if inside else set()
+
+
+def _other_side_after(tokens: list[Token], noun_last: int) -> int:
+    """How many words "with the U.S." or "with Beijing" after a noun take: the other side,
+    before the topic ("consultations with the U.S. on arms control")."""
+    words = [t.word for t in tokens[noun_last + 1 : noun_last + 6]]
+    if words[:1] != ["with"]:
+        return 0
+    side = 1 + (words[1:2] == ["the"])
+    while side < len(words) and words[side] in _SIDE_NAMES:
+        side += 1
+    return side if side > 1 + (words[1:2] == ["the"]) else 0
 
 
 def _at_level(tokens: list[Token], i: int) -> bool:

@@ -383,3 +383,12 @@ def test_dxe_sessions_series_and_descriptions(
 )
 def test_dxe_sessions_and_ended_look_alikes(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+def test_dxe_the_other_side_before_the_topic(detector: Detector) -> None:
+    # "with the U.S." between the noun and its topic is the other side
+    text = "China suspended its consultations with the U.S. on a new phase of arms control."
+    assert found(detector, text) == {("arms_control_nonproliferation", "suspended")}
+    # guard: a party that is not one of the two does not stretch the reach
+    text = "China suspended its consultations with museum staff on a new phase of arms control."
+    assert found(detector, text) == set()
