@@ -217,32 +217,44 @@ _COUNTED = re.compile(
 )
 
 _CHANNELS_NOUN = re.compile(
-    r"\b(?:channels|contacts|talks|dialogues|communications|mechanisms|lines)$", re.IGNORECASE
+    r"\b(?:channels|contacts|talks|dialogues|communications|mechanisms|lines|tracks)$",
+    re.IGNORECASE,
 )
 
 
 def _without_umbrella(
     text: str, mentions: list[Mention], named_before: Callable[[], set[str]]
 ) -> list[Mention]:
-    """Drop "the military channels" when it only counts the specific ones named beside
-    it: "named three military channels: the theater commander talks, …", "the MMCA is one
-    of the oldest military safety mechanisms"."""
+    """Drop a class of channels that only counts the specific ones named beside it:
+    "named three military channels: the theater commander talks, …", "the MMCA is one of
+    the oldest military safety mechanisms", "X and Y were the two law-enforcement tracks"."""
     counted = [
         m
         for m in mentions
-        if m.channel == "mil_mil"
-        and m.how == "topic"
+        if m.how == "topic"
         # (the channels themselves counted, not "a line between the two defense chiefs")
         and _CHANNELS_NOUN.search(m.text)
         and (_COUNTED.search(text, 0, m.start) or text.startswith(":", m.end))
     ]
     if not counted:
         return mentions
-    if not any(m.channel in _MILITARY_CHANNELS for m in mentions) and not (
-        _MILITARY_CHANNELS & named_before()
-    ):
-        return mentions
-    return [m for m in mentions if m not in counted]
+    return [
+        m for m in mentions if m not in counted or not _counts_others(m, mentions, named_before)
+    ]
+
+
+def _counts_others(
+    umbrella: Mention, mentions: list[Mention], named_before: Callable[[], set[str]]
+) -> bool:
+    """Whether a counted class names the other channels beside it rather than its own
+    ("the two law-enforcement channels — transnational crime cooperation and …" counts
+    its own channel too, and stays). "Military channels" count the military ones only."""
+    others = [m.channel for m in mentions if m is not umbrella]
+    if umbrella.channel in others:
+        return False
+    if umbrella.channel == "mil_mil":
+        return bool(_MILITARY_CHANNELS & (set(others) | named_before()))
+    return bool(others) or bool(named_before() - {umbrella.channel})
 
 
 # "the PLA's Office for International Military Cooperation": a name, not the channel
@@ -948,7 +960,8 @@ _DONE_CHANGE = re.compile(
 # A change given as the evidence for a claim: "The restart of the talks shows that contact
 # can survive" (the claim's hedges are its own).
 _EVIDENCE_THAT = re.compile(
-    r"\b(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|suggests?|suggested)\s+that\b",
+    r"\b(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|suggests?|suggested"
+    r"|signal(?:s|l?ed))\s+that\b",
     re.IGNORECASE,
 )
 _WITH_ADJUNCT = re.compile(r",\s+with\b", re.IGNORECASE)

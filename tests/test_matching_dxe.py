@@ -392,3 +392,31 @@ def test_dxe_the_other_side_before_the_topic(detector: Detector) -> None:
     # guard: a party that is not one of the two does not stretch the reach
     text = "China suspended its consultations with museum staff on a new phase of arms control."
     assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a counted class of any kind counts the channels named beside it
+        (
+            "Climate talks and fentanyl cooperation were the two law-enforcement tracks that "
+            "mattered. Beijing froze those tracks in May.",
+            {("climate", "suspended"), ("counternarcotics", "suspended")},
+        ),
+        # guard: a class that counts its own channel too stays a mention of it
+        (
+            "Aides say the two law-enforcement channels China froze in 2022 — law enforcement "
+            "cooperation and fentanyl cooperation — are running again.",
+            {("transnational_crime", "resumed"), ("counternarcotics", "resumed")},
+        ),
+        # "signalled that": the channel in the claim is not the one changed
+        (
+            "By cutting off the climate talks, Beijing signalled that military contacts were next.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxe_counted_classes_and_claims(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
