@@ -846,6 +846,8 @@ def _cues(
         cues.append("generic")  # "the PLA suspends talks to punish": a habit (headlines end bare)
     if _LEAD_IN.search(text, 0, start):
         cues.append("hope_plan")  # "Washington's ask: the restoration of …"
+    if _SOME_AGREEMENT_TO.search(before) and _HEDGED_PREDICATE.match(text, trigger.end, end):
+        cues.append("modal")  # "Any agreement to reinstate the talks would help": none yet
     if _SINCE_ITS.search(before):
         cues.append("time anchor")  # "the group's sixth session since its launch"
     if trigger.nominal and _FOR_A.search(before):
@@ -953,6 +955,11 @@ def _cues(
 
 
 _QUOTED = re.compile(r'"[^"]*"')
+# An agreement not yet made, whose effect is hedged: "Any agreement to reinstate … would help".
+_SOME_AGREEMENT_TO = re.compile(
+    r"\b(?:any|an?)\s+(?:agreement|deal|decision)\s+to\s+$", re.IGNORECASE
+)
+_HEDGED_PREDICATE = re.compile(r"[^,;:]*?\b(?:would|could|might)\b", re.IGNORECASE)
 # A noun of change dated by its participle: "the halt … announced by Beijing on Aug. 5".
 _DONE_CHANGE = re.compile(
     r"\b(?:announced|ordered|imposed|declared)\s+(?:by|on|in|last|this)\b", re.IGNORECASE
@@ -1068,6 +1075,8 @@ _OTHER_PAIR = re.compile(
     + lx.OTHER_COUNTRY.pattern
     + r")"
     r"|\b(?i:talks|dialogue|consultations)\s+(?i:with)\s+(?i:" + lx.OTHER_COUNTRY.pattern + r")"
+    # "economic talks with Taipei's business groups": across the strait, not with the U.S.
+    r"|\b(?i:talks|dialogue|consultations|exchanges)\s+(?i:with)\s+(?:Taiwan|Taipei)\b"
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)

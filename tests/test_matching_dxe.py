@@ -420,3 +420,29 @@ def test_dxe_counted_classes_and_claims(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # talks with Taipei are across the strait, not with the U.S.
+        ("Beijing restarted climate talks with Taipei's city officials last week.", set()),
+        # an agreement not yet made, whose effect is hedged
+        ("Any agreement to revive the human rights dialogue would please activists.", set()),
+        # guard: an agreement made is news, hedged effect or not
+        (
+            "An agreement to revive the human rights dialogue was signed, and it would please "
+            "activists.",
+            {("human_rights", "resumed")},
+        ),
+        # guard: talks with Washington stay ours
+        (
+            "Beijing restarted climate talks with Washington, angering Taipei.",
+            {("climate", "resumed")},
+        ),
+    ],
+)
+def test_dxe_other_parties_and_agreements_not_made(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
