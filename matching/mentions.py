@@ -246,7 +246,12 @@ def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hi
         linked |= before
         if before and _between_parties(tokens, last):
             continue  # "maritime safety consultations between the two militaries"
-        linked |= _chain_after(tokens, hits, last) or _chain_relative(tokens, hits, last)
+        after = _chain_after(tokens, hits, last) or _chain_relative(tokens, hits, last)
+        if _opens_relative(tokens, last):
+            # "the group in which the navies Review incidents at sea": the mention spans
+            # the noun, so the clause's verb before the topic is read as no owner's name
+            after = {h._replace(first=first) for h in after}
+        linked |= after
     return sorted((h for h in linked if not h.alias), key=lambda h: h.first)
 
 
@@ -344,6 +349,15 @@ def _between_parties(tokens: list[Token], noun_last: int) -> bool:
 
 
 _RELATIVE_PREPOSITIONS = {"at", "in", "under", "through", "by", "during"}
+
+
+def _opens_relative(tokens: list[Token], noun_last: int) -> bool:
+    """ "meetings at which …", "the group in which …"."""
+    return (
+        noun_last + 2 < len(tokens)
+        and tokens[noun_last + 1].word in _RELATIVE_PREPOSITIONS
+        and tokens[noun_last + 2].word == "which"
+    )
 
 
 def _chain_relative(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:

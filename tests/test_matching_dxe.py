@@ -446,3 +446,9 @@ def test_dxe_other_parties_and_agreements_not_made(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+def test_dxe_a_capitalised_verb_in_the_clause_is_no_owner(detector: Detector) -> None:
+    # the mention spans the noun and its clause: "Review" before the topic is no forum name
+    text = "Beijing froze the working group in which officers Review incidents at sea."
+    assert found(detector, text) == {("mmca", "suspended")}
