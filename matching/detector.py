@@ -912,6 +912,9 @@ def _cues(
     # "called off the annual meetings at which officers review …": a cadence naming the
     # series a suspension ends, not one sitting
     series = _SERIES_ENDED.match(text, trigger.end) if trigger.kind == lx.SUSPENDED else None
+    # … and one told by what is done at it is the series too: "resumed the annual meeting
+    # at which the two sides coordinate defense policy"
+    series = series or _SERIES_DESCRIBED.match(text, trigger.end)
     if series:
         routine_text = routine_text[: series.start()] + " " + routine_text[series.end() :]
     if trigger.flipped and _routine_beyond(text, trigger):
@@ -1225,6 +1228,11 @@ def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) 
 
 
 _CLAUSE_STOP = re.compile(r"[:;]")
+_SERIES_DESCRIBED = re.compile(
+    r"\s+(?:the|its|their)\s+(?:annual|yearly|quarterly|monthly|biennial|semiannual)\s+"
+    r"(?:[\w-]+\s+)?(?:meetings?|talks|sessions?|consultations)(?=\s+(?:at|in)\s+which\b)",
+    re.IGNORECASE,
+)
 _SERIES_ENDED = re.compile(
     r"\s+(?:the|its|their)\s+(?:annual|yearly|quarterly|monthly|biennial|semiannual)\s+"
     r"(?=(?:[\w-]+\s+)?(?:talks|meetings|consultations|dialogues|sessions)\b)",

@@ -452,3 +452,27 @@ def test_dxe_a_capitalised_verb_in_the_clause_is_no_owner(detector: Detector) ->
     # the mention spans the noun and its clause: "Review" before the topic is no forum name
     text = "Beijing froze the working group in which officers Review incidents at sea."
     assert found(detector, text) == {("mmca", "suspended")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cadence on a meeting told by what is done at it names the series, not a sitting
+        (
+            "The envoys resumed the annual meeting at which the two sides compare nuclear "
+            "arsenals.",
+            {("arms_control_nonproliferation", "resumed")},
+        ),
+        # "returning Chinese nationals" describes the repatriation channel
+        (
+            "Beijing suspended cooperation on returning Chinese nationals who overstay visas.",
+            {("illegal_immigrant_repatriation", "suspended")},
+        ),
+        # guard: one sitting picking up again is routine
+        ("The envoys resumed the annual meeting of the arms control talks after lunch.", set()),
+    ],
+)
+def test_dxe_series_told_by_description(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
