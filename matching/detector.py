@@ -132,8 +132,16 @@ class Detector:
         def mentions_of(i: int) -> list[Mention]:
             if i not in mentions:
                 named = everything or self._finder.may_name_a_channel(sentences[i].text)
-                hits = self._finder.find(sentences[i].text) if named else []
-                mentions[i] = _without_descriptions(sentences[i].text, hits)
+                found = self._finder.find(sentences[i].text) if named else []
+                # (the sentence before, read only for a count of military channels:
+                # "That forum was called off along with two other military channels")
+                before = (
+                    (lambda: {m.channel for m in self._finder.find(sentences[i - 1].text)})
+                    if i > 0
+                    else set
+                )
+                found = [m for m in found if not _in_an_office_name(sentences[i].text, m)]
+                mentions[i] = _without_umbrella(sentences[i].text, found, before)
             return mentions[i]
 
         @cache
@@ -174,7 +182,10 @@ class Detector:
                 traces.append(SentenceTrace(sentence))
                 continue
             antecedents = partial(antecedents_of, i)
-            traces.append(_read(sentence, triggers[i], mentions_of(i), published, antecedents))
+            named = mentions_of(i)
+            if i > 0 and named and _of_another_pair(sentences[i - 1].text):
+                named = [m for m in named if not _the_pairs_own(sentence.text, m)]
+            traces.append(_read(sentence, triggers[i], named, published, antecedents))
         return traces if given == text else [_as_given(trace, given) for trace in traces]
 
 
@@ -183,28 +194,6 @@ def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
     as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
     events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
     return replace(trace, sentence=as_given, events=events)
-
-
-def _without_descriptions(text: str, mentions: list[Mention]) -> list[Mention]:
-    """The mentions without a topic that only describes the channels named before it:
-    "fentanyl cooperation and legal assistance were the two law-enforcement tracks"."""
-    return [
-        m
-        for m in mentions
-        if not (
-            m.how == "topic"
-            and _COUNTED_DESCRIPTION.search(text, 0, m.start)
-            and any(n.how == "alias" and n.end <= m.start for n in mentions)
-        )
-    ]
-
-
-# A copula and a count before a noun phrase: "… were the two", "… are both".
-_COUNTED_DESCRIPTION = re.compile(
-    r"\b(?:is|are|was|were|remain|remained|became)\s+(?:the|both|all)\s+"
-    r"(?:two|three|four|five|six)?\s*$",
-    re.IGNORECASE,
-)
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
@@ -219,6 +208,84 @@ def _named_first(mentions: list[Mention]) -> list[str]:
 def _of_another_pair(text: str) -> bool:
     return bool(_OTHER_PAIR.search(text) or lx.found(lx.OTHER_COUNTRY, text)) and not (
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
+    )
+
+
+# The specific military channels, each one of "the military channels".
+_MILITARY_CHANNELS = {"defense_policy_coordination", "mmca", "theater_commanders"}
+# "three military channels: …", "the last of the military channels": the channels counted
+# or picked from, not military contact in general.
+_COUNTED = re.compile(
+    r"\b(?:(?:two|three|four|five|six|seven|eight|several)(?:\s+other)?"
+    r"|of\s+(?:the|its|their)(?:\s+(?:oldest|last|newest|main|few|remaining))?)\s+$",
+    re.IGNORECASE,
+)
+
+_CHANNELS_NOUN = re.compile(
+    r"\b(?:channels|contacts|talks|dialogues|communications|mechanisms|lines|tracks)$",
+    re.IGNORECASE,
+)
+
+
+def _without_umbrella(
+    text: str, mentions: list[Mention], named_before: Callable[[], set[str]]
+) -> list[Mention]:
+    """Drop a class of channels that only counts the specific ones named beside it:
+    "named three military channels: the theater commander talks, …", "the MMCA is one of
+    the oldest military safety mechanisms", "X and Y were the two law-enforcement tracks"."""
+    counted = [
+        m
+        for m in mentions
+        if m.how == "topic"
+        # (the channels themselves counted, not "a line between the two defense chiefs")
+        and _CHANNELS_NOUN.search(m.text)
+        and (_COUNTED.search(text, 0, m.start) or text.startswith(":", m.end))
+    ]
+    if not counted:
+        return mentions
+    return [
+        m for m in mentions if m not in counted or not _counts_others(m, mentions, named_before)
+    ]
+
+
+def _counts_others(
+    umbrella: Mention, mentions: list[Mention], named_before: Callable[[], set[str]]
+) -> bool:
+    """Whether a counted class names the other channels beside it rather than its own
+    ("the two law-enforcement channels — transnational crime cooperation and …" counts
+    its own channel too, and stays). "Military channels" count the military ones only."""
+    others = [m.channel for m in mentions if m is not umbrella]
+    if umbrella.channel in others:
+        return False
+    if umbrella.channel == "mil_mil":
+        return bool(_MILITARY_CHANNELS & (set(others) | named_before()))
+    return bool(others) or bool(named_before() - {umbrella.channel})
+
+
+# "the PLA's Office for International Military Cooperation": a name, not the channel
+_OFFICE_OF = re.compile(
+    r"\b(?:Office|Department|Ministry|Bureau|Commission|Agency|Institute|Center|Centre)"
+    r"\s+(?:for|of)\s+(?:[A-Z][\w-]*\s+){0,3}$"
+)
+
+
+def _in_an_office_name(text: str, mention: Mention) -> bool:
+    """A topic in the title-cased name of an office or ministry names no channel."""
+    return (
+        mention.how == "topic"
+        and mention.text[:1].isupper()
+        and bool(_OFFICE_OF.search(text, 0, mention.start))
+    )
+
+
+_DEFINITE = re.compile(r"\b(?:the|their|those|these)\s+$", re.IGNORECASE)
+
+
+def _the_pairs_own(text: str, mention: Mention) -> bool:
+    """After a sentence about another pair ("Indian and Chinese commanders met"), "the
+    military talks" with neither of the two named are that pair's talks."""
+    return bool(_DEFINITE.search(text, 0, mention.start)) and not (
+        lx.found(lx.US_SIDE, text) or lx.found(lx.CN_SIDE, text)
     )
 
 
@@ -707,7 +774,7 @@ def _cues(
         before = lx.NO_LONGER.sub(" ", before)
     # A noun trigger is hedged after it, too ("the resumption of talks would help"),
     # within its own phrase: the next eight words.
-    after = text[trigger.end : end] if trigger.nominal else ""
+    after = _before_evidenced_claim(text[trigger.end : end]) if trigger.nominal else ""
     if after and _SHOULD_WORRY.search(after):
         # "its suspension last month should worry …": what the change ought to make others
         # feel, not a hedge on the change
@@ -742,6 +809,9 @@ def _cues(
         # … and a plan must be the noun's predicate ("is planned"), not what the change
         # did ("the freeze … has hampered efforts to trace …").
         and (kind != "hope_plan" or _PLAN_PREDICATE.search(f"{after} {predicate}"))
+        # … and a change dated by its participle is done: "will" hedges its effects ("the
+        # halt announced by Beijing on Aug. 5 will cost lives")
+        and (kind != "modal" or not _DONE_CHANGE.search(after))
     ]
     if "generic" not in cues and lx.found(
         lx.BLOCKERS["generic"], _without_asides(text[trigger.end : end])
@@ -846,12 +916,13 @@ def _cues(
         cues.append("other parties")  # "Hong Kong suspended its … agreement with the United States"
     if text.rstrip().rstrip("\"'”’)").endswith("?"):
         cues.append("question")
-    clause = text[start:end]
+    # "told reporters in Manila": where a change is told is no party to it
+    clause = _VENUE.sub(" ", text[start:end])
     # "went dark in May, after the Pentagon announced deployments to the Philippines": a
     # country in an adjunct after the change is no party to it
     adjunct = _ADJUNCT_AFTER.search(text, trigger.end, end)
     if adjunct:
-        clause = text[start : adjunct.start()]
+        clause = _VENUE.sub(" ", text[start : adjunct.start()])
     if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
         lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
     ):
@@ -875,6 +946,16 @@ def _cues(
     # A cadence set for a later act is not this change's: "reactivated the groups and
     # committed to sharing data on a monthly basis", "agreed to restart the talks and to
     # hold them twice a year".
+    # "called off the annual meetings at which officers review …": a cadence naming the
+    # series a suspension ends, not one sitting
+    series = _SERIES_ENDED.match(text, trigger.end) if trigger.kind == lx.SUSPENDED else None
+    # … and one told by what is done at it is the series too: "resumed the annual meeting
+    # at which the two sides coordinate defense policy"
+    series = series or _SERIES_DESCRIBED.match(text, trigger.end)
+    if series:
+        routine_text = routine_text[: series.start()] + " " + routine_text[series.end() :]
+    if trigger.flipped and _routine_beyond(text, trigger):
+        routine_text = routine_text[: _CLAUSE_STOP.search(text, trigger.end).start()]
     later_act = _LATER_ACT.search(routine_text, trigger.end)
     if later_act:
         routine_text = routine_text[: later_act.start()]
@@ -917,6 +998,31 @@ _QUOTED = re.compile(r'"[^"]*"')
 # A verb in "-ing" opening a clause of its own: "picking up where it left off".
 _FREE_ADJUNCT = re.compile(r"(?!bring)[a-z-]+ing\b.*", re.IGNORECASE)
 _AFTER_COMMA = re.compile(r",\s*$")
+# A noun of change dated by its participle: "the halt … announced by Beijing on Aug. 5".
+_DONE_CHANGE = re.compile(
+    r"\b(?:announced|ordered|imposed|declared)\s+(?:by|on|in|last|this)\b", re.IGNORECASE
+)
+# A change given as the evidence for a claim: "The restart of the talks shows that contact
+# can survive" (the claim's hedges are its own).
+_EVIDENCE_THAT = re.compile(
+    r"\b(?:shows?|showed|proves?|proved|demonstrates?|demonstrated|suggests?|suggested"
+    r"|signal(?:s|l?ed))\s+that\b",
+    re.IGNORECASE,
+)
+_WITH_ADJUNCT = re.compile(r",\s+with\b", re.IGNORECASE)
+# Where something was said: "told reporters in Manila", "said in Tokyo on Monday".
+_VENUE = re.compile(
+    r"\b(?:told\s+(?:reporters|journalists|the\s+press)|said|says|spoke|speaking)"
+    r"\s+(?:[\w-]+\s+){0,2}?in\s+[A-Z][\w-]+"
+)
+
+
+def _before_evidenced_claim(after: str) -> str:
+    """What follows a noun of change, up to a claim it is the evidence for."""
+    evidence = _EVIDENCE_THAT.search(after)
+    return after[: evidence.start()] if evidence else after
+
+
 _SHOULD_WORRY = re.compile(
     r"\b(?:should|must|ought\s+to)\s+(?:\w+ly\s+)?(?:worry|concern|alarm|trouble|disturb|dismay|unsettle|sober)\b",
     re.IGNORECASE,
@@ -971,10 +1077,12 @@ _VERBAL_NEGATION = re.compile(
 )
 # "The resumption … has not stopped the intercepts": what the change failed to do.
 _DENIED_EFFECT = re.compile(
-    r"\b(?:not|never|n't)\s+(?:yet\s+)?(?:stop|stopped|end|ended|prevent|prevented|ease|eased"
+    r"(?:\bnot|\bnever|n't)\s+(?:yet\s+)?(?:stop|stopped|end|ended|prevent|prevented|ease|eased"
     r"|change|changed|reduce|reduced|help|helped|solve|solved|improve|improved|curb|curbed"
     r"|deter|deterred|resolve|resolved|slow|slowed|halt|halted|produce|produced|yield|yielded"
-    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring)\b",
+    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring"
+    # "Suspending climate cooperation doesn't punish the United States": whom it hits
+    r"|punish|punished|hurt|harm|harmed|affect|affected)\b",
     re.IGNORECASE,
 )
 # A gerund that is the object of a verb or a preposition names an act, it does not
@@ -1011,6 +1119,8 @@ _OTHER_PAIR = re.compile(
     + lx.OTHER_COUNTRY.pattern
     + r")"
     r"|\b(?i:talks|dialogue|consultations)\s+(?i:with)\s+(?i:" + lx.OTHER_COUNTRY.pattern + r")"
+    # "economic talks with Taipei's business groups": across the strait, not with the U.S.
+    r"|\b(?i:talks|dialogue|consultations|exchanges)\s+(?i:with)\s+(?:Taiwan|Taipei)\b"
 )
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -1152,7 +1262,10 @@ def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) 
     start, _ = _clause_bounds(text, trigger.start)
     if (
         trigger.kind == SUSPENDED
-        and verdicts[trigger] == ["negation"]
+        and (
+            verdicts[trigger] == ["negation"]
+            or (verdicts[trigger] == ["negation", "routine"] and _routine_beyond(text, trigger))
+        )
         and lx.NO_LONGER.search(text[max(start, trigger.start - 30) : trigger.start])
         and not re.search(r"\bnot\b|n't\b", text[start : trigger.start], re.IGNORECASE)
     ):
@@ -1160,6 +1273,26 @@ def _no_longer(text: str, trigger: Trigger, verdicts: dict[Trigger, list[str]]) 
             RESUMED, trigger.start, trigger.end, trigger.word, trigger.nominal, flipped=True
         )
     return trigger
+
+
+_CLAUSE_STOP = re.compile(r"[:;]")
+_SERIES_DESCRIBED = re.compile(
+    r"\s+(?:the|its|their)\s+(?:annual|yearly|quarterly|monthly|biennial|semiannual)\s+"
+    r"(?:[\w-]+\s+)?(?:meetings?|talks|sessions?|consultations)(?=\s+(?:at|in)\s+which\b)",
+    re.IGNORECASE,
+)
+_SERIES_ENDED = re.compile(
+    r"\s+(?:the|its|their)\s+(?:annual|yearly|quarterly|monthly|biennial|semiannual)\s+"
+    r"(?=(?:[\w-]+\s+)?(?:talks|meetings|consultations|dialogues|sessions)\b)",
+    re.IGNORECASE,
+)
+
+
+def _routine_beyond(text: str, trigger: Trigger) -> bool:
+    """ "no longer suspended: the group met in January, and a second session is planned":
+    what follows a colon tells the sessions since, not this change (routine before the
+    colon still blocks: `_cues` reads only up to it)."""
+    return bool(_CLAUSE_STOP.search(text, trigger.end))
 
 
 def _is_background(
@@ -1230,7 +1363,42 @@ def _is_background(
         for m in mentions
         if t.end <= m.start and not t.nominal
     )
-    return participle and follows_mention and (finite_later or verb_before)
+    return (participle and follows_mention and (finite_later or verb_before)) or _aside_after(
+        text, trigger, others, mentions
+    )
+
+
+# "…, suspended in August 2022 over Taiwan, …": a participle set off by a comma and
+# followed by an adjunct, not an object; "a dialogue left dormant after 2017".
+_COMMA_BEFORE = re.compile(r",\s+(?:(?:first|originally|later)\s+)?$")
+_LEFT_BEFORE = re.compile(r"\b(?:left|kept)\s+$", re.IGNORECASE)
+_ADJUNCT_NEXT = re.compile(
+    r"\s+(?:in|on|since|after|over|by|during|for|last|amid|following|until)\b", re.IGNORECASE
+)
+
+
+def _aside_after(
+    text: str, trigger: Trigger, others: list[Trigger], mentions: list[Mention]
+) -> bool:
+    """An older change told after the news verb, as an aside on its object: "China
+    restarted law enforcement cooperation, suspended in 2022, …", "reviving a dialogue
+    left dormant after 2017"."""
+    # (the news verb comes first, with the channel as its object between them: not "The
+    # talks, frozen since 2022, resumed on Monday")
+    if not any(
+        t.end <= m.start and m.end <= trigger.start and not t.nominal
+        for t in others
+        for m in mentions
+    ):
+        return False
+    before = text[: trigger.start]
+    if _LEFT_BEFORE.search(before):
+        return True
+    return bool(
+        lx.PARTICIPLE.search(trigger.word)
+        and _COMMA_BEFORE.search(before)
+        and _ADJUNCT_NEXT.match(text, trigger.end)
+    )
 
 
 def _governing(
@@ -1271,6 +1439,12 @@ def _governing(
         t
         for t in pool
         if not (t.end <= mention.start and _AND_TO_OTHER.search(text, t.end, mention.start))
+        # "The restart of the talks shows that military contact can survive": the channel
+        # in the claim is not the one restarted
+        and not (t.end <= mention.start and _EVIDENCE_THAT.search(text, t.end, mention.start))
+        # "Each has been restored, with the MMCA session in April completing the set": a
+        # "with" adjunct after the verb tells a circumstance, not its object
+        and not (t.end <= mention.start and _WITH_ADJUNCT.search(text, t.end, mention.start))
     ]
     if not pool:
         return None

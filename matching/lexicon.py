@@ -34,7 +34,7 @@ TRIGGERS = {
         r"|cut(?:s|ting)?\s+(?:(?:it|them|those|these|that|this)\s+)?off|cut-off"
         r"|call(?:s|ed|ing)?\s+(?:(?:it|them)\s+)?off|bro(?:ke|ken)\s+(?:(?:it|them)\s+)?off|break(?:s|ing)?\s+off"
         r"|sever(?:ed|s|ing)?|(?:fallen|fell|falls|fall)\s+into\s+abeyance|in\s+abeyance|abandon(?:ed|s|ing)?"
-        r"|terminat(?:ed|es|e|ing|ion)|cessation|discontinuation|shut\s+(?:(?:it|them|those|these|that|this)\s+)?(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+(?:(?:it|them|those|these|that|this)\s+)?off"
+        r"|terminat(?:ed|es|e|ing|ion)|cessation|discontinuation|shutdowns?|shut\s+(?:(?:it|them|those|these|that|this)\s+)?(?:down|off)|slamm(?:ed|ing)\s+(?:shut|the\s+door\s+on)|switch(?:ed|es|ing)?\s+(?:(?:it|them|those|these|that|this)\s+)?off"
         r"|(?:went|gone|go|goes|going)\s+dark|walk(?:ed|s|ing)?\s+away\s+from|pull(?:ed|s|ing)?\s+the\s+plug"
         r"|stop(?:ped|s|ping)?\s+(?:co-?operating|talking|meeting|accepting|receiving|taking\s+back)"
         r"|end(?:ed|s)?(?=\s+(?:its|their|all|bilateral|the\s+(?:talks|cooperation|dialogue))\b)"
@@ -42,6 +42,9 @@ TRIGGERS = {
         + _W
         + r"){0,4}?(?:gap|hiatus|pause|freeze|drought|break|standoff|suspension|silence|estrangement)\b)"
         r"|end(?:ed|s)?\s+(?:abruptly|suddenly)"
+        # a series ended, told by what is done at it: "ended the envoy-level meetings in
+        # which officials coordinated methane policy" (not "ended the two-day talks")
+        r"|end(?:ed|s)?(?=\s+the\s+(?:[\w-]+\s+)?(?:meetings|talks|sessions|consultations)\s+(?:at|in)\s+which\b)"
         r"|cut(?=\s+(?:[\w-]+\s+){0,3}(?:channels?|talks|dialogues?|contacts|communications?|cooperation|ties)\b)"
         # wider idioms: "went silent", "axed", "scuttled", "came to a standstill", "pulled
         # out of", "withdrew from", "iced", "on the shelf", "wound down"
@@ -62,7 +65,7 @@ TRIGGERS = {
         r"resum(?:e|ed|es|ing|ption)|restart(?:ed|s|ing)?|re-start(?:ed)?"
         r"|restor(?:e|ed|es|ing|ation)|reviv(?:e|ed|es|ing|al)|re-?open(?:ed|s|ing)?"
         r"|re-?establish(?:ed|es|ing|ment)?|re-?launch(?:ed|es|ing)?|launch(?:ed|es|ing)?"
-        r"|establish(?:ed|es|ing|ment)?|set\s+up|back\s+on\s+track|reinstat(?:e|ed|es|ing|ement)"
+        r"|establish(?:ed|es|ing|ment)?|set\s+(?:(?:it|them)\s+)?up|back\s+on\s+track|reinstat(?:e|ed|es|ing|ement)"
         r"|reactivat(?:e|ed|es|ing|ion)|re-?engag(?:e|ed|es|ing|ement)|unfroze|unfrozen|unfreez(?:e|es|ing)"
         r"|thaw(?:ed|ing)?|reconven(?:e|ed|es|ing)|re-?boot(?:ed|s|ing)?|creat(?:e|ed|es|ing)"
         r"|stood\s+up|stand(?:s|ing)?\s+up"
@@ -140,6 +143,11 @@ DIALOGUE_NOUNS = words(
     # an investigation with the other side is cooperation: "joint fentanyl investigations
     # with the DEA" (not "its fentanyl investigations")
     r"|investigations?(?=\s+(?:with|between)\b)"
+    # a channel named by what is done through it: "the process through which prosecutors
+    # exchange evidence", "the arrangement under which ICE flies deportees home"
+    r"|(?:process|arrangement)s?(?=\s+(?:through|under|by)\s+which\b)"
+    # … and sittings told by what is done at them: "the sessions in which envoys discuss …"
+    r"|sessions(?=\s+(?:at|in|during)\s+which\b)"
 )
 # The other side's name as a topic ("talks with the PLA", "lines to the People's Liberation
 # Army"): it names a channel only when no other channel is named in the sentence, since
@@ -172,6 +180,14 @@ ANAPHOR = words(
     # a number standing alone for the channels counted: "All three were canceled", "revive
     # the two." (not "the two sides")
     r"|(?:all|the)\s+(?:two|three|four|five|six|seven|eight)(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain)\b))"
+    # … or as an object before an adjunct: "agreed to resume all three on the basis of …"
+    # (only with "all": "the two on Monday" may be two people)
+    r"|all\s+(?:two|three|four|five|six|seven|eight)(?=\s+(?:on|in|at|after|by|with|within|from|this|last|again)\b)"
+    # "each" standing alone for the channels listed: "Each was suspended", "each has now
+    # been restored"
+    r"|each(?=\s+(?:was|were|has|had|is|remains?|remained)\b)"
+    # a channel called by its kind with a demonstrative: "That forum has since fallen …"
+    r"|(?:this|that)\s+forum"
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
     r"|them|it|they"
 )
@@ -198,7 +214,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|recommend\w*|press(?:es|ed|ing)?\s+for|push(?:es|ed|ing)?\s+for|it\s+is\s+time|demand\w*"
         r"|advocat\w*|encourag\w*|appeal\w*|insist\w*|wiser|best\s+course"
         r"|sensible|(?:first|next|best|obvious|logical)\s+step|case\s+for|(?:is|are)\s+needed|needed\s+is"
-        r"|let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
+        r"|(?<!has\s)(?<!have\s)(?<!had\s)let\s+(?:the|us|both)|let's|interests?\s+(?:lies?|lie)|in\s+(?:both\s+countries'|their|our)\s+(?:mutual\s+)?interest"
         r"|in\s+the\s+(?:mutual\s+)?interests?\s+of|what\s+(?:[\w'’-]+\s+){1,4}?needs?|overdue|deserv(?:e|es|ed|ing)|(?:high|past)\s+time"
         r"|(?:obvious|natural)\s+(?:place|starting\s+point)|(?:a|an)\s+(?:early|speedy|prompt|quick|swift)\s*$|the\s+sooner|smart|(?:see|sees|saw)\s+(?:\w+\s+)?value\s+in"
         r"|would\s+do\s+well|makes\s+sense|most\s+useful|priority|deliverable|worth\s+\w+ing|argu(?:e|es|ed|ing|ment)"

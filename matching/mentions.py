@@ -242,8 +242,16 @@ def _linked_topics(text: str, tokens: list[Token], hits: list[_Hit]) -> list[_Hi
             linked |= _coordinated(tokens, hits, owner, backwards=True)
             linked |= _coordinated(tokens, hits, owner, backwards=False)
             continue
-        linked |= _chain_before(text, tokens, hits, first)
-        linked |= _chain_after(tokens, hits, last)
+        before = _chain_before(text, tokens, hits, first)
+        linked |= before
+        if before and _between_parties(tokens, last):
+            continue  # "maritime safety consultations between the two militaries"
+        after = _chain_after(tokens, hits, last) or _chain_relative(tokens, hits, last)
+        if _opens_relative(tokens, last):
+            # "the group in which the navies Review incidents at sea": the mention spans
+            # the noun, so the clause's verb before the topic is read as no owner's name
+            after = {h._replace(first=first) for h in after}
+        linked |= after
     return sorted((h for h in linked if not h.alias), key=lambda h: h.first)
 
 
@@ -320,7 +328,7 @@ def _before_both_sides(tokens: list[Token], end: int) -> int:
 
 def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:
     """Topics after "noun (with X) on|between|against …", and those coordinated with them."""
-    for offset in range(1, 4):
+    for offset in range(1, 4 + _other_side_after(tokens, noun_last)):
         i = noun_last + offset
         if i >= len(tokens) or tokens[i].word in _BREAKS:
             return set()
@@ -332,6 +340,54 @@ def _chain_after(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_
                 if hit:
                     return {hit} | _coordinated(tokens, hits, hit, backwards=False)
     return set()
+
+
+def _between_parties(tokens: list[Token], noun_last: int) -> bool:
+    """A noun with its topic before it: "between …" after it names the parties ("the
+    maritime safety consultations between the two militaries"), not a second channel."""
+    return noun_last + 1 < len(tokens) and tokens[noun_last + 1].word == "between"
+
+
+_RELATIVE_PREPOSITIONS = {"at", "in", "under", "through", "by", "during"}
+
+
+def _opens_relative(tokens: list[Token], noun_last: int) -> bool:
+    """ "meetings at which …", "the group in which …"."""
+    return (
+        noun_last + 2 < len(tokens)
+        and tokens[noun_last + 1].word in _RELATIVE_PREPOSITIONS
+        and tokens[noun_last + 2].word == "which"
+    )
+
+
+def _chain_relative(tokens: list[Token], hits: list[_Hit], noun_last: int) -> set[_Hit]:
+    """A channel named by what its parties do there: "the meetings at which the two
+    sides coordinate defense policy", "the group in which the navies review incidents at
+    sea". The last topic of the clause is what they do; the first may be who does it."""
+    i = noun_last + 1
+    if i + 1 >= len(tokens) or tokens[i].word not in _RELATIVE_PREPOSITIONS:
+        return set()
+    if tokens[i + 1].word != "which":
+        return set()
+    clause = []
+    for j in range(i + 2, min(i + 16, len(tokens))):
+        if tokens[j].word in _BREAKS or tokens[j].word == ",":
+            break
+        clause.append(j)
+    inside = [h for h in hits if not h.alias and clause and clause[0] <= h.first <= clause[-1]]
+    return {max(inside, key=lambda h: h.first)} if inside else set()
+
+
+def _other_side_after(tokens: list[Token], noun_last: int) -> int:
+    """How many words "with the U.S." or "with Beijing" after a noun take: the other side,
+    before the topic ("consultations with the U.S. on arms control")."""
+    words = [t.word for t in tokens[noun_last + 1 : noun_last + 6]]
+    if words[:1] != ["with"]:
+        return 0
+    side = 1 + (words[1:2] == ["the"])
+    while side < len(words) and words[side] in _SIDE_NAMES:
+        side += 1
+    return side if side > 1 + (words[1:2] == ["the"]) else 0
 
 
 def _at_level(tokens: list[Token], i: int) -> bool:

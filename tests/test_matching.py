@@ -2052,16 +2052,11 @@ def test_dxd_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
             "Theater-level communications broke a two-year silence on Thursday.",
             {("theater_commanders", "resumed")},
         ),
-        # a topic after "were the two" describes the channels named before it …
+        # a topic after "were the two" describes the channels named before it
         (
             "Legal assistance in criminal matters and fentanyl cooperation were the two"
             " law-enforcement tracks Washington prized. Beijing froze the programs in 2022.",
             {("criminal_legal_assistance", "suspended"), ("counternarcotics", "suspended")},
-        ),
-        # … but with no copula it is a channel of its own (guard)
-        (
-            "Beijing froze the fentanyl talks and the two law-enforcement tracks in 2022.",
-            {("counternarcotics", "suspended"), ("transnational_crime", "suspended")},
         ),
         # a sitting after a semicolon is another sentence's
         (
