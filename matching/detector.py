@@ -183,8 +183,10 @@ class Detector:
                 continue
             antecedents = partial(antecedents_of, i)
             named = mentions_of(i)
-            if i > 0 and named and _of_another_pair(sentences[i - 1].text):
-                named = [m for m in named if not _the_pairs_own(sentence.text, m)]
+            # (the sentence before is read only for "the military talks" with no side named)
+            theirs = [m for m in named if _the_pairs_own(sentence.text, m)]
+            if i > 0 and theirs and _of_another_pair(sentences[i - 1].text):
+                named = [m for m in named if m not in theirs]
             traces.append(_read(sentence, triggers[i], named, published, antecedents))
         return traces if given == text else [_as_given(trace, given) for trace in traces]
 
