@@ -133,7 +133,7 @@ class Detector:
             if i not in mentions:
                 named = everything or self._finder.may_name_a_channel(sentences[i].text)
                 found = self._finder.find(sentences[i].text) if named else []
-                # (the sentence before, read only for a count of military channels:
+                # (the sentence before, read only for a counted class of channels:
                 # "That forum was called off along with two other military channels")
                 before = (
                     (lambda: {m.channel for m in self._finder.find(sentences[i - 1].text)})
@@ -219,7 +219,11 @@ _MILITARY_CHANNELS = {"defense_policy_coordination", "mmca", "theater_commanders
 # or picked from, not military contact in general.
 _COUNTED = re.compile(
     r"\b(?:(?:two|three|four|five|six|seven|eight|several)(?:\s+other)?"
-    r"|of\s+(?:the|its|their)(?:\s+(?:oldest|last|newest|main|few|remaining))?)\s+$",
+    # a pick from them: "the last of the", "one of its", "of the oldest" (but not "the
+    # resumption of the law-enforcement channels", which is no count)
+    r"|(?:one|last|first|each|all|none|some|most|many|few)\s+of\s+(?:the|its|their)"
+    r"(?:\s+(?:oldest|last|newest|main|few|remaining))?"
+    r"|of\s+(?:the|its|their)\s+(?:oldest|last|newest|main|few|remaining))\s+$",
     re.IGNORECASE,
 )
 
@@ -764,7 +768,7 @@ def _cues(
     ]
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
     comma = _AFTER_COMMA.search(text, start, trigger.start)
-    if comma and _FREE_ADJUNCT.fullmatch(trigger.word):
+    if comma and _GERUND.match(trigger.word):
         # "will meet next month, Treasury said, picking up where it left off": a clause of
         # "-ing" after a comma is told in its main clause's mood, said or not
         before = f"{lx.PSEUDO_NEGATION.sub(' ', text[start : comma.start()])} {before}"
@@ -936,15 +940,16 @@ def _cues(
     # a semicolon is another sentence's
     semicolon = text.find(";", trigger.end)
     own = text if semicolon == -1 else text[:semicolon]
+    # (what is set aside is blanked, not cut, so that offsets into `text` still hold)
     routine_text = (
-        _AFTER_NTH_ROUND.sub(" ", own)
+        _AFTER_NTH_ROUND.sub(_blank, own)
         if trigger.kind == lx.SUSPENDED and _AFTER_NTH_ROUND.search(own, trigger.end)
         else own
     )
     # "picked up where they left off" is the trigger itself, no sitting's routine (a day
     # or a lunch told beside it still is, and so is where it left off: "at the last round")
     if trigger.word.lower().endswith("left off") and not _AT_LAST_SITTING.match(text, trigger.end):
-        routine_text = f"{routine_text[: trigger.start]} {routine_text[trigger.end :]}"
+        routine_text = _blanked(routine_text, trigger.start, trigger.end)
     # A cadence set for a later act is not this change's: "reactivated the groups and
     # committed to sharing data on a monthly basis", "agreed to restart the talks and to
     # hold them twice a year".
@@ -955,7 +960,7 @@ def _cues(
     # at which the two sides coordinate defense policy"
     series = series or _SERIES_DESCRIBED.match(text, trigger.end)
     if series:
-        routine_text = routine_text[: series.start()] + " " + routine_text[series.end() :]
+        routine_text = _blanked(routine_text, series.start(), series.end())
     if trigger.flipped and _routine_beyond(text, trigger):
         routine_text = routine_text[: _CLAUSE_STOP.search(text, trigger.end).start()]
     later_act = _LATER_ACT.search(routine_text, trigger.end)
@@ -996,9 +1001,15 @@ def _cues(
     return list(dict.fromkeys(cues))
 
 
+def _blanked(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
 _QUOTED = re.compile(r'"[^"]*"')
-# A verb in "-ing" opening a clause of its own: "picking up where it left off".
-_FREE_ADJUNCT = re.compile(r"(?!bring)[a-z-]+ing\b.*", re.IGNORECASE)
 _AFTER_COMMA = re.compile(r",\s*$")
 # A noun of change dated by its participle: "the halt … announced by Beijing on Aug. 5".
 _DONE_CHANGE = re.compile(

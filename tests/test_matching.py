@@ -2087,3 +2087,27 @@ def test_dxd_even_half_changes_fire(
 )
 def test_dxd_even_half_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert found(detector, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the resumption of the law-enforcement channels" is no pick from a counted class
+        (
+            "The two governments restored climate talks in May. Beijing on Monday also"
+            " announced the resumption of the law-enforcement channels with Washington.",
+            {("climate", "resumed"), ("transnational_crime", "resumed")},
+        ),
+        # what is set aside from a routine check keeps later offsets: the cadence is the
+        # later act's ("and agreed to meet twice a year"), not this change's
+        (
+            "The defense policy coordination talks picked up where they left off on Monday"
+            " and agreed to meet twice a year.",
+            {("defense_policy_coordination", "resumed")},
+        ),
+    ],
+)
+def test_a_count_needs_a_pick_and_a_later_acts_cadence_stays_its_own(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text, date(2024, 6, 10)) == expected
