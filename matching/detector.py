@@ -590,7 +590,8 @@ _GERUND_THING = re.compile(
     r"((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$)|\s+(?:between|among|in|at|on|with|from))",
     re.IGNORECASE,
 )
-# What is taken up or picked up again: "took the fentanyl talks up again".
+# What is taken up or picked up again, between the verb and "again": "took up the question
+# of Xinjiang again".
 _UP_AGAIN = re.compile(r"\w+\s+up\s+(.+?)\s+again", re.IGNORECASE)
 # … or after "again": "taking up again their concerns", up to a preposition or the clause's end.
 # (not "started up again this spring": a time, and the channel's own start)
@@ -1138,6 +1139,8 @@ _OTHER_PAIR = re.compile(
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # "after the two sides had agreed to resume", "after Beijing had cut", "after they had been"
+# (searched only in the last _AFTER_REACH characters before a trigger: it can reach no further)
+_AFTER_REACH = 120
 _AFTER_CLAUSE = re.compile(
     r"\b(?:after|following)\s+[^,;:—–()]{0,60}\bhad\s+(?:(?:been|[\w-]+\s+to)\s+)?$",
     re.IGNORECASE,
@@ -1203,7 +1206,7 @@ _THIRD_PERSON = re.compile(r"(?!(?:is|was|has|does)\b)[a-z-]+[^s\W]s(?:\s.*)?", 
 _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
 )
-# An agreement of any kind, which none has reached yet: "any agreement", "any new deal".
+# An agreement of any kind, which none has reached yet: "any agreement", "any new decision".
 _ANY_BEFORE = re.compile(r"\bany\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 # What an agreement may be to pursue rather than to do.
 _AIM = re.compile(
@@ -1339,7 +1342,7 @@ def _is_background(
     # "suspended the talks on Monday, days after the two sides had agreed to resume them":
     # a change told in the pluperfect, in a clause opened by "after" behind the other
     # change, came first.
-    after = _AFTER_CLAUSE.search(before)
+    after = _AFTER_CLAUSE.search(text, max(0, trigger.start - _AFTER_REACH), trigger.start)
     if after and any(t.end <= after.start() for t in others):
         return True
     # "the first meeting since the 2022 suspension": the change the gap is counted from.
@@ -1365,7 +1368,7 @@ def _is_background(
     finite_later = any(
         t.start > trigger.end
         and _AUXILIARY_BEFORE.search(text, 0, t.start)
-        and not _AFTER_CLAUSE.search(text, 0, t.start)
+        and not _AFTER_CLAUSE.search(text, max(0, t.start - _AFTER_REACH), t.start)
         for t in others
     )
     # … or the main verb came first and governs the mention ("revived the climate talks

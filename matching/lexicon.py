@@ -320,9 +320,11 @@ ROUTINE = words(
     r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
     r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
     r"|(?:another|latest|new)\s+(?:round|session|plenary|meeting)"
-    # (after an ordinal one word may stand between: "its fourth regular session"; not after
-    # "latest": "the latest tariff round" is no sitting)
-    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:[\w-]+\s+)?(?:round|session|plenary|meeting)"
+    # (after an ordinal a word that says what kind of sitting may stand between: "its fourth
+    # regular session"; not any word: "the third tariff round" is no sitting of a channel)
+    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+"
+    r"(?:(?:regular|plenary|annual|formal|ministerial|working|full|official|technical|high-level|expert-level)\s+)?"
+    r"(?:round|session|plenary|meeting)"
     r"|(?:spring|summer|fall|autumn|winter|year-end|mid-year)\s+(?:session|meeting|round|plenary)"
     r"|(?:once|twice|three\s+times)\s+(?:a|per|every)\s+(?:year|month|quarter)|every\s+(?:three|six)\s+months|as\s+normal"
     r"|(?:after|following)\s+the\s+(?:[\w-]+\s+){0,2}?(?:holiday|holidays|festival)"

@@ -2098,6 +2098,11 @@ def test_dxd_even_half_look_alikes_stay_quiet(detector: Detector, text: str) -> 
             " announced the resumption of the law-enforcement channels with Washington.",
             {("climate", "resumed"), ("transnational_crime", "resumed")},
         ),
+        # an ordinal sitting of something else is no routine of the channel
+        (
+            "Beijing suspended the climate talks before the third tariff round.",
+            {("climate", "suspended")},
+        ),
         # what is set aside from a routine check keeps later offsets: the cadence is the
         # later act's ("and agreed to meet twice a year"), not this change's
         (
