@@ -20,9 +20,19 @@ for _name in [n for n in os.environ if n.startswith("CHANNELWATCH_")]:
 import psycopg  # noqa: E402
 import pytest  # noqa: E402
 
-from tests.servers import DATA, Site  # noqa: E402
+from channelwatch.config import load_config  # noqa: E402
+from matching import Detector  # noqa: E402
+from tests.servers import DATA, REPO_CONFIG, Site  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def detector() -> Detector:
+    """The detector on the repository's catalog (`sources.yaml`)."""
+    return Detector(load_config(REPO_CONFIG).channels)
+
+
 PG_DSN = os.environ.get(
     "CHANNELWATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
 )

@@ -14,11 +14,6 @@ from tests.servers import REPO_CONFIG
 PUBLISHED = date(2023, 11, 20)  # a Monday
 
 
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return Detector(load_config(REPO_CONFIG).channels)
-
-
 def found(
     detector: Detector, text: str, published: date | None = PUBLISHED
 ) -> set[tuple[str, str]]:

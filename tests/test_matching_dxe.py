@@ -3,26 +3,10 @@ presupposed by a noun or a gerund, and channels named by what they do."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from channelwatch.config import load_config
 from matching import Detector
-from tests.servers import REPO_CONFIG
-
-PUBLISHED = date(2023, 11, 20)  # a Monday
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return Detector(load_config(REPO_CONFIG).channels)
-
-
-def found(
-    detector: Detector, text: str, published: date | None = PUBLISHED
-) -> set[tuple[str, str]]:
-    return {(e.channel, e.event) for e in detector.detect(text, published)}
+from tests.test_matching import found
 
 
 @pytest.mark.parametrize(
