@@ -25,17 +25,15 @@ from matching import Detector  # noqa: E402
 from tests.servers import DATA, REPO_CONFIG, Site  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+PG_DSN = os.environ.get(
+    "CHANNELWATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
+)
 
 
 @pytest.fixture(scope="session")
 def detector() -> Detector:
     """The detector on the repository's catalog (`sources.yaml`)."""
     return Detector(load_config(REPO_CONFIG).channels)
-
-
-PG_DSN = os.environ.get(
-    "CHANNELWATCH_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
-)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select
 
 import storage
-from channelwatch.config import load_config
 from matching import Detector
 from matching import Event as Detected
 from storage import Alert, Article, ChannelState, Report, Transition, fold
@@ -163,12 +162,11 @@ def test_detection_writes_transitions_and_their_alerts_together(db_url: str) -> 
 
 
 def test_an_agreement_to_resume_next_year_does_not_hide_a_suspension_before_then(
-    db_url: str,
+    db_url: str, detector: Detector
 ) -> None:
     """A passage dates what it reports by when it was done, never by a plan: read as
     "next year", the agreement would make the suspension three weeks later look older
     than it, and that suspension would never be alerted."""
-    detector = Detector(load_config(REPO / "sources.yaml").channels)
     engine = storage.open_database(db_url)
     routes = {"climate": ["email"]}
     with Session(engine) as session:
