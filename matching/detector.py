@@ -127,22 +127,19 @@ class Detector:
             )
             sentences = [s for i in wanted for s in split_sentences(text, *spans[i])]
         triggers = _triggers_by_sentence(found, sentences)
-        mentions: dict[int, list[Mention]] = {}
 
+        @cache
+        def named_in(i: int) -> list[Mention]:
+            named = everything or self._finder.may_name_a_channel(sentences[i].text)
+            return self._finder.find(sentences[i].text) if named else []
+
+        @cache
         def mentions_of(i: int) -> list[Mention]:
-            if i not in mentions:
-                named = everything or self._finder.may_name_a_channel(sentences[i].text)
-                found = self._finder.find(sentences[i].text) if named else []
-                # (the sentence before, read only for a counted class of channels:
-                # "That forum was called off along with two other military channels")
-                before = (
-                    (lambda: {m.channel for m in self._finder.find(sentences[i - 1].text)})
-                    if i > 0
-                    else set
-                )
-                found = [m for m in found if not _in_an_office_name(sentences[i].text, m)]
-                mentions[i] = _without_umbrella(sentences[i].text, found, before)
-            return mentions[i]
+            # (the sentence before, read only for a counted class of channels:
+            # "That forum was called off along with two other military channels")
+            before = (lambda: {m.channel for m in named_in(i - 1)}) if i > 0 else set
+            found = [m for m in named_in(i) if not _in_an_office_name(sentences[i].text, m)]
+            return _without_umbrella(sentences[i].text, found, before)
 
         @cache
         def antecedents_of(i: int) -> tuple[list[str], str, bool]:
