@@ -65,7 +65,11 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
     return bool(
         lx.NOMINAL.search(word)
         or (head.endswith(("ing", "ed")) and _DETERMINER.search(before))
-        or (" " not in word and not head.endswith(("ing", "ed")) and _ARTICLE.search(before))
+        or (
+            not _several_words(word)
+            and not head.endswith(("ing", "ed"))
+            and _ARTICLE.search(before)
+        )
         or (head.endswith(("ing", "ed")) and _CLAUSE_START.search(text[max(0, start - 4) : start]))
         # "the talks, the first since 2021, are set for May": a noun phrase, with a predicate
         or bool(_FIRST_SINCE_NOUN.match(word))
@@ -531,7 +535,7 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
     word = trigger.word.lower()
     if (
         not trigger.nominal
-        and " " not in word
+        and not _several_words(word)
         and (_GERUND.fullmatch(word) or _INFINITIVE_BEFORE.search(text, 0, trigger.start))
     ):
         # "covered methane and halting deforestation": a gerund with an object of its own
@@ -547,7 +551,7 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         # "took up the question of Xinjiang again", "taking up again their concerns about
         # subsidies": a topic taken up, not a channel
         return not _may_be_a_channel(text, up_again, mentions)
-    if not trigger.nominal or " " in word:
+    if not trigger.nominal or _several_words(word):
         return False
     if word.endswith("ed"):
         # only after a determiner: "Suspended as of Aug. 5: …" heads a list
@@ -1165,10 +1169,16 @@ def _without_asides(text: str) -> str:
     return _RELATIVE_CLAUSE.sub(" ", _READ_AS.sub(" ", text))
 
 
+def _several_words(word: str) -> bool:
+    """A trigger of more than one word ("set up", "cut off"), whatever space is between:
+    text from web pages puts no-break spaces there too."""
+    return len(word.split()) > 1
+
+
 def _is_present_simple(trigger: Trigger, before: str) -> bool:
     """A present-tense verb: "reconvenes", or "restart" after a plural subject."""
     word = trigger.word.lower()
-    if " " in word or trigger.nominal:
+    if _several_words(word) or trigger.nominal:
         return False
     if word.endswith("s") and not word.endswith("ss"):
         return True

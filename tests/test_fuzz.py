@@ -204,6 +204,8 @@ def wrapped(passage_id: str, width: int) -> tuple[dict, str]:
 @example((passage("dvp-0049"), passage("dvp-0049")["text"].replace(" and ", " AND ")))
 # A title-cased or upper-cased common noun is no proper name ("that CHANNEL").
 @example((passage("dvx-0059"), passage("dvx-0059")["text"].replace("channel", "CHANNEL")))
+# No-break spaces inside a two-word trigger ("set\xa0up") still make two words.
+@example((passage("dev-0093"), passage("dev-0093")["text"].replace(" ", "\xa0")))
 @PER_INPUT
 def test_detection_is_stable_under_whitespace_quotes_and_case(case: tuple[dict, str]) -> None:
     passage, text = case
