@@ -535,8 +535,10 @@ def reads_the_same_lowercased(text: str) -> bool:
     return text.isascii() or not _CASE_TRAPS.search(text)
 
 
-# What could see past the start of a word: a lookbehind, or the start of the text.
-_LOOKS_BEFORE = re.compile(r"\(\?<[=!]|\^|\\A")
+# What could see the space put before the text: the start of the text, or a lookbehind
+# that could match it. One that opens on a letter and has no alternatives ("(?<!had\s)")
+# needs that letter where the space is, so it cannot.
+_LOOKS_BEFORE = re.compile(r"\(\?<[=!](?![a-z][^|()]*\))|\^|\\A")
 
 
 def _alternatives(pattern: str) -> tuple[list[str], str]:
