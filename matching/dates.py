@@ -59,6 +59,19 @@ _PATTERNS = [
 ]
 
 _LOWERCASE_PATTERNS = [(kind, lowercase_twin(pattern) or pattern) for kind, pattern in _PATTERNS]
+# A word each kind cannot match without, in lowercase text: most sentences name no date,
+# and a look for a word is much cheaper than a pattern's search.
+_NEEDS = {
+    "next": "next",
+    "next_weekday": "next",
+    "this_week": "",  # "this week", "last week", "today", "yesterday": no one word
+    "weekday": "day",
+    "this_month": "month",
+    "last_month_rel": "month",
+    "this_year": "year",
+    "last_year": "year",
+}
+_ANY_MONTH = re.compile(_MONTH)  # (no \b: the "day" kind has none)
 
 
 def period_start(when: str) -> date:
@@ -74,7 +87,13 @@ def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
     taken: list[range] = []
     patterns = _PATTERNS
     if reads_the_same_lowercased(text):  # the same dates, found twice as fast
-        text, patterns = text.lower(), _LOWERCASE_PATTERNS
+        text = text.lower()
+        months = _ANY_MONTH.search(text) is not None
+        patterns = [
+            (kind, pattern)
+            for kind, pattern in _LOWERCASE_PATTERNS
+            if (months or "month" not in pattern.groupindex) and _NEEDS.get(kind, "") in text
+        ]
     for kind, pattern in patterns:
         for match in pattern.finditer(text):
             if any(match.start() in span or match.end() - 1 in span for span in taken):

@@ -879,6 +879,11 @@ def test_event_carries_its_sentence_span_and_occurred_date(detector: Detector) -
         ("this week", "2023-11-20"),
         ("in 2019", "2019"),
         ("last year", "2022"),
+        ("earlier this year", "2023"),
+        ("next year", "2024"),
+        ("next month", "2023-12"),
+        ("yesterday", "2023-11-20"),
+        ("August: talks frozen", "2023-08"),
     ],
 )
 def test_stated_dates_resolve_against_the_published_date(text: str, iso: str) -> None:
