@@ -209,9 +209,15 @@ def _named_first(mentions: list[Mention]) -> list[str]:
 
 
 def _of_another_pair(text: str) -> bool:
-    return bool(_OTHER_PAIR.search(text) or lx.found(lx.OTHER_COUNTRY, text)) and not (
-        lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
+    return not _names_both_sides(text) and bool(
+        _OTHER_PAIR.search(text) or lx.found(lx.OTHER_COUNTRY, text)
     )
+
+
+def _names_both_sides(text: str) -> bool:
+    """Whether the text names the U.S. and China: then no third party is the pair.
+    (Asked first, as it is cheap next to the search for another pair.)"""
+    return lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
 
 
 # The specific military channels, each one of "the military channels".
@@ -931,8 +937,8 @@ def _cues(
     adjunct = _ADJUNCT_AFTER.search(text, trigger.end, end)
     if adjunct:
         clause = _VENUE.sub(" ", text[start : adjunct.start()])
-    if (lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)) and not (
-        lx.found(lx.US_SIDE, text) and lx.found(lx.CN_SIDE, text)
+    if not _names_both_sides(text) and (
+        lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     # (the trigger itself is no gap: "suspended for the night" is routine)
