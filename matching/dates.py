@@ -34,7 +34,8 @@ MONTHS = {
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = r"(?P<month>" + _MONTH_NAMES + r")\.?"
 _PATTERNS = [
     (
         "day",
@@ -58,20 +59,28 @@ _PATTERNS = [
     ("last_year", re.compile(r"\blast\s+year\b", re.I)),
 ]
 
-_LOWERCASE_PATTERNS = [(kind, lowercase_twin(pattern) or pattern) for kind, pattern in _PATTERNS]
-# A word each kind cannot match without, in lowercase text: most sentences name no date,
-# and a look for a word is much cheaper than a pattern's search.
+# A word each kind cannot match without: most sentences name no date, and a look for a
+# word is much cheaper than a pattern's search. The kinds that read a month need a month
+# name standing as a word, or before a day's number ("Aug. 5").
 _NEEDS = {
     "next": "next",
     "next_weekday": "next",
-    "this_week": "",  # "this week", "last week", "today", "yesterday": no one word
     "weekday": "day",
     "this_month": "month",
     "last_month_rel": "month",
     "this_year": "year",
     "last_year": "year",
 }
-_ANY_MONTH = re.compile(_MONTH)  # (no \b: the "day" kind has none)
+_A_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES})(?:\.|(?!\w))|(?:{_MONTH_NAMES})\.?\s+\d")
+# In lowercase text, with each kind's word, or None for a month name.
+_LOWERCASE_PATTERNS = [
+    (
+        kind,
+        lowercase_twin(pattern) or pattern,
+        None if "month" in pattern.groupindex else _NEEDS.get(kind, ""),
+    )
+    for kind, pattern in _PATTERNS
+]
 
 
 def period_start(when: str) -> date:
@@ -88,11 +97,11 @@ def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
     patterns = _PATTERNS
     if reads_the_same_lowercased(text):  # the same dates, found twice as fast
         text = text.lower()
-        months = _ANY_MONTH.search(text) is not None
+        month = _A_MONTH.search(text) is not None
         patterns = [
             (kind, pattern)
-            for kind, pattern in _LOWERCASE_PATTERNS
-            if (months or "month" not in pattern.groupindex) and _NEEDS.get(kind, "") in text
+            for kind, pattern, word in _LOWERCASE_PATTERNS
+            if (month if word is None else word in text)
         ]
     for kind, pattern in patterns:
         for match in pattern.finditer(text):

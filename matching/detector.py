@@ -497,22 +497,35 @@ def _owned_by_another(text: str, mention: Mention) -> bool:
     """Whether a channel's name is a forum's or another owner's: "the G20's financial
     track", "climate talks among the major emitters", "California's climate talks"."""
     return bool(
-        (mention.how == "topic" and lx.found(lx.MULTILATERAL, text) and not _BILATERAL.search(text))
+        (mention.how == "topic" and lx.found(lx.MULTILATERAL, text) and not _is_bilateral(text))
         or _FORUM_BEFORE.search(text, 0, mention.start)
         or _FORUM_AFTER.match(text, mention.end)
-        or lx.found(lx.MANY_PARTIES, text)
-        or (lx.found(lx.COUNTED_PARTIES, text) and not _BILATERAL.search(text))
+        or _of_many_parties(text)
         or _NAMED_FORUM_BEFORE.search(text, 0, mention.start)
         or _NAMED_FORUM_AFTER.match(text, mention.end)
         or _OTHER_OWNER.search(text, 0, mention.start)
     )
 
 
+# (asked of each channel and each trigger of a sentence: answered once per sentence)
+@lru_cache(maxsize=256)
+def _of_many_parties(text: str) -> bool:
+    """ "the U.S., China and Japan", "talks among 40 countries": more than the two."""
+    return lx.found(lx.MANY_PARTIES, text) or (
+        lx.found(lx.COUNTED_PARTIES, text) and not _is_bilateral(text)
+    )
+
+
+@lru_cache(maxsize=256)
+def _is_bilateral(text: str) -> bool:
+    return _BILATERAL.search(text) is not None
+
+
 def _forum_subject(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
     """Whether the trigger's own clause has a forum, and no channel, before it: "…; the
     plenary was suspended again", "the G20 session was called off"."""
     start, _ = _clause_bounds(text, trigger.start)
-    if any(start <= m.start < trigger.start for m in mentions) or _BILATERAL.search(text):
+    if any(start <= m.start < trigger.start for m in mentions) or _is_bilateral(text):
         return False
     return bool(
         _FORUM_SUBJECT.fullmatch(text, start, trigger.start)
