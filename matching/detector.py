@@ -496,13 +496,15 @@ def _read(
 def _owned_by_another(text: str, mention: Mention) -> bool:
     """Whether a channel's name is a forum's or another owner's: "the G20's financial
     track", "climate talks among the major emitters", "California's climate talks"."""
+    # (the forums' patterns hold a forum's name: where the sentence has none, they cannot match)
+    forum, named_forum = _names_a_forum(text)
     return bool(
-        (mention.how == "topic" and lx.found(lx.MULTILATERAL, text) and not _is_bilateral(text))
-        or _FORUM_BEFORE.search(text, 0, mention.start)
-        or _FORUM_AFTER.match(text, mention.end)
+        (mention.how == "topic" and forum and not _is_bilateral(text))
+        or (forum and _FORUM_BEFORE.search(text, 0, mention.start))
+        or (forum and _FORUM_AFTER.match(text, mention.end))
         or _of_many_parties(text)
-        or _NAMED_FORUM_BEFORE.search(text, 0, mention.start)
-        or _NAMED_FORUM_AFTER.match(text, mention.end)
+        or (named_forum and _NAMED_FORUM_BEFORE.search(text, 0, mention.start))
+        or (named_forum and _NAMED_FORUM_AFTER.match(text, mention.end))
         or _OTHER_OWNER.search(text, 0, mention.start)
     )
 
@@ -514,6 +516,12 @@ def _of_many_parties(text: str) -> bool:
     return lx.found(lx.MANY_PARTIES, text) or (
         lx.found(lx.COUNTED_PARTIES, text) and not _is_bilateral(text)
     )
+
+
+@lru_cache(maxsize=256)
+def _names_a_forum(text: str) -> tuple[bool, bool]:
+    """Whether the text names a forum ("the G20"), and one by its proper name."""
+    return lx.found(lx.MULTILATERAL, text), _A_FORUM_NAME.search(text) is not None
 
 
 @lru_cache(maxsize=256)
@@ -1559,6 +1567,7 @@ _FORUM_AFTER = re.compile(
 # A forum's proper name right before a channel's, or after it: "Pacific Islands Forum
 # climate talks", "the working group of the Global Coalition to …".
 _NAMED_FORUM_BEFORE = re.compile(r"\b" + lx.FORUM_NAME + r"(?:'s|’s)?\s+$")
+_A_FORUM_NAME = re.compile(lx.FORUM_NAME)
 _NAMED_FORUM_AFTER = re.compile(r"\s+(?i:among|under|of|at|within)\s+(?i:the\s+)?" + lx.FORUM_NAME)
 # The channel named after another owner or place: "California's climate talks", "the Oslo
 # talks on climate finance". Either side's own name there is no other owner.
