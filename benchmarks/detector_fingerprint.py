@@ -39,7 +39,7 @@ SITE = REPO / "tests" / "data" / "site" / "analysis"
 def texts() -> Iterator[tuple[str, str, date | None]]:
     """(name, text, published) for every text the fingerprint covers."""
     dev: list[str] = []
-    for corpus in ("dev", "test", "test2", "test3", "test4"):
+    for corpus in ("dev", "test", "test2", "test3", "test4", "test5"):
         for line in (CORPUS / f"{corpus}.jsonl").read_text().splitlines():
             if not line.strip():
                 continue
@@ -51,7 +51,7 @@ def texts() -> Iterator[tuple[str, str, date | None]]:
             if corpus == "dev":
                 dev.append(passage["text"])
     # whole-text variants, read by the program only
-    for corpus in ("dev", "test", "test2", "test3", "test4"):
+    for corpus in ("dev", "test", "test2", "test3", "test4", "test5"):
         for line in (CORPUS / f"{corpus}.jsonl").read_text().splitlines():
             if line.strip():
                 passage = json.loads(line)
