@@ -505,8 +505,18 @@ def _owned_by_another(text: str, mention: Mention) -> bool:
         or _of_many_parties(text)
         or (named_forum and _NAMED_FORUM_BEFORE.search(text, 0, mention.start))
         or (named_forum and _NAMED_FORUM_AFTER.match(text, mention.end))
-        or _OTHER_OWNER.search(text, 0, mention.start)
+        or _OTHER_OWNER.search(text, _start_of_last_words(text, mention.start, 2), mention.start)
     )
+
+
+def _start_of_last_words(text: str, end: int, count: int) -> int:
+    """Where the last `count` words before `end` begin, words being split on whitespace:
+    a pattern that must end at `end` and spans no more words can start no earlier."""
+    head = text[:end]
+    for _ in range(count):
+        head = head.rstrip()
+        head = head[: len(head) - len(head.rsplit(None, 1)[-1])] if head else head
+    return len(head)
 
 
 # (asked of each channel and each trigger of a sentence: answered once per sentence)
@@ -521,7 +531,7 @@ def _of_many_parties(text: str) -> bool:
 @lru_cache(maxsize=256)
 def _names_a_forum(text: str) -> tuple[bool, bool]:
     """Whether the text names a forum ("the G20"), and one by its proper name."""
-    return lx.found(lx.MULTILATERAL, text), _A_FORUM_NAME.search(text) is not None
+    return lx.found(lx.MULTILATERAL, text), _A_FORUM_NOUN.search(text) is not None
 
 
 @lru_cache(maxsize=256)
@@ -695,7 +705,7 @@ def _trigger_spans(text: str) -> list[Trigger]:
         for kind, a, b in spans
         if not _counts_suspensions(kind, text[a:b])
         # "missile launch notifications": a launch of a thing, not of a channel
-        and not (_LAUNCH_NOUN.fullmatch(text, a, b) and _LAUNCHED_THING.search(text, 0, a))
+        and not (_LAUNCH_NOUN.fullmatch(text, a, b) and _launched_thing_before(text, a))
     ]
 
 
@@ -704,6 +714,18 @@ _LAUNCHED_THING = re.compile(
     r"\b(?:missile|rocket|satellite|space|test|ballistic|icbm|product|vehicle)s?[\s-]+$",
     re.IGNORECASE,
 )
+
+
+def _launched_thing_before(text: str, at: int) -> bool:
+    """Whether `_LAUNCHED_THING` ends at `at`. Its word must end where the run of spaces and
+    hyphens before `at` starts, so only the dozen characters before that are searched (not
+    the article up to there)."""
+    gap = at
+    while gap > 0 and (text[gap - 1].isspace() or text[gap - 1] == "-"):
+        gap -= 1
+    return gap < at and _LAUNCHED_THING.search(text, max(0, gap - 12), at) is not None
+
+
 _VERB_OF_IT = re.compile(
     r"\b(?:put|puts|putting|make|makes|made|call|calls|called|take|takes|took|describe[sd]?|see|saw)\s+$",
     re.IGNORECASE,
@@ -1567,7 +1589,7 @@ _FORUM_AFTER = re.compile(
 # A forum's proper name right before a channel's, or after it: "Pacific Islands Forum
 # climate talks", "the working group of the Global Coalition to …".
 _NAMED_FORUM_BEFORE = re.compile(r"\b" + lx.FORUM_NAME + r"(?:'s|’s)?\s+$")
-_A_FORUM_NAME = re.compile(lx.FORUM_NAME)
+_A_FORUM_NOUN = re.compile(lx.FORUM_NOUNS)  # (every forum's name holds one)
 _NAMED_FORUM_AFTER = re.compile(r"\s+(?i:among|under|of|at|within)\s+(?i:the\s+)?" + lx.FORUM_NAME)
 # The channel named after another owner or place: "California's climate talks", "the Oslo
 # talks on climate finance". Either side's own name there is no other owner.

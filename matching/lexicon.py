@@ -430,9 +430,12 @@ COUNTED_PARTIES = words(
 # Forum", "the Global Coalition to Address Synthetic Drug Threats", "the Universal
 # Periodic Review". (Not "Council" or "Commission": the State Council, the Central
 # Military Commission are one side's.)
+FORUM_NOUNS = (
+    r"Forum|Coalition|Conference|Review|Summit|Alliance|Initiative"
+    r"|Partnership|Convention|Assembly|Organi[sz]ation"
+)
 FORUM_NAME = (
-    r"(?:[A-Z][\w-]*\s+){0,3}(?:Forum|Coalition|Conference|Review|Summit|Alliance|Initiative"
-    r"|Partnership|Convention|Assembly|Organi[sz]ation)(?:\s+(?:to|on|for|of)\s+(?:[A-Z][\w-]*\s*)+)?"
+    r"(?:[A-Z][\w-]*\s+){0,3}(?:" + FORUM_NOUNS + r")(?:\s+(?:to|on|for|of)\s+(?:[A-Z][\w-]*\s*)+)?"
 )
 # The two and others in one list: "negotiators from the U.S., China and the EU".
 _US = r"(?:the\s+)?(?:u\.s\.|us|united\s+states|american|washington)"

@@ -1001,6 +1001,29 @@ def test_found_answers_as_a_plain_search_does() -> None:
     assert lx._any_after_a_gap(r"(?<=a|\s)used\s+to|always") is None
 
 
+def test_searches_cut_to_the_words_before_a_position_answer_as_the_whole_search() -> None:
+    """Patterns that must end at a position are searched only over the last words before
+    it; on dev passages, at every word, that answers as the search from the start does."""
+    import json
+    import re
+    from pathlib import Path
+
+    from matching import detector as d
+
+    lines = (Path(__file__).parent / "data" / "corpus" / "dev.jsonl").read_text().splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()][:400]
+    texts += ["The Oslo  \n talks", "missile -\u00a0- launch", "(California's climate", "  x"]
+    for text in texts:
+        for end in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
+            window = d._start_of_last_words(text, end, 2)
+            assert bool(d._OTHER_OWNER.search(text, window, end)) == bool(
+                d._OTHER_OWNER.search(text, 0, end)
+            ), (text, end)
+            assert d._launched_thing_before(text, end) == bool(
+                d._LAUNCHED_THING.search(text, 0, end)
+            ), (text, end)
+
+
 # The dvw round's rules. Each sentence fails with its rule switched off
 # (the check is in the commit message of the rule's commit).
 @pytest.mark.parametrize(
