@@ -210,7 +210,7 @@ def _named_first(mentions: list[Mention]) -> list[str]:
 
 def _of_another_pair(text: str) -> bool:
     return not _names_both_sides(text) and bool(
-        _OTHER_PAIR.search(text) or lx.found(lx.OTHER_COUNTRY, text)
+        _names_another_pair(text) or lx.found(lx.OTHER_COUNTRY, text)
     )
 
 
@@ -981,7 +981,7 @@ def _cues(
     if adjunct:
         clause = _VENUE.sub(" ", text[start : adjunct.start()])
     if not _names_both_sides(text) and (
-        lx.found(lx.OTHER_COUNTRY, clause) or _OTHER_PAIR.search(text)
+        lx.found(lx.OTHER_COUNTRY, clause) or _names_another_pair(text)
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     # (the trigger itself is no gap: "suspended for the night" is routine)
@@ -1186,6 +1186,23 @@ _OTHER_PAIR = re.compile(
     # "economic talks with Taipei's business groups": across the strait, not with the U.S.
     r"|\b(?i:talks|dialogue|consultations|exchanges)\s+(?i:with)\s+(?:Taiwan|Taipei)\b"
 )
+# Each alternative of `_OTHER_PAIR` needs one of these: as written, or lowercased.
+_OTHER_PAIR_NEEDS = ("Chin", "Beijing", "-")
+_OTHER_PAIR_NEEDS_LOWERCASED = ("between", "with", "flights", "deportations", "removals")
+
+
+def _names_another_pair(text: str) -> bool:
+    """`_OTHER_PAIR.search(text)`, not run where the text holds none of the words its
+    alternatives need (most sentences do not, and the search is costly)."""
+    if lx.reads_the_same_lowercased(text):
+        lowered = text.lower()
+        if not any(word in text for word in _OTHER_PAIR_NEEDS) and not any(
+            word in lowered for word in _OTHER_PAIR_NEEDS_LOWERCASED
+        ):
+            return False
+    return _OTHER_PAIR.search(text) is not None
+
+
 # "reactivated after a four-year freeze": a span of time told as background.
 _AFTER_A = re.compile(r"\b(?:after|following)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # "after the two sides had agreed to resume", "after Beijing had cut", "after they had been"

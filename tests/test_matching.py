@@ -1013,6 +1013,7 @@ def test_searches_cut_to_the_words_before_a_position_answer_as_the_whole_search(
     lines = (Path(__file__).parent / "data" / "corpus" / "dev.jsonl").read_text().splitlines()
     texts = [json.loads(line)["text"] for line in lines if line.strip()][:400]
     texts += ["The Oslo  \n talks", "missile -\u00a0- launch", "(California's climate", "  x"]
+    texts += ["talks wıth Moscow", "flights to Russia", "Sino-Russian talks", "Brazil and China"]
     for text in texts:
         for end in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
             window = d._start_of_last_words(text, end, 2)
@@ -1022,6 +1023,9 @@ def test_searches_cut_to_the_words_before_a_position_answer_as_the_whole_search(
             assert d._launched_thing_before(text, end) == bool(
                 d._LAUNCHED_THING.search(text, 0, end)
             ), (text, end)
+        # … and the search for another pair is skipped only where it cannot match.
+        assert d._names_another_pair(text) == bool(d._OTHER_PAIR.search(text)), text
+    assert sum(map(d._names_another_pair, texts)) > 10
 
 
 # The dvw round's rules. Each sentence fails with its rule switched off
