@@ -1013,7 +1013,9 @@ def test_searches_cut_to_the_words_before_a_position_answer_as_the_whole_search(
     lines = (Path(__file__).parent / "data" / "corpus" / "dev.jsonl").read_text().splitlines()
     texts = [json.loads(line)["text"] for line in lines if line.strip()][:400]
     texts += ["The Oslo  \n talks", "missile -\u00a0- launch", "(California's climate", "  x"]
-    texts += ["talks wıth Moscow", "flights to Russia", "Sino-Russian talks", "Brazil and China"]
+    texts += ["talks wıth Moscow", "talks with Moscow", "talks between India and Japan"]
+    texts += ["flights to Russia", "removals to Russia", "deportations to Russia"]
+    texts += ["Sino-Russian talks", "Brazil and China", "Chinese and Indian officials"]
     for text in texts:
         for end in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
             window = d._start_of_last_words(text, end, 2)
