@@ -71,8 +71,12 @@ ABBREVIATIONS = frozenset(
     ]
 )
 
+# A sentence ends at closing punctuation before a capital, a blank line, or a line that
+# opens a list item. (Every branch opens on one of four characters, and says so first:
+# the engine then skips to those instead of trying each branch at every character.)
 _BOUNDARY = re.compile(
-    r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)"""
+    r"""[.!?\n](?:(?<=[.!?])[.!?]*["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])"""
+    r"""|(?<=\n)\s*\n|(?<=\n)(?=\s*(?:[-*•]|\d+[.)])\s))"""
 )
 # Abbreviations that may also close a sentence, and words that then open the next one.
 CAN_END_SENTENCE = frozenset(
