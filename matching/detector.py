@@ -1186,20 +1186,24 @@ _OTHER_PAIR = re.compile(
     # "economic talks with Taipei's business groups": across the strait, not with the U.S.
     r"|\b(?i:talks|dialogue|consultations|exchanges)\s+(?i:with)\s+(?:Taiwan|Taipei)\b"
 )
-# Each alternative of `_OTHER_PAIR` needs one of these: as written, or lowercased.
-_OTHER_PAIR_NEEDS = ("Chin", "Beijing", "-")
-_OTHER_PAIR_NEEDS_LOWERCASED = ("between", "with", "flights", "deportations", "removals")
+# Each alternative of `_OTHER_PAIR` needs one of these.
+_OTHER_PAIR_NEEDS = (
+    "chin",
+    "beijing",
+    "-",
+    "between",
+    "with",
+    "flights",
+    "deportations",
+    "removals",
+)
 
 
 def _names_another_pair(text: str) -> bool:
     """`_OTHER_PAIR.search(text)`, not run where the text holds none of the words its
     alternatives need (most sentences do not, and the search is costly)."""
-    if lx.reads_the_same_lowercased(text):
-        lowered = text.lower()
-        if not any(word in text for word in _OTHER_PAIR_NEEDS) and not any(
-            word in lowered for word in _OTHER_PAIR_NEEDS_LOWERCASED
-        ):
-            return False
+    if not lx.holds_any(_OTHER_PAIR_NEEDS, text):
+        return False
     return _OTHER_PAIR.search(text) is not None
 
 
@@ -1232,7 +1236,11 @@ def _without_asides(text: str) -> str:
     of a noun ("channels that rarely make headlines") or is a reading ("read in
     Washington as a signal"), not of the change. (A habit in the trigger's own clause
     is still read there: "the channel that Beijing typically suspends".)"""
-    return _RELATIVE_CLAUSE.sub(" ", _READ_AS.sub(" ", text))
+    if lx.holds_any(_READING_VERBS, text):
+        text = _READ_AS.sub(" ", text)
+    if lx.holds_any(_RELATIVE_PRONOUNS, text):
+        text = _RELATIVE_CLAUSE.sub(" ", text)
+    return text
 
 
 def _several_words(word: str) -> bool:
@@ -1254,8 +1262,18 @@ def _is_present_simple(trigger: Trigger, before: str) -> bool:
 _RELATIVE_OPENER = re.compile(
     r"\b(?:(?:in|on|at|by|through|under|from|with)\s+which|where|whom)\b", re.IGNORECASE
 )
+_READING_VERBS = (
+    "read",
+    "seen",
+    "interpreted",
+    "viewed",
+    "taken",
+    "understood",
+    "regarded",
+    "construed",
+)
 _READ_AS = re.compile(
-    r"\b(?:read|seen|interpreted|viewed|taken|understood|regarded|construed)\s+(?:[\w.-]+\s+){0,3}?as\s+(?:a|an)\s+",
+    r"\b(?:" + "|".join(_READING_VERBS) + r")\s+(?:[\w.-]+\s+){0,3}?as\s+(?:a|an)\s+",
     re.IGNORECASE,
 )
 _STATE_VERB = re.compile(r"(?:sits|lies|remains|stays)\s", re.IGNORECASE)
@@ -1265,7 +1283,10 @@ _ADJUNCT_AFTER = re.compile(
 )
 # A relative clause that says what a noun is like ("channels that rarely make headlines"):
 # a habit told in it is the noun's, not the change's.
-_RELATIVE_CLAUSE = re.compile(r"(?<=[a-z])\s+(?:that|which|who)\s+[^,;:.—–]*", re.IGNORECASE)
+_RELATIVE_PRONOUNS = ("that", "which", "who")
+_RELATIVE_CLAUSE = re.compile(
+    r"(?<=[a-z])\s+(?:" + "|".join(_RELATIVE_PRONOUNS) + r")\s+[^,;:.—–]*", re.IGNORECASE
+)
 _IN_RELATIVE = re.compile(r"\b(?:which|who)\b[^,;:]*$", re.IGNORECASE)
 # "The deal revives …": a present tense with an event for its subject reports that event.
 _NEWS_SUBJECT = re.compile(

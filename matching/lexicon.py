@@ -533,6 +533,15 @@ def _fast_form(rx: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str] | 
     return known
 
 
+def holds_any(words: tuple[str, ...], text: str) -> bool:
+    """Whether `text` holds one of `words` (lowercase), case aside: a pattern that needs one
+    of them cannot match where this is False, and the look is much cheaper than a search."""
+    if not reads_the_same_lowercased(text):
+        return True  # a case trap ("ſ" for "s") could spell a word no lowercasing shows
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
 def reads_the_same_lowercased(text: str) -> bool:
     """Whether IGNORECASE patterns match `text.lower()` where they match `text`."""
     return text.isascii() or not _CASE_TRAPS.search(text)

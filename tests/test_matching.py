@@ -1001,9 +1001,10 @@ def test_found_answers_as_a_plain_search_does() -> None:
     assert lx._any_after_a_gap(r"(?<=a|\s)used\s+to|always") is None
 
 
-def test_searches_cut_to_the_words_before_a_position_answer_as_the_whole_search() -> None:
+def test_shortcut_searches_answer_as_the_plain_ones() -> None:
     """Patterns that must end at a position are searched only over the last words before
-    it; on dev passages, at every word, that answers as the search from the start does."""
+    it, and patterns that need a word only where it is; on dev passages, at every word,
+    that answers as the plain search does."""
     import json
     import re
     from pathlib import Path
@@ -1016,6 +1017,7 @@ def test_searches_cut_to_the_words_before_a_position_answer_as_the_whole_search(
     texts += ["talks wıth Moscow", "talks with Moscow", "talks between India and Japan"]
     texts += ["flights to Russia", "removals to Russia", "deportations to Russia"]
     texts += ["Sino-Russian talks", "Brazil and China", "Chinese and Indian officials"]
+    texts += ["talks, ſeen by some as a favor, that ſtalled", "talks which stalled"]
     for text in texts:
         for end in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
             window = d._start_of_last_words(text, end, 2)
@@ -1025,8 +1027,10 @@ def test_searches_cut_to_the_words_before_a_position_answer_as_the_whole_search(
             assert d._launched_thing_before(text, end) == bool(
                 d._LAUNCHED_THING.search(text, 0, end)
             ), (text, end)
-        # … and the search for another pair is skipped only where it cannot match.
+        # … and the searches that need a word are skipped only where they cannot match.
         assert d._names_another_pair(text) == bool(d._OTHER_PAIR.search(text)), text
+        plain = d._RELATIVE_CLAUSE.sub(" ", d._READ_AS.sub(" ", text))
+        assert d._without_asides(text) == plain, text
     assert sum(map(d._names_another_pair, texts)) > 10
 
 
