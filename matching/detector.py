@@ -1157,54 +1157,70 @@ _GERUND_OBJECT = re.compile(
     r"(?<![,;:])\s(?!(?:and|or|then|after|since|following|despite|with|began|begun|started|start|starts|also|quietly|formally|officially|effectively|thereby|while|when|before|upon|on|in|not\s+only|am|is|are|was|were|be|been|being|the|a|an|any|its|their|this|that|his|her|our)\s+$)[\w'’-]+\s+$",
     re.IGNORECASE,
 )
-# China with a party that is not the U.S.: "Brazil and China".
-_OTHER_PAIR = re.compile(
-    # ("the Department of Homeland Security and China's Ministry of Public Security": an owner)
-    r"\b[A-Z][\w.]*\s+and\s+(?:the\s+)?(?:China|Beijing)\b(?!['’]s\b)"
-    r"|\b(?:China|Beijing)\s+(?i:and)\s+(?!(?i:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?i:the\s+)?[A-Z][\w.]*"
-    # "between Hong Kong and Macau": neither of the two
-    r"|\b(?i:talks|dialogue|cooperation|channels?|contacts|consultations)\s+(?i:between)\s+"
-    r"(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b|(?i:the\s+two)\b|[A-Z][a-z]*\.)"
-    r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
-    r"\s+(?i:and)\s+(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b)(?i:the\s+)?[A-Z]"
-    r"|\bChinese\s+(?i:and)\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?i:officials|diplomats|negotiators|envoys|ministers)\b"
-    # "the EU-China human rights dialogue", "China-Japan talks"
-    r"|\b(?!U\.?S\b|US\b|America|Washington|Sino)(?:EU|[A-Z][a-z]{2,})-(?:China|Chinese)\b"
-    r"|\bChina-(?!U\.?S\b|US\b|America|United|Washington)[A-Z]"
-    # "U.S.-Russian strategic stability talks", "Sino-Japanese talks": one of the two with
-    # a third country in a hyphenated pair (a known country: "U.S.-led" is no pair)
-    r"|(?<![\w.])(?:U\.S\.|US|American|Washington|Sino)-(?i:"
-    + lx.OTHER_COUNTRY.pattern.removeprefix(lx.WORD_START)
-    + r")"
-    # "deportation flights to Venezuela", "talks with Moscow": the other end is a third party
-    # (a known country, not any capital: "flights to The United States" or "to Resume"
-    # in a title-cased text is no third party)
-    r"|\b(?i:flights|deportations|removals)\s+(?i:to|from)\s+(?i:the\s+)?(?i:"
-    + lx.OTHER_COUNTRY.pattern
-    + r")"
-    r"|\b(?i:talks|dialogue|consultations)\s+(?i:with)\s+(?i:" + lx.OTHER_COUNTRY.pattern + r")"
-    # "economic talks with Taipei's business groups": across the strait, not with the U.S.
-    r"|\b(?i:talks|dialogue|consultations|exchanges)\s+(?i:with)\s+(?:Taiwan|Taipei)\b"
-)
-# Each alternative of `_OTHER_PAIR` needs one of these.
-_OTHER_PAIR_NEEDS = (
-    "chin",
-    "beijing",
-    "-",
-    "between",
-    "with",
-    "flights",
-    "deportations",
-    "removals",
+# China with a party that is not the U.S.: "Brazil and China". Each pattern with the
+# words it needs one of: it is searched only where the sentence holds one (few do).
+_OTHER_PAIRS = (
+    (
+        ("chin", "beijing"),
+        re.compile(
+            # ("the Department of Homeland Security and China's Ministry of Public
+            # Security": an owner)
+            r"\b[A-Z][\w.]*\s+and\s+(?:the\s+)?(?:China|Beijing)\b(?!['’]s\b)"
+            r"|\b(?:China|Beijing)\s+(?i:and)\s+(?!(?i:the\s+)?(?:United\s+States|U\.?S\b)|Washington\b|America)(?i:the\s+)?[A-Z][\w.]*"
+            r"|\bChinese\s+(?i:and)\s+(?!U\.?S\b|American\b)[A-Z]\w+\s+(?i:officials|diplomats|negotiators|envoys|ministers)\b"
+            # "the EU-China human rights dialogue", "China-Japan talks"
+            r"|\b(?!U\.?S\b|US\b|America|Washington|Sino)(?:EU|[A-Z][a-z]{2,})-(?:China|Chinese)\b"
+            r"|\bChina-(?!U\.?S\b|US\b|America|United|Washington)[A-Z]"
+        ),
+    ),
+    (
+        ("between",),
+        # "between Hong Kong and Macau": neither of the two
+        re.compile(
+            r"\b(?i:talks|dialogue|cooperation|channels?|contacts|consultations)\s+(?i:between)\s+"
+            r"(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b|(?i:the\s+two)\b|[A-Z][a-z]*\.)"
+            r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?"
+            r"\s+(?i:and)\s+(?!(?i:the\s+)?(?:U\.?S|United\s+States|Washington|America|China|Beijing)\b)(?i:the\s+)?[A-Z]"
+        ),
+    ),
+    (
+        ("-",),
+        # "U.S.-Russian strategic stability talks", "Sino-Japanese talks": one of the two
+        # with a third country in a hyphenated pair (a known country: "U.S.-led" is no pair)
+        re.compile(
+            r"(?<![\w.])(?:U\.S\.|US|American|Washington|Sino)-(?i:"
+            + lx.OTHER_COUNTRY.pattern.removeprefix(lx.WORD_START)
+            + r")"
+        ),
+    ),
+    (
+        ("flights", "deportations", "removals"),
+        # "deportation flights to Venezuela": the other end is a third party (a known
+        # country, not any capital: "flights to The United States" or "to Resume" in a
+        # title-cased text is no third party)
+        re.compile(
+            r"\b(?i:flights|deportations|removals)\s+(?i:to|from)\s+(?i:the\s+)?(?i:"
+            + lx.OTHER_COUNTRY.pattern
+            + r")"
+        ),
+    ),
+    (
+        ("with",),
+        re.compile(
+            # "talks with Moscow"
+            r"\b(?i:talks|dialogue|consultations)\s+(?i:with)\s+(?i:"
+            + lx.OTHER_COUNTRY.pattern
+            + r")"
+            # "economic talks with Taipei's business groups": across the strait, not with
+            # the U.S.
+            r"|\b(?i:talks|dialogue|consultations|exchanges)\s+(?i:with)\s+(?:Taiwan|Taipei)\b"
+        ),
+    ),
 )
 
 
 def _names_another_pair(text: str) -> bool:
-    """`_OTHER_PAIR.search(text)`, not run where the text holds none of the words its
-    alternatives need (most sentences do not, and the search is costly)."""
-    if not lx.holds_any(_OTHER_PAIR_NEEDS, text):
-        return False
-    return _OTHER_PAIR.search(text) is not None
+    return any(lx.holds_any(needs, text) and rx.search(text) for needs, rx in _OTHER_PAIRS)
 
 
 # "reactivated after a four-year freeze": a span of time told as background.
