@@ -850,7 +850,11 @@ def _cues(
         # "called Beijing's termination of the talks irresponsible": the noun is the verb's
         # object, and what follows is no predicate of it
         after = predicate = ""  # "thanks to the reopening of the channel, officers could …"
-    cues = [kind for kind, rx in lx.BLOCKERS.items() if lx.found(rx, before)]
+    cues = (
+        [kind for kind, rx in lx.BLOCKERS.items() if lx.found(rx, before)]
+        if lx.found(lx.ANY_BLOCKER, before)
+        else []
+    )
     # After a noun trigger, "not" must deny the verb ("has not happened"), not contrast
     # ("punishes the world, not Washington").
     cues += [

@@ -663,3 +663,7 @@ AFTER_A_GAP = _first_letter_tree({kind: _inner(rx) for kind, rx in TRIGGERS.item
     + "|".join(f"(?:{_inner(rx)})(?![\\w-])(?P<{kind}_>)" for kind, rx in TRIGGERS.items())
     + ")"
 )
+
+# Any blocker at all: the text before most triggers holds none, and then one search
+# answers for every kind.
+ANY_BLOCKER = words("|".join(_inner(rx) for rx in BLOCKERS.values()))

@@ -987,6 +987,11 @@ def test_found_answers_as_a_plain_search_does() -> None:
     texts += ["Would-be talks", "talks would", "Unlikely", "ſhould", "MAY 5", "may"]
     texts += ["Used to", "had used to", "mid-May", "may"]  # lookbehinds at the start
     patterns = [*lx.BLOCKERS.values(), lx.ROUTINE, lx.OTHER_COUNTRY, lx.AGREED, lx.PRESUPPOSING]
+    patterns.append(lx.ANY_BLOCKER)
+    for text in texts:  # one search for all blockers finds one where any finds one
+        assert lx.found(lx.ANY_BLOCKER, text) == any(
+            lx.found(rx, text) for rx in lx.BLOCKERS.values()
+        ), text
     for rx in patterns:
         for text in texts:
             third = len(text) // 3
