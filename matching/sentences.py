@@ -128,15 +128,21 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
             ends = before[-1] in _PARAGRAPH_END and not (
                 before[-1] == "." and _is_abbreviation(text, start, start + len(before))
             )
-            # A short line is a heading only if the next line is much longer or is no
-            # prose: a hard wrap of text with wide spaces makes short lines too.
-            following = text[match.end() :].split("\n", 1)[0].rstrip()
-            heading = line < 50 and (len(following) >= 1.5 * line or not following[:1].isalpha())
-            if ends or heading:
+            if ends or _is_heading(text, line, match.end()):
                 spans.append((start, match.start()))
                 start = match.end()
     spans.append((start, len(text)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _is_heading(text: str, length: int, next_line: int) -> bool:
+    """A short line is a heading only if the next line is much longer or is no prose: a
+    hard wrap of text with wide spaces makes short lines too."""
+    if length >= 50:
+        return False
+    stop = text.find("\n", next_line)
+    following = text[next_line : len(text) if stop == -1 else stop].rstrip()
+    return len(following) >= 1.5 * length or not following[:1].isalpha()
 
 
 def _is_abbreviation(text: str, start: int, stop: int) -> bool:
