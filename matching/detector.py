@@ -149,7 +149,7 @@ class Detector:
         def antecedents_of(i: int) -> tuple[list[str], str, bool]:
             # Looked up only if an anaphor is left to resolve: most sentences hold an
             # "it" or a "the talks", few need it resolved.
-            if not lx.ANAPHOR.search(sentences[i].text):
+            if not lx.found(lx.ANAPHOR, sentences[i].text):
                 return [], "", False
             before = [j for j in (i - 2, i - 1) if j >= 0]
             # "the former", "the latter" count in the order the channels were written
@@ -214,6 +214,7 @@ def _of_another_pair(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=256)
 def _names_both_sides(text: str) -> bool:
     """Whether the text names the U.S. and China: then no third party is the pair.
     (Asked first, as it is cheap next to the search for another pair.)"""
@@ -965,7 +966,7 @@ def _cues(
         cues.append("recommendation")  # "Resuming the MMCA talks is essential"
     if any(
         a.start() <= trigger.start < a.end() and not lx.PAST.search(a.group())
-        for a in lx.TIME_CLAUSE.finditer(text)
+        for a in (lx.TIME_CLAUSE.finditer(text) if lx.holds_any(lx.TIME_CLAUSE_NEEDS, text) else ())
     ):
         cues.append("future")  # "By the time the talks resume, …"
     if any(
@@ -1035,7 +1036,9 @@ def _cues(
             not lx.PAST.search(when.group())
             # "the hotline, which is used when ships meet": what the channel is for
             and not _IN_RELATIVE.search(text, 0, when.start())
-            for when in lx.WHEN_CLAUSE.finditer(text)
+            for when in (
+                lx.WHEN_CLAUSE.finditer(text) if lx.holds_any(lx.WHEN_CLAUSE_NEEDS, text) else ()
+            )
         )
     ) and "generic" not in cues:
         cues.append(

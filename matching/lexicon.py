@@ -280,6 +280,7 @@ HEARSAY = words(
 )
 # "By the time the talks resume, …": a clause of time in the present tense is still to come.
 TIME_CLAUSE = words(r"(?:by\s+the\s+time|as\s+soon\s+as)\s+[^,;:.—–]+")
+TIME_CLAUSE_NEEDS = ("time", "soon")  # (where a text holds neither, it is not searched)
 # A change one must make: "Resuming the MMCA talks is essential", "call the revival urgent".
 NECESSARY = r"(?:essential|imperative|vital|crucial|critical|urgent|paramount|indispensable|necessary|a\s+must|a\s+necessity|non-negotiable)"
 NECESSITY = re.compile(
@@ -295,6 +296,7 @@ WHEN_CLAUSE = words(
     # ("when Adm. Paparo held a call": an abbreviation's stop does not end the clause)
     r"(?:when|whenever)\s+(?!it\s+comes\s+to)(?:[^,;:.—–]|(?:(?<=Adm)|(?<=Gen)|(?<=Sen)|(?<=Col)|(?<=Rep)|(?<=Dr)|(?<=\b[A-Z]))\.)+"
 )
+WHEN_CLAUSE_NEEDS = ("when",)
 PAST = words(
     r"was|were|had|did|(?<!is\s)(?<!are\s)(?<!be\s)(?<!been\s)(?<!being\s)(?<!get\s)(?<!gets\s)[\w-]+ed"
     r"|froze|broke|cut|went|came|began|met|held|took|made|sent|shut|set|put|said|told|saw|gave|left"

@@ -1015,6 +1015,7 @@ def test_shortcut_searches_answer_as_the_plain_ones() -> None:
     from pathlib import Path
 
     from matching import detector as d
+    from matching import lexicon as lx
 
     lines = (Path(__file__).parent / "data" / "corpus" / "dev.jsonl").read_text().splitlines()
     texts = [json.loads(line)["text"] for line in lines if line.strip()][:400]
@@ -1023,6 +1024,7 @@ def test_shortcut_searches_answer_as_the_plain_ones() -> None:
     texts += ["flights to Russia", "removals to Russia", "deportations to Russia"]
     texts += ["Sino-Russian talks", "Brazil and China", "Chinese and Indian officials"]
     texts += ["talks, ſeen by some as a favor, that ſtalled", "talks which stalled"]
+    texts += ["By the time talks resume", "as soon as they meet", "whenever it met"]
     other_pair = re.compile("|".join(rx.pattern for _, rx in d._OTHER_PAIRS))
     for text in texts:
         for end in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
@@ -1037,6 +1039,11 @@ def test_shortcut_searches_answer_as_the_plain_ones() -> None:
         assert d._names_another_pair(text) == bool(other_pair.search(text)), text
         plain = d._RELATIVE_CLAUSE.sub(" ", d._READ_AS.sub(" ", text))
         assert d._without_asides(text) == plain, text
+        for rx, needs in (
+            (lx.TIME_CLAUSE, lx.TIME_CLAUSE_NEEDS),
+            (lx.WHEN_CLAUSE, lx.WHEN_CLAUSE_NEEDS),
+        ):
+            assert lx.holds_any(needs, text) or not rx.search(text), text
     assert sum(map(d._names_another_pair, texts)) > 10
 
 
