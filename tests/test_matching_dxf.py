@@ -31,3 +31,31 @@ from tests.test_matching import found
 )
 def test_dxf_changes(detector: Detector, text: str, expected: set[tuple[str, str]]) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a sitting told as a custom ("as they do every autumn") is routine: what it
+        # restarts is an item on its agenda
+        (
+            "As they do every autumn, the two militaries met under the MMCA in Hawaii, "
+            "restarting a review of air intercepts.",
+            set(),
+        ),
+        (
+            "The climate envoys held their talks in Beijing, as they have done each year, "
+            "resuming a debate on methane.",
+            set(),
+        ),
+        # guard: a season in an aside on the channel is no custom of this sitting
+        (
+            "The climate talks, held each spring, were cancelled in 2022.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxf_a_sitting_told_as_a_custom(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
