@@ -589,6 +589,8 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         # "took up the question of Xinjiang again", "taking up again their concerns about
         # subsidies": a topic taken up, not a channel
         return not _may_be_a_channel(text, up_again, mentions)
+    if not trigger.nominal and word.endswith("ed") and not _several_words(word):
+        return _has_own_object(text, trigger, mentions)
     if not trigger.nominal or _several_words(word):
         return False
     if word.endswith("ed"):
@@ -600,6 +602,22 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
     else:
         return False
     return thing is not None and not _may_be_a_channel(text, thing, mentions)
+
+
+def _has_own_object(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
+    """Whether a verb in the past with no channel before it in its clause has an object
+    that is no channel: "Beijing halted purchases of U.S. soybeans on Monday, as Treasury
+    staff prepared for the economic dialogue" stops purchases, not the dialogue."""
+    thing = _VERB_THING.match(text, trigger.end)
+    if thing is None or _may_be_a_channel(text, thing, mentions):
+        return False
+    start, _ = _clause_bounds(text, trigger.start)
+    return not (
+        lx.ANAPHOR.search(text, *thing.span(1))
+        or any(start <= m.start < trigger.start for m in mentions)
+        # "the two were nonetheless halted together": a passive has no object
+        or _BEEN_BEFORE.search(text[max(start, trigger.start - 30) : trigger.start])
+    )
 
 
 def _may_be_a_channel(text: str, thing: re.Match[str], mentions: list[Mention]) -> bool:
@@ -627,6 +645,17 @@ _GERUND_THING = re.compile(
     r"\s+(?!(?:in|on|at|after|before|since|for|from|with|by|to|again|all|its|their|the|a|an|this"
     r"|that|them|it|both|any|some|temporarily|quietly|formally|officially|abruptly|altogether)\b)"
     r"((?:[\w'’-]+\s+){0,3}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$)|\s+(?:between|among|in|at|on|with|from))",
+    re.IGNORECASE,
+)
+# … and of a verb in the past, up to a time told after it ("halted purchases of U.S.
+# soybeans on Monday"); an abbreviation's stops are inside the phrase.
+_VERB_THING = re.compile(
+    r"\s+(?!(?:in|on|at|after|before|since|for|from|with|by|to|again|all|its|their|the|a|an|this"
+    r"|that|them|it|both|any|some|temporarily|quietly|formally|officially|abruptly|altogether"
+    # (a verb after it is its complement, not an object: "ceased working with …")
+    r"|\w+ing)\b)"
+    r"((?:[\w.'’-]+\s+){0,5}?[\w'’-]+)"
+    r"(?=\s*(?:[,;:]|\.(?![\w-])|$)|\s+(?:on|last|this|after|following|amid)\b)",
     re.IGNORECASE,
 )
 # What is taken up or picked up again, between the verb and "again": "took up the question
@@ -1674,6 +1703,8 @@ _HAVING = re.compile(r",\s+having\s+(?:been\s+)?(?:\w+ly\s+)?$", re.IGNORECASE)
 _HAD_WHEN = re.compile(
     r"\bhad\s+(?:been\s+)?[\w-]+\s+(?:when|after|once)\s+[^,;:—–]{0,60}$", re.IGNORECASE
 )
+# A passive's auxiliary, with any one word between: "were nonetheless halted".
+_BEEN_BEFORE = re.compile(r"\b(?:is|are|was|were|been|be|being)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_SUBJECT = re.compile(
     r"\s+(?:it|they|beijing|china|washington|the\s+prc|the\s+pla|the\s+chinese\s+side)\s+(?:had\s+|has\s+)?",

@@ -59,3 +59,42 @@ def test_dxf_a_sitting_told_as_a_custom(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a verb with an object of its own that is no channel stops that thing, not the
+        # channel named later in a clause of "as"
+        (
+            "China suspended sales of rare earths on Tuesday, the ministry said, as negotiators "
+            "prepared for the climate talks.",
+            set(),
+        ),
+        (
+            "Washington restored licences for U.S. chip exports, as officials drafted the "
+            "agenda of the arms control talks.",
+            set(),
+        ),
+        # guards: a verb that takes another verb ("ceased working with") stops the work
+        (
+            "Chinese police ceased working with U.S. agents on counternarcotics cooperation in "
+            "August 2022.",
+            {("counternarcotics", "suspended")},
+        ),
+        # … a passive has no object, whatever stands between it and its auxiliary
+        (
+            "The climate talks were nonetheless halted together in May.",
+            {("climate", "suspended")},
+        ),
+        # … and a channel before the verb is its subject
+        (
+            "The climate talks resumed quietly after Bali.",
+            {("climate", "resumed")},
+        ),
+    ],
+)
+def test_dxf_a_verb_with_an_object_of_its_own(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
