@@ -1142,7 +1142,8 @@ _MEASURES_INCLUDE = re.compile(
 )
 _AFTER_NTH_ROUND = re.compile(
     r"\b(?:after|following)\s+(?:the|its|their)\s+(?:second|third|fourth|fifth|sixth|seventh"
-    r"|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:round|session|plenary|meeting)\b",
+    # … or by its year, or as the last: "frozen after its 2015 session"
+    r"|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|(?:19|20)\d\d|last)\s+(?:round|session|plenary|meeting)\b",
     re.IGNORECASE,
 )
 _OF = re.compile(r"\s+of\b", re.IGNORECASE)

@@ -98,3 +98,27 @@ def test_dxf_a_verb_with_an_object_of_its_own(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a channel that stops after a session dated by its year, or its last, has stopped:
+        # that session is no routine sitting of this change
+        (
+            "The arms control talks were suspended after their 2019 session in Geneva, and "
+            "neither side has asked to restart them.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (
+            "The climate talks were frozen after their last session in Bali.",
+            {("climate", "suspended")},
+        ),
+        # guard: a resumption after one is still routine
+        ("The climate talks resumed after their 2019 session.", set()),
+    ],
+)
+def test_dxf_stopped_after_a_dated_session(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
