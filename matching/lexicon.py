@@ -339,7 +339,10 @@ ROUTINE = words(
     # one sitting picking up again, not the channel: "resumed their meeting", "working sessions"
     r"|(?:resum|reconven|restart)\w*\s+(?:its|their|the)\s+(?:[\w-]+\s+)?(?:session|meeting|sitting)"
     r"|working\s+sessions?|to\s+continue|continuing\s+(?:its|their)"
-    r"|quarterly|monthly|weekly|annual|yearly|biennial|semiannual|twice-yearly|on\s+schedule|usual"
+    # (a yearly document is no sitting: "its annual inventory of engagements")
+    r"|(?:quarterly|monthly|weekly|annual|yearly|biennial|semiannual|twice-yearly)"
+    r"(?!\s+(?:reports?|inventor(?:y|ies)|budgets?|surveys?|lists?|rankings?|index|assessments?|filings?)\b)"
+    r"|on\s+schedule|usual"
     r"|\d+(?:st|nd|rd|th)\s+(?:round|session|meeting|plenary)"
 )
 # A gap of months or years, a date the gap runs from, or a suspension named: a channel

@@ -122,3 +122,27 @@ def test_dxf_stopped_after_a_dated_session(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a yearly document is no sitting: the change beside it is no routine round
+        (
+            "The climate talks have fallen into abeyance, and the ministry no longer lists "
+            "them in its annual report on engagements.",
+            {("climate", "suspended")},
+        ),
+        (
+            "The arms control talks were cancelled in March, weeks before the quarterly "
+            "assessment was filed.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        # guard: a yearly sitting still is one
+        ("The climate talks resumed for their annual session.", set()),
+    ],
+)
+def test_dxf_a_yearly_document_is_no_sitting(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
