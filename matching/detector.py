@@ -1109,6 +1109,12 @@ _EVIDENCE_THAT = re.compile(
     r"|signal(?:s|l?ed))\s+that\b",
     re.IGNORECASE,
 )
+# A participle of saying with its clause: ", noting that", ", arguing that".
+_NOTING_THAT = re.compile(
+    r",\s+(?:noting|adding|arguing|saying|stressing|warning|insisting|explaining"
+    r"|acknowledging|conceding|claiming|complaining|cautioning)\s+that\b",
+    re.IGNORECASE,
+)
 _WITH_ADJUNCT = re.compile(r",\s+with\b", re.IGNORECASE)
 # Where something was said: "told reporters in Manila", "said in Tokyo on Monday".
 _VENUE = re.compile(
@@ -1605,6 +1611,9 @@ def _governing(
         # "The restart of the talks shows that military contact can survive": the channel
         # in the claim is not the one restarted
         and not (t.end <= mention.start and _EVIDENCE_THAT.search(text, t.end, mention.start))
+        # "… restored the MMCA, noting that theater commander calls were still under
+        # discussion": a channel in what a participle reports is that clause's own
+        and not (t.end <= mention.start and _NOTING_THAT.search(text, t.end, mention.start))
         # "Each has been restored, with the MMCA session in April completing the set": a
         # "with" adjunct after the verb tells a circumstance, not its object
         and not (t.end <= mention.start and _WITH_ADJUNCT.search(text, t.end, mention.start))

@@ -146,3 +146,32 @@ def test_dxf_a_yearly_document_is_no_sitting(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a channel in what a participle of saying reports belongs to that clause, not to
+        # the change told before it
+        (
+            "Beijing has reopened the climate talks, the ministry said, adding that the arms "
+            "control talks were still being studied.",
+            {("climate", "resumed")},
+        ),
+        (
+            "Chinese officials accused the Pentagon of cutting off student exchanges, arguing "
+            "that the human rights dialogue exists to settle such quarrels.",
+            set(),
+        ),
+        # guard: a channel listed before the participle is still the verb's object
+        (
+            "China suspended the climate talks and the arms control talks, noting that the "
+            "decision was final.",
+            {("climate", "suspended"), ("arms_control_nonproliferation", "suspended")},
+        ),
+    ],
+)
+def test_dxf_what_a_participle_of_saying_reports(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
