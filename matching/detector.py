@@ -1115,6 +1115,11 @@ _NOTING_THAT = re.compile(
     r"|acknowledging|conceding|claiming|complaining|cautioning)\s+that\b",
     re.IGNORECASE,
 )
+# An appositive that renames the clause before it: ", a move", ", a step".
+_A_MOVE = re.compile(
+    r",\s+(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:move|step|decision|measure|gesture)\b",
+    re.IGNORECASE,
+)
 _WITH_ADJUNCT = re.compile(r",\s+with\b", re.IGNORECASE)
 # Where something was said: "told reporters in Manila", "said in Tokyo on Monday".
 _VENUE = re.compile(
@@ -1614,6 +1619,9 @@ def _governing(
         # "… restored the MMCA, noting that theater commander calls were still under
         # discussion": a channel in what a participle reports is that clause's own
         and not (t.end <= mention.start and _NOTING_THAT.search(text, t.end, mention.start))
+        # "China suspended imports of beef, a move officials said was unrelated to the
+        # counternarcotics working group": what is said of the move is no object of it
+        and not (t.end <= mention.start and _A_MOVE.search(text, t.end, mention.start))
         # "Each has been restored, with the MMCA session in April completing the set": a
         # "with" adjunct after the verb tells a circumstance, not its object
         and not (t.end <= mention.start and _WITH_ADJUNCT.search(text, t.end, mention.start))

@@ -175,3 +175,31 @@ def test_dxf_what_a_participle_of_saying_reports(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an appositive that renames the change ("a move", "a step") says something of
+        # the change: a channel in it is no object of the verb
+        (
+            "Beijing halted visas for three American journalists on Friday, a move its "
+            "spokesman tied to nothing in the climate talks.",
+            set(),
+        ),
+        (
+            "China suspended new licences for two U.S. grain traders, in a step analysts "
+            "called separate from the counternarcotics working group.",
+            set(),
+        ),
+        # guard: the channels listed before it are still its objects
+        (
+            "China suspended the climate talks, a move Washington called reckless.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxf_an_appositive_move(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
