@@ -1755,11 +1755,24 @@ _LIST_WORDS = {
 }
 
 
+# What a date after the change is the plan of: "the talks scheduled for next week".
+_PLANNED_FOR = re.compile(
+    r"\b(?:planned|scheduled|set|due|slated|expected)\s+(?:for|on|in)\s+$", re.IGNORECASE
+)
+
+
 def _occurred(text: str, trigger: Trigger, dates: Iterable[tuple[int, int, str]]) -> str | None:
     """The stated date of this change: in its clause, after the trigger first."""
     start, end = _clause_bounds(text, trigger.start)
     # "met for the first time since 2019": that date is the earlier change, not this one.
-    own = [d for d in dates if start <= d[0] < end and not trigger.start <= d[0] < trigger.end]
+    own = [
+        d
+        for d in dates
+        if start <= d[0] < end
+        and not trigger.start <= d[0] < trigger.end
+        # "called off the talks planned for next week": the date of the meeting called off
+        and not (d[0] > trigger.end and _PLANNED_FOR.search(text, trigger.end, d[0]))
+    ]
     after = [d for d in own if d[0] >= trigger.end and "," not in text[trigger.end : d[0]]]
     before = [d for d in own if d[1] <= trigger.start]
     if after:

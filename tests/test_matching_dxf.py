@@ -3,6 +3,8 @@ punctuation and objects that tell which."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from matching import Detector
@@ -203,3 +205,32 @@ def test_dxf_an_appositive_move(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # the date of a planned meeting called off is the meeting's, not the change's: the
+        # calling off is done
+        (
+            "China has cancelled the climate talks scheduled for next month, two diplomats said.",
+            date(2023, 5, 2),
+            {("climate", "suspended")},
+        ),
+        (
+            "Beijing called off the arms control talks set for June 14, officials said.",
+            date(2024, 6, 3),
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        # guard: a change told with a later date of its own is still a plan
+        (
+            "The climate talks resume next month, two diplomats said.",
+            date(2023, 5, 2),
+            set(),
+        ),
+    ],
+)
+def test_dxf_a_planned_meeting_called_off(
+    detector: Detector, text: str, published: date, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text, published) == expected
