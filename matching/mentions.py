@@ -273,6 +273,10 @@ def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: 
         hit = next((h for h in hits if h.last == end), None) or next(
             (h for h in hits if h.last == end - 1 and tokens[end].word in _PEOPLE), None
         )
+        if hit and _counterpart(text, tokens, hit) and _phrase_opens(tokens, hit.last, noun_first):
+            # "The PLA restored those channels": the other side before a determiner is the
+            # one acting, not what the noun's phrase is about
+            return set()
         if hit:
             # Two topics stacked with nothing between: the outer one names the channel,
             # the inner one its class ("theater-level military talks", "climate finance
@@ -295,6 +299,14 @@ def _chain_before(text: str, tokens: list[Token], hits: list[_Hit], noun_first: 
 
 
 _AUXILIARIES = {"had", "have", "has"}
+_DETERMINERS = {"the", "those", "these", "this", "that", "its", "their", "a", "an"}
+
+
+def _phrase_opens(tokens: list[Token], after: int, noun_first: int) -> bool:
+    """Whether a determiner stands between a word and the noun: the noun's phrase opens there."""
+    return any(tokens[i].word in _DETERMINERS for i in range(after + 1, noun_first))
+
+
 _BOTH_SIDES = {"countries", "governments", "sides", "militaries", "capitals", "nations"}
 _SIDE_NAMES = {"washington", "beijing", "china", "u", "s", "us", "united", "states", "america"}
 _PEOPLE = {"officials", "envoys", "negotiators", "diplomats", "delegates", "delegations", "experts"}

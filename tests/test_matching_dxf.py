@@ -234,3 +234,26 @@ def test_dxf_a_planned_meeting_called_off(
     detector: Detector, text: str, published: date, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the other side before a determiner is the one acting: "those channels" stands for
+        # the channels named before, not for talks with the PLA
+        (
+            "The MMCA and the defense policy coordination talks were long the backbone of "
+            "military ties. The PLA reopened those channels last spring.",
+            {("mmca", "resumed"), ("defense_policy_coordination", "resumed")},
+        ),
+        # guard: the PLA as a modifier of the noun still names the military channel
+        (
+            "Beijing restored PLA talks with the Pentagon in 2023.",
+            {("mil_mil", "resumed")},
+        ),
+    ],
+)
+def test_dxf_the_other_side_acting(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
