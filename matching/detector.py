@@ -611,6 +611,10 @@ def _has_own_object(text: str, trigger: Trigger, mentions: list[Mention]) -> boo
     thing = _VERB_THING.match(text, trigger.end)
     if thing is None or _may_be_a_channel(text, thing, mentions):
         return False
+    # "cancelled port visits, the MMCA talks and …": the first of a list, not all its object
+    item = _NEXT_ITEM.match(text, thing.end())
+    if item and any(m.start == item.end() for m in mentions):
+        return False
     start, _ = _clause_bounds(text, trigger.start)
     return not (
         lx.ANAPHOR.search(text, *thing.span(1))
@@ -658,6 +662,8 @@ _VERB_THING = re.compile(
     r"(?=\s*(?:[,;:]|\.(?![\w-])|$)|\s+(?:on|last|this|after|following|amid)\b)",
     re.IGNORECASE,
 )
+# The next item of a list, up to its first word: ", the MMCA talks".
+_NEXT_ITEM = re.compile(r",\s+(?:(?:and|or)\s+)?(?:(?:the|its|their)\s+)?", re.IGNORECASE)
 # What is taken up or picked up again, between the verb and "again": "took up the question
 # of Xinjiang again".
 _UP_AGAIN = re.compile(r"\w+\s+up\s+(.+?)\s+again", re.IGNORECASE)

@@ -89,6 +89,17 @@ def test_dxf_a_sitting_told_as_a_custom(
             "The climate talks were nonetheless halted together in May.",
             {("climate", "suspended")},
         ),
+        # … a thing first in a list leaves the channels after it to the verb
+        (
+            "Beijing cancelled port visits, the MMCA talks and the defense policy "
+            "coordination talks after the Pelosi trip.",
+            {("mmca", "suspended"), ("defense_policy_coordination", "suspended")},
+        ),
+        (
+            "In August 2022 China suspended student visas, climate talks and counternarcotics "
+            "cooperation.",
+            {("climate", "suspended"), ("counternarcotics", "suspended")},
+        ),
         # … and a channel before the verb is its subject
         (
             "The climate talks resumed quietly after Bali.",
