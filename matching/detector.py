@@ -1115,6 +1115,8 @@ _EVIDENCE_THAT = re.compile(
     r"|signal(?:s|l?ed))\s+that\b",
     re.IGNORECASE,
 )
+
+
 # A participle of saying with its clause: ", noting that", ", arguing that".
 _NOTING_THAT = re.compile(
     r",\s+(?:noting|adding|arguing|saying|stressing|warning|insisting|explaining"
@@ -1126,6 +1128,15 @@ _A_MOVE = re.compile(
     r",\s+(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:move|step|decision|measure|gesture)\b",
     re.IGNORECASE,
 )
+
+
+def _in_a_move(text: str, start: int, end: int) -> bool:
+    """Whether an appositive renaming the change opens between `start` and `end` and runs
+    on to `end` ("…, in a move that stunned Washington, the climate talks" closes first)."""
+    move = _A_MOVE.search(text, start, end)
+    return move is not None and "," not in text[move.end() : end]
+
+
 _WITH_ADJUNCT = re.compile(r",\s+with\b", re.IGNORECASE)
 # Where something was said: "told reporters in Manila", "said in Tokyo on Monday".
 _VENUE = re.compile(
@@ -1627,7 +1638,7 @@ def _governing(
         and not (t.end <= mention.start and _NOTING_THAT.search(text, t.end, mention.start))
         # "China suspended imports of beef, a move officials said was unrelated to the
         # counternarcotics working group": what is said of the move is no object of it
-        and not (t.end <= mention.start and _A_MOVE.search(text, t.end, mention.start))
+        and not (t.end <= mention.start and _in_a_move(text, t.end, mention.start))
         # "Each has been restored, with the MMCA session in April completing the set": a
         # "with" adjunct after the verb tells a circumstance, not its object
         and not (t.end <= mention.start and _WITH_ADJUNCT.search(text, t.end, mention.start))

@@ -205,6 +205,11 @@ def test_dxf_what_a_participle_of_saying_reports(
             "called separate from the counternarcotics working group.",
             set(),
         ),
+        # guard: one that closes before the channel leaves it the verb's object
+        (
+            "China suspended, in a move that stunned Washington, the climate talks.",
+            {("climate", "suspended")},
+        ),
         # guard: the channels listed before it are still its objects
         (
             "China suspended the climate talks, a move Washington called reckless.",
