@@ -97,6 +97,7 @@ class Detector:
 
     def __init__(self, channels: Sequence[ChannelLike]) -> None:
         self._finder = MentionFinder(channels)
+        self._military = _military_channels(channels)
 
     def detect(self, text: str, published: date | None = None) -> list[Event]:
         return [
@@ -143,7 +144,7 @@ class Detector:
             # "That forum was called off along with two other military channels")
             before = (lambda: {m.channel for m in named_in(i - 1)}) if i > 0 else set
             found = [m for m in named_in(i) if not _in_an_office_name(sentences[i].text, m)]
-            return _without_umbrella(sentences[i].text, found, before)
+            return _without_umbrella(sentences[i].text, found, before, self._military)
 
         @cache
         def antecedents_of(i: int) -> tuple[list[str], str, bool]:
@@ -222,7 +223,21 @@ def _names_both_sides(text: str) -> bool:
 
 
 # The specific military channels, each one of "the military channels".
-_MILITARY_CHANNELS = {"defense_policy_coordination", "mmca", "theater_commanders"}
+# Military contact in general (a fixed catalog id). "Military channels" count the specific
+# military ones: the channels the catalog files under its issue, so that a user who adds
+# one to the catalog has it counted too.
+_MILITARY = "mil_mil"
+
+
+def _military_channels(channels: Sequence[ChannelLike]) -> frozenset[str]:
+    issue = next((getattr(c, "issue", None) for c in channels if c.id == _MILITARY), None)
+    return frozenset(
+        c.id
+        for c in channels
+        if issue is not None and c.id != _MILITARY and getattr(c, "issue", None) == issue
+    )
+
+
 # "three military channels: …", "the last of the military channels": the channels counted
 # or picked from, not military contact in general.
 _COUNTED = re.compile(
@@ -242,7 +257,10 @@ _CHANNELS_NOUN = re.compile(
 
 
 def _without_umbrella(
-    text: str, mentions: list[Mention], named_before: Callable[[], set[str]]
+    text: str,
+    mentions: list[Mention],
+    named_before: Callable[[], set[str]],
+    military: frozenset[str],
 ) -> list[Mention]:
     """Drop a class of channels that only counts the specific ones named beside it:
     "named three military channels: the theater commander talks, …", "the MMCA is one of
@@ -258,12 +276,17 @@ def _without_umbrella(
     if not counted:
         return mentions
     return [
-        m for m in mentions if m not in counted or not _counts_others(m, mentions, named_before)
+        m
+        for m in mentions
+        if m not in counted or not _counts_others(m, mentions, named_before, military)
     ]
 
 
 def _counts_others(
-    umbrella: Mention, mentions: list[Mention], named_before: Callable[[], set[str]]
+    umbrella: Mention,
+    mentions: list[Mention],
+    named_before: Callable[[], set[str]],
+    military: frozenset[str],
 ) -> bool:
     """Whether a counted class names the other channels beside it rather than its own
     ("the two law-enforcement channels — transnational crime cooperation and …" counts
@@ -271,8 +294,8 @@ def _counts_others(
     others = [m.channel for m in mentions if m is not umbrella]
     if umbrella.channel in others:
         return False
-    if umbrella.channel == "mil_mil":
-        return bool(_MILITARY_CHANNELS & (set(others) | named_before()))
+    if umbrella.channel == _MILITARY:
+        return bool(military & (set(others) | named_before()))
     return bool(others) or bool(named_before() - {umbrella.channel})
 
 

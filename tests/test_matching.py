@@ -912,6 +912,26 @@ def test_articles_are_tagged_with_the_issues_they_touch() -> None:
     assert [t.issue for t in tagger.tag(text, minimum=3)] == ["taiwan"]
 
 
+def test_a_military_channel_added_to_the_catalog_is_counted_among_the_military_ones() -> None:
+    """ "Military channels" counted beside a specific one name that one, not military
+    contact in general; the specific ones are those the catalog files under the issue
+    of military contact, so a user's own needs no code."""
+    config = load_config(REPO_CONFIG)
+    hotline = config.channels[0].model_copy(
+        update={"id": "defense_telephone_link", "aliases": ["Defense Telephone Link"]}
+    )
+    assert hotline.issue == "military_risk"  # the first channel: military contact
+    detector = Detector([*config.channels, hotline])
+    text = "Beijing cut off one of the military channels, the Defense Telephone Link."
+    assert found(detector, text) == {("defense_telephone_link", "suspended")}
+    # filed under another issue, it is no military channel: the class stays
+    elsewhere = hotline.model_copy(update={"issue": "climate"})
+    assert found(Detector([*config.channels, elsewhere]), text) == {
+        ("defense_telephone_link", "suspended"),
+        ("mil_mil", "suspended"),
+    }
+
+
 def test_lowercased_text_reads_as_ignorecase_does_but_for_the_case_traps() -> None:
     """`lexicon.found` reads text lowercased with a pattern's case-sensitive twin. That
     agrees with IGNORECASE for every code point but the traps, which take the slow path."""
