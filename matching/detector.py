@@ -692,7 +692,7 @@ _NEXT_ITEM = re.compile(r",\s+(?:(?:and|or)\s+)?(?:(?:the|its|their)\s+)?", re.I
 _UP_AGAIN = re.compile(r"\w+\s+up\s+(.+?)\s+again", re.IGNORECASE)
 # … or after "again": "taking up again their concerns", up to a preposition or the clause's end.
 # (not "started up again this spring": a time, and the channel's own start)
-_UP_AGAIN_BARE = re.compile(r"(?:take|takes|taking|took|taken)\s+up\s+again", re.IGNORECASE)
+_UP_AGAIN_BARE = re.compile(lx.TAKE + r"\s+up\s+again", re.IGNORECASE)
 _TAKEN_UP_AFTER = re.compile(
     r"\s+((?:the|their|its|his|her|our|a|an)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)"
     r"(?=\s*(?:[,;:.]|$)|\s+(?:about|on|of|over|regarding|with|in|at|from|for|to)\b)",

@@ -22,6 +22,7 @@ def words(pattern: str) -> re.Pattern[str]:
 
 # State-change triggers. A trigger is "nominal" when it is a noun ("the suspension of").
 _W = r"[\w.'’-]+\s+"  # any one word, for phrases with a gap: "put the talks on hold"
+TAKE = r"(?:take|takes|taking|took|taken)"  # "took up again": the channel's, or a topic's
 TRIGGERS = {
     SUSPENDED: words(
         r"suspend(?:ed|s|ing)?|suspensions?|cancel(?:l?ed|s|l?ing)?|cancell?ations?"
@@ -75,7 +76,7 @@ TRIGGERS = {
         r"|back\s+(?:to\s+life|in\s+(?:business|operation|use|action|session)|up\s+and\s+running|online|under\s*way)"
         r"|(?:running|functioning|operating|open|meeting|working|talking|active|operational|moving)\s+(?:(?:normally|smoothly|properly|fully|regularly)\s+)?(?:again|once\s+more|anew)|(?:held|going)\s+again"
         r"|switch(?:ed|es)?\s+(?:(?:it|them)\s+)?back\s+on|picked\s+up\s+(?:" + _W + r"){0,6}?again"
-        r"|(?:take|takes|taking|took|taken)\s+up\s+(?:" + _W + r"){0,6}?again"
+        r"|" + TAKE + r"\s+up\s+(?:" + _W + r"){0,6}?again"
         # "have picked up where they left off" (a sitting's "left off" after a day or a
         # lunch is still routine: those words block it)
         r"|pick(?:ed|s|ing)?\s+up\s+where\s+(?:they|it|[\w-]+)\s+(?:had\s+)?left\s+off"
