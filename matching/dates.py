@@ -34,8 +34,7 @@ MONTHS = {
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_MONTH = r"(?P<month>" + _MONTH_NAMES + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _PATTERNS = [
     (
         "day",
@@ -60,8 +59,8 @@ _PATTERNS = [
 ]
 
 # A word each kind cannot match without: most sentences name no date, and a look for a
-# word is much cheaper than a pattern's search. The kinds that read a month need a month
-# name standing as a word, or before a day's number ("Aug. 5").
+# word is much cheaper than a pattern's search. The kinds that read a month need one of
+# the months' first three letters.
 _NEEDS = {
     "next": "next",
     "next_weekday": "next",
@@ -71,7 +70,7 @@ _NEEDS = {
     "this_year": "year",
     "last_year": "year",
 }
-_A_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES})(?:\.|(?!\w))|(?:{_MONTH_NAMES})\.?\s+\d")
+_MONTH_STEMS = tuple(sorted({name[:3] for name in MONTHS}))
 # In lowercase text, with each kind's word, or None for a month name.
 _LOWERCASE_PATTERNS = [
     (
@@ -97,7 +96,7 @@ def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
     patterns = _PATTERNS
     if reads_the_same_lowercased(text):  # the same dates, found twice as fast
         text = text.lower()
-        month = _A_MONTH.search(text) is not None
+        month = any(stem in text for stem in _MONTH_STEMS)
         patterns = [
             (kind, pattern)
             for kind, pattern, word in _LOWERCASE_PATTERNS
