@@ -58,25 +58,27 @@ _PATTERNS = [
     ("last_year", re.compile(r"\blast\s+year\b", re.I)),
 ]
 
-# A word each kind cannot match without: most sentences name no date, and a look for a
-# word is much cheaper than a pattern's search. The kinds that read a month need one of
-# the months' first three letters.
+# Words each kind cannot match without one of: most sentences name no date, and a look
+# for a word is much cheaper than a pattern's search. The kinds that read a month need
+# one of the months' first three letters.
 _NEEDS = {
-    "next": "next",
-    "next_weekday": "next",
-    "weekday": "day",
-    "this_month": "month",
-    "last_month_rel": "month",
-    "this_year": "year",
-    "last_year": "year",
+    "year": ("19", "20"),
+    "this_week": ("week", "day"),  # "today", "yesterday" too
+    "next": ("next",),
+    "next_weekday": ("next",),
+    "weekday": ("day",),
+    "this_month": ("month",),
+    "last_month_rel": ("month",),
+    "this_year": ("year",),
+    "last_year": ("year",),
 }
 _MONTH_STEMS = tuple(sorted({name[:3] for name in MONTHS}))
-# In lowercase text, with each kind's word, or None for a month name.
+# In lowercase text, with the words each kind needs one of (None: a month's).
 _LOWERCASE_PATTERNS = [
     (
         kind,
         lowercase_twin(pattern) or pattern,
-        None if "month" in pattern.groupindex else _NEEDS.get(kind, ""),
+        None if "month" in pattern.groupindex else _NEEDS[kind],
     )
     for kind, pattern in _PATTERNS
 ]
@@ -99,8 +101,8 @@ def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
         month = any(stem in text for stem in _MONTH_STEMS)
         patterns = [
             (kind, pattern)
-            for kind, pattern, word in _LOWERCASE_PATTERNS
-            if (month if word is None else word in text)
+            for kind, pattern, words in _LOWERCASE_PATTERNS
+            if (month if words is None else any(word in text for word in words))
         ]
     for kind, pattern in patterns:
         for match in pattern.finditer(text):
