@@ -48,9 +48,15 @@ def narrative() -> list[str]:
     return [p for p in found if len(p.split()) > 30]
 
 
+# The articles are drawn from the dev corpus's first passages only, so that a batch added
+# to it later leaves them as they are: figures stay comparable from one batch to the next.
+PASSAGES = 3816  # dev.jsonl up to the `dxf` batch
+
+
 def passages() -> list[str]:
     """Sentences about channels (the dev corpus): events, near-misses and anaphora."""
-    return [json.loads(line)["text"] for line in CORPUS.read_text().splitlines() if line.strip()]
+    lines = [line for line in CORPUS.read_text().splitlines() if line.strip()]
+    return [json.loads(line)["text"] for line in lines[:PASSAGES]]
 
 
 def site_chrome(kilobytes: int, rng: random.Random) -> tuple[str, str]:
