@@ -117,7 +117,7 @@ def find_dates(text: str, published: date | None) -> list[tuple[int, int, str]]:
 
 def _resolve(kind: str, match: re.Match[str], published: date | None) -> str | None:
     groups = match.groupdict()
-    month = MONTHS.get((groups.get("month") or "").lower().rstrip("."))
+    month = MONTHS.get(_plain(groups.get("month") or "").rstrip("."))
     if kind == "day":
         year = int(groups["year"]) if groups.get("year") else _year_before(published, month)
         if year is None or month is None:
@@ -151,16 +151,22 @@ def _resolve(kind: str, match: re.Match[str], published: date | None) -> str | N
     if kind == "this_week":
         return published.isoformat()
     if kind == "next_weekday":  # "next Monday": the first one after the published day
-        ahead = (WEEKDAYS.index(groups["weekday"].lower()) - published.weekday() - 1) % 7 + 1
+        ahead = (WEEKDAYS.index(_plain(groups["weekday"])) - published.weekday() - 1) % 7 + 1
         return (published + timedelta(days=ahead)).isoformat()
     if kind == "weekday":
-        back = (published.weekday() - WEEKDAYS.index(groups["weekday"].lower())) % 7
+        back = (published.weekday() - WEEKDAYS.index(_plain(groups["weekday"]))) % 7
         return (published - timedelta(days=back)).isoformat()
     if kind == "this_year":
         return f"{published.year:04d}"
     if kind == "last_year":
         return f"{published.year - 1:04d}"
     return None
+
+
+def _plain(word: str) -> str:
+    """A month's or weekday's name as the lists spell it. IGNORECASE also matches "ſ" for
+    "s", "ı" and "İ" for "i", which lowercasing alone keeps ("Tueſday" is a Tuesday)."""
+    return word.lower().replace("ſ", "s").replace("ı", "i").replace("i\u0307", "i")
 
 
 def _year_before(published: date | None, month: int | None, strictly: bool = False) -> int | None:

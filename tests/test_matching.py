@@ -890,6 +890,25 @@ def test_stated_dates_resolve_against_the_published_date(text: str, iso: str) ->
     assert [d[2] for d in find_dates(text, PUBLISHED)] == [iso]
 
 
+def test_dates_spelt_with_case_traps_resolve_as_plain_ones(detector: Detector) -> None:
+    """IGNORECASE reads "ſ" as "s", and "ı" and "İ" as "i": a date so spelt (pasted text,
+    odd fonts) resolves like the plain one instead of stopping the detector."""
+    from matching.dates import MONTHS, WEEKDAYS
+
+    for name in [*WEEKDAYS, *(m for m in MONTHS if len(m) > 3)]:
+        plain = find_dates(f"on {name} 2022, again", PUBLISHED)
+        for trap in (
+            name.replace("s", "ſ"),
+            name.replace("i", "ı"),
+            name.upper().replace("I", "İ"),
+        ):
+            assert find_dates(f"on {trap} 2022, again", PUBLISHED) == plain, trap
+    events = detector.detect("The MMCA talks were suspended on Tueſday.", PUBLISHED)
+    assert [(e.channel, e.event, e.occurred) for e in events] == [
+        ("mmca", "suspended", "2023-11-14")
+    ]
+
+
 def test_may_the_month_is_not_a_modal(detector: Detector) -> None:
     assert found(detector, "In May 2023 China suspended the climate talks.") == {
         ("climate", "suspended")
