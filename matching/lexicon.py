@@ -558,9 +558,10 @@ def reads_the_same_lowercased(text: str) -> bool:
 
 
 # What could see the space put before the text: the start of the text, or a lookbehind
-# that could match it. One that opens on a letter and has no alternatives ("(?<!had\s)")
-# needs that letter where the space is, so it cannot.
-_LOOKS_BEFORE = re.compile(r"\(\?<[=!](?![a-z][^|()]*\))|\^|\\A")
+# that could match it. One that is a plain run of letters, spaces, hyphens and "\s"
+# opening on a letter ("(?<!had\s)", "(?<!mid-)") needs that letter where the space
+# is, so it cannot; anything else in it (a group, "|", a class, a quantifier) might.
+_LOOKS_BEFORE = re.compile(r"\(\?<[=!](?![a-z](?:[a-z -]|\\s)*\))|\^|\\A")
 
 
 def _alternatives(pattern: str) -> tuple[list[str], str]:

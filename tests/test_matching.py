@@ -1043,6 +1043,8 @@ def test_found_answers_as_a_plain_search_does() -> None:
     # so its list keeps the fast form; one with alternatives might, so it does not.
     assert lx._any_after_a_gap(r"(?<!had\s)used\s+to|always") is not None
     assert lx._any_after_a_gap(r"(?<=a|\s)used\s+to|always") is None
+    assert lx._any_after_a_gap(r"(?<!a\)|\s\W)used\s+to|always") is None  # "(used to"
+    assert lx._any_after_a_gap(r"(?<!a{0}\s)used\s+to|always") is None  # "used to"
 
 
 def test_shortcut_searches_answer_as_the_plain_ones() -> None:
