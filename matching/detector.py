@@ -1043,8 +1043,11 @@ def _cues(
     adjunct = _ADJUNCT_AFTER.search(text, trigger.end, end)
     if adjunct:
         clause = _VENUE.sub(" ", text[start : adjunct.start()])
+    # … nor one named in a later clause ("…, even as it kept up its own security dialogue
+    # with Japan")
     if not _names_both_sides(text) and (
-        lx.found(lx.OTHER_COUNTRY, clause) or _names_another_pair(text)
+        lx.found(lx.OTHER_COUNTRY, clause)
+        or _names_another_pair(text[: adjunct.start() if adjunct else end])
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     # (the trigger itself is no gap: "suspended for the night" is routine)

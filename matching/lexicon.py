@@ -377,7 +377,7 @@ INVERTED_CONDITION = re.compile(r"^\s*(?:had|were|should)\s+\w+", re.IGNORECASE)
 # Clause boundaries: a cue does not reach across these. (An en dash between two numbers
 # is a range, "April 3–4", "2019–2021", inside one clause.)
 CLAUSE = re.compile(
-    r";|:|—|(?<!\d)–|–(?!\d)|\s-\s|,\s+(?:but|while|whereas|although|though|and(?!\s+to\b)|yet|so)\b|\b(?:but|while|whereas|although|though)\b",
+    r";|:|—|(?<!\d)–|–(?!\d)|\s-\s|,\s+(?:but|while|whereas|although|though|even\s+as|and(?!\s+to\b)|yet|so)\b|\b(?:but|while|whereas|although|though)\b",
     re.IGNORECASE,
 )
 # Background is introduced by an appositive right after the channel's name ("the talks,

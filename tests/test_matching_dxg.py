@@ -1,0 +1,38 @@
+"""The dxg round: asides that rename a change, clauses of contrast, lists counted back,
+and the pairs and forums a change belongs to."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching import Detector
+from tests.test_matching import found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause of ", even as" is a clause of its own: another pair in it is no party
+        # to the change, and a channel in it no object of the change
+        (
+            "Beijing froze the arms control consultations last spring, even as it kept up a "
+            "security dialogue with Russia.",
+            {("arms_control_nonproliferation", "suspended")},
+        ),
+        (
+            "Beijing suspended the counternarcotics talks in March, even as it kept up its "
+            "maritime dialogue with Vietnam.",
+            {("counternarcotics", "suspended")},
+        ),
+        # guard: the other pair in the change's own clause still blocks it
+        ("Beijing suspended its maritime dialogue with Vietnam in March.", set()),
+        (
+            "Tokyo and Beijing suspended their climate talks in May, even as Washington looked on.",
+            set(),
+        ),
+    ],
+)
+def test_dxg_a_clause_of_even_as(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
