@@ -933,8 +933,12 @@ def _cues(
         # halt announced by Beijing on Aug. 5 will cost lives")
         and (kind != "modal" or not _DONE_CHANGE.search(after))
     ]
+    # What an aside renaming the change says is said of the change, not a cue on it ("—
+    # a precedent some cite whenever the EU-China summit stalls"): the checks that read
+    # past the trigger's clause stop before it.
+    said = _before_renaming(text, trigger.end)
     if "generic" not in cues and lx.found(
-        lx.BLOCKERS["generic"], _without_asides(text[trigger.end : end])
+        lx.BLOCKERS["generic"], _without_asides(said[trigger.end : end])
     ):
         cues.append("generic")
     if (
@@ -1044,10 +1048,10 @@ def _cues(
     if adjunct:
         clause = _VENUE.sub(" ", text[start : adjunct.start()])
     # … nor one named in a later clause ("…, even as it kept up its own security dialogue
-    # with Japan")
+    # with Japan") or in an aside renaming the change
     if not _names_both_sides(text) and (
         lx.found(lx.OTHER_COUNTRY, clause)
-        or _names_another_pair(text[: adjunct.start() if adjunct else end])
+        or _names_another_pair(said[: adjunct.start() if adjunct else end])
     ):
         cues.append("other parties")  # "Washington suspended its dialogue with Moscow"
     # (the trigger itself is no gap: "suspended for the night" is routine)
@@ -1088,7 +1092,7 @@ def _cues(
     ):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
     told = (
-        lx.PAST_HABIT_ASIDE.sub(", ", text) if lx.found(lx.PAST_HABIT_ASIDE, text) else text
+        lx.PAST_HABIT_ASIDE.sub(", ", said) if lx.found(lx.PAST_HABIT_ASIDE, said) else said
     )  # "the talks, held every year until 2022, resumed"
     told = _without_asides(told)  # "channels that rarely make headlines"
     if (
@@ -1096,9 +1100,9 @@ def _cues(
         or any(
             not lx.PAST.search(when.group())
             # "the hotline, which is used when ships meet": what the channel is for
-            and not _IN_RELATIVE.search(text, 0, when.start())
+            and not _IN_RELATIVE.search(said, 0, when.start())
             for when in (
-                lx.WHEN_CLAUSE.finditer(text) if lx.holds_any(lx.WHEN_CLAUSE_NEEDS, text) else ()
+                lx.WHEN_CLAUSE.finditer(said) if lx.holds_any(lx.WHEN_CLAUSE_NEEDS, said) else ()
             )
         )
     ) and "generic" not in cues:
@@ -1154,6 +1158,25 @@ _A_MOVE = re.compile(
     r",\s+(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:move|step|decision|measure|gesture)\b",
     re.IGNORECASE,
 )
+
+
+# … or one set off by a dash: "— a precedent some now cite", "-- a step that …".
+_RENAMING_NOUNS = ("move", "step", "decision", "measure", "gesture", "precedent")
+_RENAMING_ASIDE = re.compile(
+    r"(?:[,—–]|\s--?\s)\s*(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:"
+    + "|".join(_RENAMING_NOUNS)
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _before_renaming(text: str, start: int) -> str:
+    """The text up to an aside after `start` that renames the change: what the aside
+    says (a habit, another pair) is said of the change, not a cue on it."""
+    if not lx.holds_any(_RENAMING_NOUNS, text[start:]):
+        return text
+    aside = _RENAMING_ASIDE.search(text, start)
+    return text[: aside.start()] if aside else text
 
 
 def _in_a_move(text: str, start: int, end: int) -> bool:

@@ -12,6 +12,36 @@ from tests.test_matching import found
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # an aside renaming the change says what the change is; its habit and its other
+        # pair are no cue on the change
+        (
+            "The climate talks were called off in 2019 after two rounds -- a precedent "
+            "diplomats invoke whenever the Japan-Korea dialogue falters.",
+            {("climate", "suspended")},
+        ),
+        (
+            "China halted the counternarcotics working group in 2022 — a step analysts say "
+            "Beijing takes whenever Washington sells arms to Taipei.",
+            {("counternarcotics", "suspended")},
+        ),
+        # guard: a habit in the change's own clause still blocks it
+        ("China halts the climate talks whenever a U.S. official visits Taipei.", set()),
+        # guard: another pair named before the aside is still the one acting
+        (
+            "Japan and South Korea suspended their climate talks in 2019 — a move Beijing welcomed.",
+            set(),
+        ),
+    ],
+)
+def test_dxg_an_aside_renaming_the_change(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # a clause of ", even as" is a clause of its own: another pair in it is no party
         # to the change, and a channel in it no object of the change
         (
