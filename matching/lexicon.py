@@ -181,9 +181,10 @@ ANAPHOR = words(
     # a number standing alone for the channels counted: "All three were canceled", "revive
     # the two." (not "the two sides")
     r"|(?:all|the)\s+(?:two|three|four|five|six|seven|eight)(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain)\b))"
-    # … or as an object before an adjunct: "agreed to resume all three on the basis of …"
-    # (only with "all": "the two on Monday" may be two people)
-    r"|all\s+(?:two|three|four|five|six|seven|eight)(?=\s+(?:on|in|at|after|by|with|within|from|this|last|again)\b)"
+    # … or as an object before an adjunct: "agreed to resume all three on the basis of …",
+    # "cancelled all three anyway" (only with "all": "the two on Monday" may be two people)
+    r"|all\s+(?:two|three|four|five|six|seven|eight)(?=\s+(?:on|in|at|after|by|with|within|from|this|last|again"
+    r"|anyway|regardless|nonetheless|nevertheless|outright|altogether|instead)\b)"
     # "each" standing alone for the channels listed: "Each was suspended", "each has now
     # been restored"
     r"|each(?=\s+(?:was|were|has|had|is|remains?|remained)\b)"

@@ -66,3 +66,26 @@ def test_dxg_a_clause_of_even_as(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "all three" before a sentence adverb stands for the channels counted before it
+        (
+            "Washington pleaded for the climate talks, the counternarcotics working group and "
+            "the MMCA. Beijing suspended all three regardless.",
+            {("climate", "suspended"), ("counternarcotics", "suspended"), ("mmca", "suspended")},
+        ),
+        # guard: what is only expected of all three is still no event
+        (
+            "The climate talks, the MMCA and the counternarcotics working group were on the "
+            "agenda. Analysts expect Beijing to suspend all three anyway.",
+            set(),
+        ),
+    ],
+)
+def test_dxg_all_three_counted_back(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
