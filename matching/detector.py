@@ -1673,12 +1673,16 @@ def _governing(
         if relative:
             pool = [t for t in pool if t.start < mention.end or t.start > relative.end()]
             pool = pool or [t for t in triggers if t.end <= mention.start]
+    # "launched a commercial working group, separate from the Treasury's macroeconomic
+    # dialogue": a channel set apart from the verb's object is not that object
+    set_apart = _SET_APART.search(text, _start_of_last_words(text, mention.start, 5), mention.start)
     # "agreed to resume X, and to discuss Y": Y is the object of its own verb (one that holds
     # a meeting shares the agreement: "…, and to conduct calls between theater commanders")
     pool = [
         t
         for t in pool
-        if not (t.end <= mention.start and _AND_TO_OTHER.search(text, t.end, mention.start))
+        if not (t.end <= mention.start and set_apart)
+        and not (t.end <= mention.start and _AND_TO_OTHER.search(text, t.end, mention.start))
         # "The restart of the talks shows that military contact can survive": the channel
         # in the claim is not the one restarted
         and not (t.end <= mention.start and _EVIDENCE_THAT.search(text, t.end, mention.start))
@@ -1722,6 +1726,13 @@ def _governing(
 # A second infinitive with a verb of its own, which no meeting holds.
 _AND_TO_OTHER = re.compile(
     r",\s+and\s+to\s+(?!(?:hold|conduct|have|convene|resume|restore|restart|revive|reopen)\b)\w+",
+    re.IGNORECASE,
+)
+# What sets a channel apart from the thing a verb is said of: "separate from the
+# Treasury's", "rather than", "unlike".
+_SET_APART = re.compile(
+    r"\b(?:(?:separate|apart|distinct|aside)\s+from|independent\s+of|rather\s+than|instead\s+of"
+    r"|unlike)\s+(?:(?:the|its|their|a|an|[\w.-]+['’]s)\s+){0,2}$",
     re.IGNORECASE,
 )
 # A relative clause right after a mention, to its end.

@@ -89,3 +89,35 @@ def test_dxg_all_three_counted_back(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a channel set apart from the verb's object ("separate from", "rather than",
+        # "unlike") is not that object
+        (
+            "The Pentagon set up a new cyber working group in March, separate from the "
+            "defense policy coordination talks.",
+            set(),
+        ),
+        (
+            "Beijing suspended the climate talks rather than the military maritime consultations.",
+            {("climate", "suspended")},
+        ),
+        (
+            "Washington restored the student exchange program, unlike the counternarcotics "
+            "working group.",
+            set(),
+        ),
+        # guard: a channel added to the object keeps the verb
+        (
+            "Beijing suspended the military maritime consultations along with the climate talks.",
+            {("climate", "suspended"), ("mmca", "suspended")},
+        ),
+    ],
+)
+def test_dxg_a_channel_set_apart(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
