@@ -1578,6 +1578,12 @@ def _is_background(
     preceding = [m for m in mentions if m.end <= trigger.start]
     if preceding and lx.APPOSITIVE.fullmatch(text, max(m.end for m in preceding), trigger.start):
         return True
+    # "reopened the human rights dialogue, a channel dormant since 2015": an appositive
+    # that renames the news verb's object tells its earlier state
+    if any(t.end <= trigger.start for t in others) and _A_CHANNEL_BEFORE.search(
+        text, _start_of_last_words(text, trigger.start, 4), trigger.start
+    ):
+        return True
     dashes = before.count("—") + before.count("–") + before.count(" - ")
     if dashes == 1 and re.search(r"[—–]|\s-\s", text[trigger.end :]):
         return True  # inside a parenthesis: "— one of eight mechanisms China suspended —"
@@ -1608,6 +1614,13 @@ def _is_background(
     )
 
 
+# An appositive's noun for a channel, right before the state word told of it: ", a
+# channel dormant since 2015", ", a forum frozen after …".
+_A_CHANNEL_BEFORE = re.compile(
+    r",\s+(?:a|an|one)\s+(?:[\w-]+\s+)?(?:channel|dialogue|mechanism|forum|track|group|format"
+    r"|hotline|line)\s+$",
+    re.IGNORECASE,
+)
 # "…, suspended in August 2022 over Taiwan, …": a participle set off by a comma and
 # followed by an adjunct, not an object; "a dialogue left dormant after 2017".
 _COMMA_BEFORE = re.compile(r",\s+(?:(?:first|originally|later)\s+)?$")

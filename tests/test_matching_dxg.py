@@ -121,3 +121,30 @@ def test_dxg_a_channel_set_apart(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an appositive renaming the news verb's object tells its earlier state
+        (
+            "The envoys restarted the climate talks in Beijing on Monday, a channel frozen "
+            "since August 2022.",
+            {("climate", "resumed")},
+        ),
+        (
+            "Washington and Beijing revived the counternarcotics working group last week, a "
+            "forum dormant for four years.",
+            {("counternarcotics", "resumed")},
+        ),
+        # guard: a state told of the channel before the news verb is no background to it
+        (
+            "The climate talks, a channel revived only last year, were suspended again on Monday.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxg_an_appositive_channel_in_an_earlier_state(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
