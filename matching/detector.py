@@ -1419,9 +1419,12 @@ _RELATIVE_CLAUSE = re.compile(
 )
 _IN_RELATIVE = re.compile(r"\b(?:which|who)\b[^,;:]*$", re.IGNORECASE)
 # "The deal revives …": a present tense with an event for its subject reports that event.
+# So does a numbered item of a list of measures: "No. 1 cancels the theater commanders
+# talk and No. 8 suspends the climate talks".
 _NEWS_SUBJECT = re.compile(
-    r"\b(?:deal|agreement|decision|move|announcement|step|accord|truce|statement|summit|pact"
-    r"|consensus|order|directive)\s+(?:also\s+|effectively\s+|formally\s+)?$",
+    r"(?:\b(?:deal|agreement|decision|move|announcement|step|accord|truce|statement|summit|pact"
+    r"|consensus|order|directive)|\bNo\.\s*\d+|\b(?:item|measure|point)\s+(?:No\.\s*)?\d+)"
+    r"\s+(?:also\s+|effectively\s+|formally\s+)?$",
     re.IGNORECASE,
 )
 # A verb in the present tense, third person: "suspends", "cuts off", "goes dark".

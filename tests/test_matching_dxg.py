@@ -148,3 +148,28 @@ def test_dxg_an_appositive_channel_in_an_earlier_state(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a numbered item of a list of measures reports its change in the present
+        (
+            "Of the countermeasures, No. 3 halts the counternarcotics working group and No. 6 "
+            "suspends the climate talks.",
+            {("counternarcotics", "suspended"), ("climate", "suspended")},
+        ),
+        (
+            "Under the list Beijing issued, Item 4 cancels the defense policy coordination talks.",
+            {("defense_policy_coordination", "suspended")},
+        ),
+        # guard: a party's present tense is still a habit
+        ("Beijing suspends the climate talks to signal displeasure.", set()),
+        # guard: an item that only would suspend is no event
+        ("If adopted, No. 2 would suspend the climate talks.", set()),
+    ],
+)
+def test_dxg_a_numbered_measure(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
