@@ -572,9 +572,23 @@ def _forum_subject(text: str, trigger: Trigger, mentions: list[Mention]) -> bool
     return bool(
         _FORUM_SUBJECT.fullmatch(text, start, trigger.start)
         or _NAMED_FORUM_SUBJECT.fullmatch(text, start, trigger.start)
+        # "At the Shangri-La Dialogue, which resumed in person in 2022, …": the relative
+        # clause's subject is the forum
+        or (
+            _names_a_forum(text)[0]
+            and _FORUM_WHICH.search(
+                text, _start_of_last_words(text, trigger.start, 7), trigger.start
+            )
+        )
     )
 
 
+# A relative clause on a forum, up to its verb: "the Shangri-La Dialogue, which".
+_FORUM_WHICH = re.compile(
+    r"(?:" + lx.MULTILATERAL.pattern + r")(?:\s+[\w'’-]+){0,2}?,?\s+(?:which|that)\s+"
+    r"(?:(?:has|have|had|was|were|is|are|been|again|finally|quietly|formally|only)\s+)*$",
+    re.IGNORECASE,
+)
 # … or by a forum's proper name: "The Financial Action Task Force suspended …".
 _NAMED_FORUM_SUBJECT = re.compile(
     r"\W*(?:[Tt]he\s+)?(?:" + lx.FORUM_NAME + r"|(?:[A-Z][\w-]*\s+){1,3}Task\s+Force)\s+"

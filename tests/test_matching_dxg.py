@@ -173,3 +173,31 @@ def test_dxg_a_numbered_measure(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative clause on a forum tells the forum's change, not a channel's
+        (
+            "At the G20 summit, which resumed in person after the pandemic, Secretary Blinken "
+            "said the climate talks with Beijing mattered.",
+            set(),
+        ),
+        (
+            "At the ASEAN Regional Forum, which resumed in person this year, officials praised "
+            "the military maritime consultations.",
+            set(),
+        ),
+        # guard: the pair's own change after the forum's relative clause still counts
+        (
+            "On the margins of the APEC meetings, which had been suspended for two years, the "
+            "two sides restored the counternarcotics working group.",
+            {("counternarcotics", "resumed")},
+        ),
+    ],
+)
+def test_dxg_a_forum_that_resumed(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
