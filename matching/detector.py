@@ -530,7 +530,17 @@ def _owned_by_another(text: str, mention: Mention) -> bool:
         or (named_forum and _NAMED_FORUM_BEFORE.search(text, 0, mention.start))
         or (named_forum and _NAMED_FORUM_AFTER.match(text, mention.end))
         or _OTHER_OWNER.search(text, _start_of_last_words(text, mention.start, 2), mention.start)
+        # "Washington and Moscow …, though arms control talks between them were suspended":
+        # "them" are the other pair named before
+        or (
+            _BETWEEN_THEM.match(text, mention.end) is not None
+            and lx.found(lx.OTHER_COUNTRY, text, 0, mention.start)
+            and not _names_both_sides(text)
+        )
     )
+
+
+_BETWEEN_THEM = re.compile(r"\s+(?:between|among)\s+(?:them|the\s+two)\b", re.IGNORECASE)
 
 
 def _start_of_last_words(text: str, end: int, count: int) -> int:

@@ -201,3 +201,25 @@ def test_dxg_a_forum_that_resumed(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a channel "between them" belongs to the other pair named before it
+        (
+            "Tokyo and Seoul keep a defense hotline, but climate talks between them were "
+            "cancelled in 2023.",
+            set(),
+        ),
+        # guard: with both sides named, "the two" are the pair
+        (
+            "Unlike Japan, Washington and Beijing restored the climate talks between the two in May.",
+            {("climate", "resumed")},
+        ),
+    ],
+)
+def test_dxg_talks_between_another_pair(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
