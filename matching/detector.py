@@ -956,6 +956,8 @@ def _cues(
         # … and a change dated by its participle is done: "will" hedges its effects ("the
         # halt announced by Beijing on Aug. 5 will cost lives")
         and (kind != "modal" or not _DONE_CHANGE.search(after))
+        # … and "will not make us stop" denies the effect of a change made
+        and (kind != "modal" or not _WILL_NOT_EFFECT.search(after))
     ]
     # What an aside renaming the change says is said of the change, not a cue on it ("—
     # a precedent some cite whenever the EU-China summit stalls"): the checks that read
@@ -1282,9 +1284,13 @@ _DENIED_EFFECT = re.compile(
     r"(?:\bnot|\bnever|n't)\s+(?:yet\s+)?(?:stop|stopped|end|ended|prevent|prevented|ease|eased"
     r"|change|changed|reduce|reduced|help|helped|solve|solved|improve|improved|curb|curbed"
     r"|deter|deterred|resolve|resolved|slow|slowed|halt|halted|produce|produced|yield|yielded"
-    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring"
+    r"|deliver|delivered|restore|restored|rebuild|rebuilt|brought|bring|make|made|force|forced"
     # "Suspending climate cooperation doesn't punish the United States": whom it hits
     r"|punish|punished|hurt|harm|harmed|affect|affected)\b",
+    re.IGNORECASE,
+)
+_WILL_NOT_EFFECT = re.compile(
+    r"\bwill\s+(?:not|never)\s+(?:make|force|stop|change|deter|break)\b|\bwon't\s+(?:make|force|stop|change|deter|break)\b",
     re.IGNORECASE,
 )
 # A gerund that is the object of a verb or a preposition names an act, it does not

@@ -223,3 +223,30 @@ def test_dxg_talks_between_another_pair(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change as the subject of "will not make/force/stop": the effect of a change
+        # made is denied, not the change
+        (
+            '"Cancelling the climate talks will not force us to change course," a White House '
+            "official said.",
+            {("climate", "suspended")},
+        ),
+        (
+            "Halting the counternarcotics cooperation won't stop Washington from pressing on "
+            "fentanyl, the envoy said.",
+            {("counternarcotics", "suspended")},
+        ),
+        # guard: "would not" weighs a change not made
+        ("Suspending the climate talks would not make Beijing any safer.", set()),
+        # guard: a change that will not even be weighed is none
+        ("Suspending the climate talks will not be considered, officials said.", set()),
+    ],
+)
+def test_dxg_a_change_whose_effect_is_denied(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
