@@ -1704,6 +1704,11 @@ def _governing(
         comma = text.find(",", mention.end, end)
         if comma != -1 and re.search(r"\b(?:and|or)\b", text[max(0, start - 5) : mention.start]):
             end = comma
+        # … and so is an adjunct right after it: "…, and the MMCA meetings in a single
+        # announcement"
+        adjunct = _ADJUNCT_NEXT.match(text, mention.end, end)
+        if adjunct and re.search(r"\b(?:and|or)\b", text[max(0, start - 5) : mention.start]):
+            end = adjunct.start()
         rest = text[start:end]
         for other in sorted(mentions, key=lambda m: m.start, reverse=True):
             if start <= other.start and other.end <= end:
@@ -1863,6 +1868,8 @@ _LIST_WORDS = {
     "bilateral",
     "even",
     "of",  # "the suspensions - of the climate talks and of …"
+    "on",  # "cooperation on the repatriation of …, on legal assistance …, and on …"
+    "against",  # "…, and against transnational crimes"
     "and",
     "or",
     "the",

@@ -250,3 +250,35 @@ def test_dxg_a_change_whose_effect_is_denied(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the last item of a list after ", and" keeps the verb with an adjunct after it …
+        (
+            "Beijing cancelled the climate talks, the counternarcotics working group, and the "
+            "MMCA meetings on the same day.",
+            {("climate", "suspended"), ("counternarcotics", "suspended"), ("mmca", "suspended")},
+        ),
+        # … and with the preposition the items share
+        (
+            "The two sides restored cooperation on the repatriation of illegal immigrants, on "
+            "legal assistance in criminal matters, and against transnational crime.",
+            {
+                ("illegal_immigrant_repatriation", "resumed"),
+                ("criminal_legal_assistance", "resumed"),
+                ("transnational_crime", "resumed"),
+            },
+        ),
+        # guard: a clause of its own after ", and" is no item of the list
+        (
+            "Beijing cancelled the climate talks, and on the MMCA it said nothing.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxg_the_last_item_after_a_serial_comma(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
