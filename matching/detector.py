@@ -1699,6 +1699,10 @@ def _governing(
         return None
     start, end = _clause_bounds(text, mention.start)
     pool = [t for t in triggers if start <= t.start < end]
+    if not pool and _spells_out_the_object(text, start):
+        # "have restored several channels: theater commander calls, the MMCA talks and …"
+        head, _ = _clause_bounds(text, start - 1)
+        pool = [t for t in triggers if head <= t.start < start and not t.nominal]
     if not pool:
         # (what follows the list's last item after a comma is an aside: ", as directed by …")
         comma = text.find(",", mention.end, end)
@@ -1774,6 +1778,20 @@ def _governing(
     )
 
 
+def _spells_out_the_object(text: str, start: int) -> bool:
+    """Whether the clause at `start` follows a colon after a plural of channels: a list
+    that names them ("restored several channels: …")."""
+    return (
+        start > 0
+        and text[start - 1] == ":"
+        and _CHANNELS_BEFORE_COLON.search(text, max(0, start - 40), start - 1) is not None
+    )
+
+
+_CHANNELS_BEFORE_COLON = re.compile(
+    r"\b(?:channels|mechanisms|dialogues|exchanges|tracks|forums|contacts|lines)\s*$",
+    re.IGNORECASE,
+)
 # A second infinitive with a verb of its own, which no meeting holds.
 _AND_TO_OTHER = re.compile(
     r",\s+and\s+to\s+(?!(?:hold|conduct|have|convene|resume|restore|restart|revive|reopen)\b)\w+",

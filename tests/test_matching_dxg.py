@@ -282,3 +282,30 @@ def test_dxg_the_last_item_after_a_serial_comma(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list after a colon that follows a plural of channels spells out the verb's object
+        (
+            "Beijing has suspended three more channels: the climate talks, the counternarcotics "
+            "working group and a dialogue on Afghanistan.",
+            {("climate", "suspended"), ("counternarcotics", "suspended")},
+        ),
+        (
+            "The two militaries reopened two old lines: the defense telephone link and the "
+            "MMCA talks.",
+            {("mmca", "resumed")},
+        ),
+        # guard: the verb's own negation still holds for the list
+        (
+            "Beijing has yet to restore several channels: the climate talks and the MMCA meetings.",
+            set(),
+        ),
+    ],
+)
+def test_dxg_a_list_after_a_colon_spells_out_the_object(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
