@@ -472,7 +472,10 @@ def _read(
         anaphor = min(candidates, key=lambda a: abs(a.start() - trigger.start))
         # An anaphor points first at channels named earlier in its own sentence; "the
         # former", "the latter" count them in the order they were written.
-        in_order = lx.FORMER.fullmatch(anaphor.group()) or lx.LATTER.fullmatch(anaphor.group())
+        # (read in the text: "the first" is the former only before its verb)
+        former = lx.FORMER.match(text, anaphor.start()) is not None
+        latter = lx.LATTER.match(text, anaphor.start()) is not None
+        in_order = former or latter
         local = (_in_order if in_order else _named_first)(
             [m for m in mentions if m.end <= anaphor.start()]
         )
@@ -481,9 +484,9 @@ def _read(
             # "It picked up where it left off": the routine sitting just told, told again
             trace.cues.append(f"{trigger.word}: blocked by routine (the sitting before)")
             continue
-        if lx.FORMER.fullmatch(anaphor.group()):
+        if former:
             channels = channels[:1]
-        elif lx.LATTER.fullmatch(anaphor.group()):
+        elif latter:
             channels = channels[-1:]
         elif lx.DUAL.match(anaphor.group()):
             channels = channels[:2]

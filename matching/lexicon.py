@@ -177,6 +177,8 @@ ANAPHOR = words(
     r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes|flights)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter|the\s+pair"
+    # "the first", "the second" standing alone as a subject: the former and the latter
+    r"|the\s+(?:first|second)(?=\s+(?:was|were|has|had|is|remains?|remained)\b)"
     r"|both(?=\s*(?:[.,;:]|$|(?:were|was|have|had|are|remain|on|in|within|after|at|by|last|this|again)\b))"
     # a number standing alone for the channels counted: "All three were canceled", "revive
     # the two." (not "the two sides")
@@ -193,7 +195,8 @@ ANAPHOR = words(
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
     r"|them|it|they"
 )
-FORMER, LATTER = words(r"the\s+former"), words(r"the\s+latter")
+FORMER = words(r"the\s+former|the\s+first(?=\s+(?:was|were|has|had|is|remains?|remained)\b)")
+LATTER = words(r"the\s+latter|the\s+second(?=\s+(?:was|were|has|had|is|remains?|remained)\b)")
 DUAL = words(r"both|(?:the\s+)?(?:pair|two)\s+of\s+them|the\s+pair")
 # A reporting frame: the cues of "X says" do not reach into what is said.
 REPORTING = words(r"(?:says?|said|reported|confirm(?:s|ed)?|announced|told\s+[\w.]+)(?:\s+that)?")

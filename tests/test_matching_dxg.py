@@ -309,3 +309,35 @@ def test_dxg_a_list_after_a_colon_spells_out_the_object(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the first", "the second" standing alone as a subject are the former and the latter
+        (
+            "The climate talks and the MMCA meetings both stalled in 2022. The first was "
+            "revived in Beijing last week; the second remains frozen.",
+            {("climate", "resumed"), ("mmca", "suspended")},
+        ),
+        (
+            "The MMCA talks and the counternarcotics working group were both cut off in 2022. "
+            "The second was restored in November.",
+            {
+                ("mmca", "suspended"),
+                ("counternarcotics", "suspended"),
+                ("counternarcotics", "resumed"),
+            },
+        ),
+        # guard: "the first" with a noun of its own is that noun, no channel named before
+        (
+            "The climate talks met for the first time since 2022. The first round was "
+            "cancelled in 2019.",
+            {("climate", "resumed")},
+        ),
+    ],
+)
+def test_dxg_the_first_and_the_second(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
