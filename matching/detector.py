@@ -903,6 +903,12 @@ def _cues(
         for m in lx.REPORTING.finditer(text, start, trigger.start)
         if not lx.BLOCKERS["negation"].search(text, start, m.start())
     ]
+    # "has tried to call … without success since Beijing suspended defense talks": a
+    # change told in a clause of "since" is the fact the main clause counts from, and the
+    # main clause's cues are its own
+    since = _SINCE_SUBJECT.search(text, _start_of_last_words(text, trigger.start, 4), trigger.start)
+    if since and not trigger.nominal:
+        frames.append(since.end())
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
     comma = _AFTER_COMMA.search(text, start, trigger.start)
     if comma and _GERUND.match(trigger.word):
@@ -1161,6 +1167,11 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group())
 
 
+# "since" and the subject of a verb in the past right after it: "since Beijing", "since
+# the PLA had".
+_SINCE_SUBJECT = re.compile(
+    r"\bsince\s+(?:the\s+)?[A-Z][\w.'’-]*\s+(?:(?:had|has)\s+)?(?:\w+ly\s+)?$"
+)
 _QUOTED = re.compile(r'"[^"]*"')
 _AFTER_COMMA = re.compile(r",\s*$")
 # A noun of change dated by its participle: "the halt … announced by Beijing on Aug. 5".

@@ -341,3 +341,27 @@ def test_dxg_the_first_and_the_second(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change in a clause of "since" is the fact the main clause counts from: the main
+        # clause's denial and attempts are its own
+        (
+            "Officials have not met the climate envoys since Beijing suspended the climate "
+            "talks in August.",
+            {("climate", "suspended")},
+        ),
+        (
+            "The climate talks have not resumed since Beijing suspended them.",
+            {("climate", "suspended")},
+        ),
+        # guard: a hedge inside the clause of "since" is still the change's
+        ("Since Beijing would never cancel the climate talks, the envoys relaxed.", set()),
+    ],
+)
+def test_dxg_a_change_in_a_clause_of_since(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
