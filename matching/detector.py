@@ -1596,8 +1596,13 @@ def _is_background(
     before = text[: trigger.start]
     if lx.STILL_STATE.search(before[-25:]):
         return False  # "which remain suspended" is the state now, not background
+    relative = lx.RELATIVE_BEFORE.search(before)
+    # "The flights that China halted in 2022 restarted this spring": a relative clause
+    # that holds a change of its own has its verb; the trigger after it is the main verb
+    if relative and any(relative.start() <= t.start and t.end <= trigger.start for t in others):
+        relative = None
     if (
-        lx.RELATIVE_BEFORE.search(before)
+        relative
         or _AFTER_A.search(before)
         or _HAD_WHEN.search(before)
         # "reinstated last spring, having fallen into abeyance in 2022": the earlier state

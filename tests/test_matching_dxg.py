@@ -365,3 +365,22 @@ def test_dxg_a_change_in_a_clause_of_since(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative clause with a change of its own has its verb: the trigger after it is
+        # the main verb, not a second verb of the relative clause
+        (
+            "The climate talks that Beijing cancelled in 2022 resumed in Beijing last week.",
+            {("climate", "resumed")},
+        ),
+        # guard: the change in a relative clause after the main verb is still background
+        ("Beijing revived the climate talks that it had frozen in 2022.", {("climate", "resumed")}),
+    ],
+)
+def test_dxg_the_main_verb_after_a_relative_clause(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
