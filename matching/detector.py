@@ -1866,8 +1866,9 @@ _A_FORUM_NOUN = re.compile(lx.FORUM_NOUNS)  # (every forum's name holds one)
 _NAMED_FORUM_AFTER = re.compile(r"\s+(?i:among|under|of|at|within)\s+(?i:the\s+)?" + lx.FORUM_NAME)
 # The channel named after another owner or place: "California's climate talks", "the Oslo
 # talks on climate finance". Either side's own name there is no other owner.
+# (A participle capitalised in a title is no owner: "the Dedicated human rights dialogue".)
 _OTHER_OWNER = re.compile(
-    r"(?:\b(?:[Tt]he)\s+(?!(?:" + _SIDES + r")\b)[A-Z][a-z][\w]*"
+    r"(?:\b(?:[Tt]he)\s+(?!(?:" + _SIDES + r")\b)(?![A-Z][a-z]+ed\s)[A-Z][a-z][\w]*"
     r"|(?<![\w.])(?!(?:" + _SIDES + r")\b)[A-Z][a-z][\w]*(?:'s|’s))\s+$"
 )
 # What may follow a trigger that takes no object: "is running again, with …", "thawed at".

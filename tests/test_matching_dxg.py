@@ -384,3 +384,18 @@ def test_dxg_the_main_verb_after_a_relative_clause(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a participle capitalised as in a title is no other owner of the channel
+        ("The Dedicated climate talks were revived in May.", {("climate", "resumed")}),
+        # guard: a place's name before the channel still is one
+        ("The Oslo climate talks were revived in May.", set()),
+    ],
+)
+def test_dxg_a_capitalised_participle_is_no_owner(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
