@@ -251,7 +251,7 @@ _COUNTED = re.compile(
 )
 
 _CHANNELS_NOUN = re.compile(
-    r"\b(?:channels|contacts|talks|dialogues|communications|mechanisms|lines|tracks)$",
+    r"\b(?:channels|contacts|talks|dialogues|communications|mechanisms|lines|tracks|exchanges)$",
     re.IGNORECASE,
 )
 

@@ -399,3 +399,26 @@ def test_dxg_a_capitalised_participle_is_no_owner(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "two military exchanges" counted beside the specific ones names no military
+        # contact in general
+        (
+            "The PLA called off two military exchanges, the MMCA meeting and the defense policy "
+            "coordination talks, in August.",
+            {("mmca", "suspended"), ("defense_policy_coordination", "suspended")},
+        ),
+        # guard: military exchanges not counted are military contact itself
+        (
+            "Beijing suspended military exchanges with the United States in August.",
+            {("mil_mil", "suspended")},
+        ),
+    ],
+)
+def test_dxg_counted_military_exchanges(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
