@@ -906,8 +906,12 @@ def _cues(
     # "has tried to call … without success since Beijing suspended defense talks": a
     # change told in a clause of "since" is the fact the main clause counts from, and the
     # main clause's cues are its own
-    since = _SINCE_SUBJECT.search(text, _start_of_last_words(text, trigger.start, 4), trigger.start)
-    if since and not trigger.nominal:
+    since = (
+        not trigger.nominal
+        and lx.holds_any(("since",), text)
+        and _SINCE_SUBJECT.search(text, _start_of_last_words(text, trigger.start, 4), trigger.start)
+    )
+    if since:
         frames.append(since.end())
     before = lx.PSEUDO_NEGATION.sub(" ", text[max([start, *frames]) : trigger.start])
     comma = _AFTER_COMMA.search(text, start, trigger.start)
@@ -1213,10 +1217,16 @@ _RENAMING_ASIDE = re.compile(
 def _before_renaming(text: str, start: int) -> str:
     """The text up to an aside after `start` that renames the change: what the aside
     says (a habit, another pair) is said of the change, not a cue on it."""
-    if not lx.holds_any(_RENAMING_NOUNS, text[start:]):
-        return text
-    aside = _RENAMING_ASIDE.search(text, start)
-    return text[: aside.start()] if aside else text
+    after = [a for a in _renaming_asides(text) if a >= start]
+    return text[: after[0]] if after else text
+
+
+# (asked of each trigger of a sentence: found once per sentence)
+@lru_cache(maxsize=256)
+def _renaming_asides(text: str) -> tuple[int, ...]:
+    if not lx.holds_any(_RENAMING_NOUNS, text):
+        return ()
+    return tuple(a.start() for a in _RENAMING_ASIDE.finditer(text))
 
 
 def _in_a_move(text: str, start: int, end: int) -> bool:
@@ -1749,7 +1759,9 @@ def _governing(
             pool = pool or [t for t in triggers if t.end <= mention.start]
     # "launched a commercial working group, separate from the Treasury's macroeconomic
     # dialogue": a channel set apart from the verb's object is not that object
-    set_apart = _SET_APART.search(text, _start_of_last_words(text, mention.start, 5), mention.start)
+    set_apart = lx.holds_any(_SET_APART_WORDS, text) and _SET_APART.search(
+        text, _start_of_last_words(text, mention.start, 5), mention.start
+    )
     # "agreed to resume X, and to discuss Y": Y is the object of its own verb (one that holds
     # a meeting shares the agreement: "…, and to conduct calls between theater commanders")
     pool = [
@@ -1818,6 +1830,16 @@ _AND_TO_OTHER = re.compile(
 )
 # What sets a channel apart from the thing a verb is said of: "separate from the
 # Treasury's", "rather than", "unlike".
+_SET_APART_WORDS = (
+    "separate",
+    "apart",
+    "distinct",
+    "aside",
+    "independent",
+    "rather",
+    "instead",
+    "unlike",
+)
 _SET_APART = re.compile(
     r"\b(?:(?:separate|apart|distinct|aside)\s+from|independent\s+of|rather\s+than|instead\s+of"
     r"|unlike)\s+(?:(?:the|its|their|a|an|[\w.-]+['’]s)\s+){0,2}$",
