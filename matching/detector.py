@@ -230,12 +230,8 @@ _MILITARY = "mil_mil"
 
 
 def _military_channels(channels: Sequence[ChannelLike]) -> frozenset[str]:
-    issue = next((getattr(c, "issue", None) for c in channels if c.id == _MILITARY), None)
-    return frozenset(
-        c.id
-        for c in channels
-        if issue is not None and c.id != _MILITARY and getattr(c, "issue", None) == issue
-    )
+    issue = next((c.issue for c in channels if c.id == _MILITARY), None)
+    return frozenset(c.id for c in channels if c.id != _MILITARY and c.issue == issue)
 
 
 # "three military channels: …", "the last of the military channels": the channels counted
