@@ -805,6 +805,7 @@ def _launched_thing_before(text: str, at: int) -> bool:
     gap = at
     while gap > 0 and (text[gap - 1].isspace() or text[gap - 1] == "-"):
         gap -= 1
+    # (the longest word, "ballistics", is 10 characters; the search may start before it)
     return gap < at and _LAUNCHED_THING.search(text, max(0, gap - 12), at) is not None
 
 
