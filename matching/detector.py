@@ -867,7 +867,7 @@ def _clause_bounds(text: str, position: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=256)
 def _clause_boundaries(text: str) -> tuple[tuple[int, int], ...]:
-    found = [(m.start(), m.end()) for m in lx.CLAUSE.finditer(text)]
+    found = [(m.start(), m.end()) for m in lx.clause_boundaries(text)]
     # "Although it may not last, the group was relaunched": the opening clause ends at its comma.
     comma = text.find(",")
     if comma != -1 and (lx.SUBORDINATE_OPENING.match(text) or _is_adjunct(text[:comma])):

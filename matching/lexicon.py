@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 
 SUSPENDED, RESUMED = "suspended", "resumed"
 
@@ -379,11 +380,23 @@ STILL_STATE = words(r"remain(?:s|ed|ing)?|still|continu(?:e|es|ed)\s+to\s+be|sta
 INVERTED_CONDITION = re.compile(r"^\s*(?:had|were|should)\s+\w+", re.IGNORECASE)
 
 # Clause boundaries: a cue does not reach across these. (An en dash between two numbers
-# is a range, "April 3–4", "2019–2021", inside one clause.)
-CLAUSE = re.compile(
-    r";|:|—|(?<!\d)–|–(?!\d)|\s-\s|,\s+(?:but|while|whereas|although|though|even\s+as|and(?!\s+to\b)|yet|so)\b|\b(?:but|while|whereas|although|though)\b",
-    re.IGNORECASE,
+# is a range, "April 3–4", "2019–2021", inside one clause.) Each mark opens on one of a
+# few characters, said first so that the engine skips to them; a bare conjunction is
+# looked for only where the text holds one (`clause_boundaries`).
+_CLAUSE_MARKS = (
+    r"[;:—–\s,](?:(?<=[;:—])|(?<=–)(?<!\d–)|(?<=–)(?!\d)|(?<=\s)-\s"
+    r"|(?<=,)\s+(?:but|while|whereas|although|though|even\s+as|and(?!\s+to\b)|yet|so)\b)"
 )
+_CONJUNCTIONS = ("but", "while", "whereas", "though")  # ("although" holds "though")
+CLAUSE_MARKS = re.compile(_CLAUSE_MARKS, re.IGNORECASE)
+CLAUSE = re.compile(_CLAUSE_MARKS + r"|\b(?:" + "|".join(_CONJUNCTIONS) + r"|although)\b", re.I)
+
+
+def clause_boundaries(text: str) -> Iterator[re.Match[str]]:
+    """`CLAUSE.finditer(text)`, without the search for conjunctions the text cannot hold."""
+    return (CLAUSE if holds_any(_CONJUNCTIONS, text) else CLAUSE_MARKS).finditer(text)
+
+
 # Background is introduced by an appositive right after the channel's name ("the talks,
 # suspended in 2022, …"), a relative clause ("that China called off") or an earlier "had".
 APPOSITIVE = re.compile(

@@ -1066,6 +1066,7 @@ def test_shortcut_searches_answer_as_the_plain_ones() -> None:
     texts += ["Sino-Russian talks", "Brazil and China", "Chinese and Indian officials"]
     texts += ["talks, ſeen by some as a favor, that ſtalled", "talks which stalled"]
     texts += ["By the time talks resume", "as soon as they meet", "whenever it met"]
+    texts += ["Talks, although stalled", "April 3–4 – then", "x - y; z: but BUT wHiLe"]
     other_pair = re.compile("|".join(rx.pattern for _, rx in d._OTHER_PAIRS))
     for text in texts:
         for end in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
@@ -1080,6 +1081,9 @@ def test_shortcut_searches_answer_as_the_plain_ones() -> None:
         assert d._names_another_pair(text) == bool(other_pair.search(text)), text
         plain = d._RELATIVE_CLAUSE.sub(" ", d._READ_AS.sub(" ", text))
         assert d._without_asides(text) == plain, text
+        assert [m.span() for m in lx.clause_boundaries(text)] == [
+            m.span() for m in lx.CLAUSE.finditer(text)
+        ], text
         for rx, needs in (
             (lx.TIME_CLAUSE, lx.TIME_CLAUSE_NEEDS),
             (lx.WHEN_CLAUSE, lx.WHEN_CLAUSE_NEEDS),
