@@ -569,7 +569,7 @@ def _names_a_forum(text: str) -> tuple[bool, bool]:
 
 @lru_cache(maxsize=256)
 def _is_bilateral(text: str) -> bool:
-    return _BILATERAL.search(text) is not None
+    return lx.holds_any(_BILATERAL_NEEDS, text) and _BILATERAL.search(text) is not None
 
 
 def _forum_subject(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
@@ -1869,6 +1869,18 @@ _BILATERAL = re.compile(
     r"|\b(?:Biden|Trump|Obama|Blinken|Rubio|Austin|Hegseth|Kerry|Yellen|Bessent)\b[^.;]{0,40}?\band\b"
     r"[^.;]{0,40}?\b(?:Xi|Wang\s+Yi|Dong\s+Jun|Xie|He\s+Lifeng|Li\s+Qiang)\b[^.;]{0,20}?\bagree",
     re.IGNORECASE,
+)
+# Each alternative of `_BILATERAL` needs one of these.
+_BILATERAL_NEEDS = (
+    "bilateral",
+    "sidelines",
+    "margin",
+    "two",
+    "agree",
+    "xi",
+    "biden",
+    "trump",
+    "obama",
 )
 # A forum's name right before a channel's: "the UN climate talks", "the G20's financial track".
 _FORUM_BEFORE = re.compile(lx.MULTILATERAL.pattern + r"(?:'s|’s)?\s+$", re.IGNORECASE)

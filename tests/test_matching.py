@@ -1067,6 +1067,8 @@ def test_shortcut_searches_answer_as_the_plain_ones() -> None:
     texts += ["talks, ſeen by some as a favor, that ſtalled", "talks which stalled"]
     texts += ["By the time talks resume", "as soon as they meet", "whenever it met"]
     texts += ["Talks, although stalled", "April 3–4 – then", "x - y; z: but BUT wHiLe"]
+    texts += ["on the sidelines", "on the margins", "Kerry and Xie agreed", "the two leaders"]
+    texts += [f"{name} and {name}" for name in ("Xi", "Biden", "Trump", "Obama")]
     other_pair = re.compile("|".join(rx.pattern for _, rx in d._OTHER_PAIRS))
     for text in texts:
         for end in [m.start() for m in re.finditer(r"\b\w", text)] + [len(text)]:
@@ -1079,6 +1081,7 @@ def test_shortcut_searches_answer_as_the_plain_ones() -> None:
             ), (text, end)
         # … and the searches that need a word are skipped only where they cannot match.
         assert d._names_another_pair(text) == bool(other_pair.search(text)), text
+        assert d._is_bilateral(text) == bool(d._BILATERAL.search(text)), text
         plain = d._RELATIVE_CLAUSE.sub(" ", d._READ_AS.sub(" ", text))
         assert d._without_asides(text) == plain, text
         assert [m.span() for m in lx.clause_boundaries(text)] == [
