@@ -1127,24 +1127,8 @@ def _cues(
         lx.GAP, f"{text[: trigger.start]} {text[trigger.end :]}"
     ):
         cues.append("routine")  # "resumed work on Tuesday for the second day of the talks"
-    told = (
-        lx.PAST_HABIT_ASIDE.sub(", ", said) if lx.found(lx.PAST_HABIT_ASIDE, said) else said
-    )  # "the talks, held every year until 2022, resumed"
-    told = _without_asides(told)  # "channels that rarely make headlines"
-    if (
-        lx.found(lx.BLOCKERS["generic"], told)
-        or any(
-            not lx.PAST.search(when.group())
-            # "the hotline, which is used when ships meet": what the channel is for
-            and not _IN_RELATIVE.search(said, 0, when.start())
-            for when in (
-                lx.WHEN_CLAUSE.finditer(said) if lx.holds_any(lx.WHEN_CLAUSE_NEEDS, said) else ()
-            )
-        )
-    ) and "generic" not in cues:
-        cues.append(
-            "generic"
-        )  # a habit told anywhere: "the pattern has held: talks are suspended …"
+    if "generic" not in cues and _tells_a_habit(said):
+        cues.append("generic")
     if cues == ["generic"] and (
         len(_occurred(text, trigger, dates) or "") >= 7 or lx.INSTANCE.search(before)
     ):
@@ -1216,6 +1200,23 @@ def _before_renaming(text: str, start: int) -> str:
     says (a habit, another pair) is said of the change, not a cue on it."""
     after = [a for a in _renaming_asides(text) if a >= start]
     return text[: after[0]] if after else text
+
+
+@lru_cache(maxsize=256)  # (the same text for most triggers of a sentence)
+def _tells_a_habit(said: str) -> bool:
+    """A habit told anywhere: "the pattern has held: talks are suspended …"."""
+    told = (
+        lx.PAST_HABIT_ASIDE.sub(", ", said) if lx.found(lx.PAST_HABIT_ASIDE, said) else said
+    )  # "the talks, held every year until 2022, resumed"
+    told = _without_asides(told)  # "channels that rarely make headlines"
+    return lx.found(lx.BLOCKERS["generic"], told) or any(
+        not lx.PAST.search(when.group())
+        # "the hotline, which is used when ships meet": what the channel is for
+        and not _IN_RELATIVE.search(said, 0, when.start())
+        for when in (
+            lx.WHEN_CLAUSE.finditer(said) if lx.holds_any(lx.WHEN_CLAUSE_NEEDS, said) else ()
+        )
+    )
 
 
 # (asked of each trigger of a sentence: found once per sentence)
