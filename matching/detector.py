@@ -110,8 +110,9 @@ class Detector:
         self, text: str, published: date | None = None, everything: bool = True
     ) -> list[SentenceTrace]:
         """One trace per sentence. Without `everything`, only sentences holding a trigger
-        (and the two before each, for anaphora) are read closely: most sentences of an
-        article report no change, and detection must stay cheap next to extraction."""
+        (and the two before each, for anaphora) are read closely, and only those holding
+        a trigger have a trace: most sentences of an article report no change, and
+        detection must stay cheap next to extraction."""
         # Curly and straight quotes read alike; the swap keeps every offset, so the
         # sentences reported are cut from the text as given.
         given, text = text, text.translate(_STRAIGHT_QUOTES)
@@ -181,7 +182,6 @@ class Detector:
         traces = []
         for i, sentence in enumerate(sentences):
             if not triggers[i] and not everything:
-                traces.append(SentenceTrace(sentence))
                 continue
             antecedents = partial(antecedents_of, i)
             named = mentions_of(i)
@@ -194,10 +194,11 @@ class Detector:
 
 
 def _as_given(trace: SentenceTrace, given: str) -> SentenceTrace:
+    """The trace with its sentence as the text gave it (the trace is this call's own)."""
     sentence = trace.sentence
-    as_given = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
-    events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
-    return replace(trace, sentence=as_given, events=events)
+    trace.sentence = Sentence(sentence.start, sentence.end, given[sentence.start : sentence.end])
+    trace.events = [replace(e, sentence=given[e.start : e.end]) for e in trace.events]
+    return trace
 
 
 def _named_first(mentions: list[Mention]) -> list[str]:
