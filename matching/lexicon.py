@@ -255,7 +255,8 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|in\s+(?:warm|cold|good|bad|lean|calm)\s+(?:spells|times|years|periods|seasons)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"
         r"|as\s+readily\s+as|reach(?:es|ing)?\s+for|is\s+what\s+(?:[\w-]+\s+){1,3}does"
         r"|(?:in|during|after|at)\s+(?:a|any|every|each)\s+(?:[\w-]+\s+)?(?:downturn|dispute|standoff|row|spat|flare-up|provocation|confrontation)"
-        r"|(?:each|every|any)\s+(?:new\s+)?(?:[\w.'-]+\s+){0,3}?(?:package|sale|visit|transit|provocation|incident)"
+        # (not "any further provocation": the one still to come, that a threat is about)
+        r"|(?:each|every|any(?!\s+further\b))\s+(?:new\s+)?(?:[\w.'-]+\s+){0,3}?(?:package|sale|visit|transit|provocation|incident)"
         r"|(?:a|the)\s+way\s+of|tendency|prone\s+to|vulnerable\s+to|liable\s+to|susceptible\s+to"
         r"|standard\s+(?:reply|response|move|practice|tool|tactic)"
         r"|historically|(?:one|two|three)\s+(?:years?|times?|rounds?)\s+in\s+(?:two|three|four|five|ten)"

@@ -1,0 +1,28 @@
+"""The dxh round: habits that are threats, "any" before a change, imperatives in a
+numbered list, and the things and forums a change belongs to."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching import Detector
+from tests.test_matching import found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "any further provocation" is the one a threat is about, still to come: no habit
+        (
+            "Beijing scrapped the climate talks and the MMCA meetings and vowed to punish any "
+            "further provocation.",
+            {("climate", "suspended"), ("mmca", "suspended")},
+        ),
+        # guard: a change after every provocation is still a habit
+        ("Beijing has cut off the climate talks after every new provocation.", set()),
+    ],
+)
+def test_dxh_any_further_is_no_habit(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
