@@ -996,6 +996,10 @@ def _cues(
         cues.append("generic")  # "suspensions of military talks are a standard signal"
     if trigger.nominal and re.search(r"\bno\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
         cues.append("negation")  # "there has been no restoration of …"
+    if trigger.nominal and _ANY_BEFORE.search(before):
+        # "responsible for any halt in military dialogue", "made any restart of the talks
+        # harder": "any" names no change that was made
+        cues.append("hypothetical")
     agreed = lx.AGREED.search(before)
     if agreed and _AIM.search(before, agreed.end()):
         agreed = None  # "agreed to advance efforts to get the talks running again": an aim

@@ -26,3 +26,22 @@ def test_dxh_any_further_is_no_habit(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a noun of change after "any" names no change that was made
+        ("Washington is to blame for any halt in the climate talks, officials said.", set()),
+        ("The sanctions made any restart of the climate talks harder.", set()),
+        # guard: "any" elsewhere is no cue on the change
+        (
+            "Without any fanfare, Beijing announced the resumption of the climate talks.",
+            {("climate", "resumed")},
+        ),
+    ],
+)
+def test_dxh_any_change_is_none_made(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
