@@ -1323,9 +1323,10 @@ _WILL_NOT_EFFECT = re.compile(
 # A gerund that is the object of a verb or a preposition names an act, it does not
 # report one: "suggested reviving", "little to lose by restarting", "China suspending".
 # After "and", a comma, a start verb, a presupposing preposition, a form of "be" ("is
-# resuming") or a determiner ("the reopening") it still reports one.
+# resuming") or a determiner ("the reopening", a possessive: "Monday's reopening") it still
+# reports one.
 _GERUND_OBJECT = re.compile(
-    r"(?<![,;:])\s(?!(?:and|or|then|after|since|following|despite|with|began|begun|started|start|starts|also|quietly|formally|officially|effectively|thereby|while|when|before|upon|on|in|not\s+only|am|is|are|was|were|be|been|being|the|a|an|any|its|their|this|that|his|her|our)\s+$)[\w'’-]+\s+$",
+    r"(?<![,;:])\s(?![\w-]+['’]s\s+$)(?!(?:and|or|then|after|since|following|despite|with|began|begun|started|start|starts|also|quietly|formally|officially|effectively|thereby|while|when|before|upon|on|in|not\s+only|am|is|are|was|were|be|been|being|the|a|an|any|its|their|this|that|his|her|our)\s+$)[\w'’-]+\s+$",
     re.IGNORECASE,
 )
 # China with a party that is not the U.S.: "Brazil and China". Each pattern with the

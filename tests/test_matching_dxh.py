@@ -45,3 +45,25 @@ def test_dxh_any_change_is_none_made(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a possessive before "-ing" makes it a noun, as "the" does: the change is told
+        (
+            "Since last week's reopening of the MMCA channel, naval officers have spoken twice.",
+            {("mmca", "resumed")},
+        ),
+        (
+            "After Beijing's suspending of the climate talks, Kerry flew home.",
+            {("climate", "suspended")},
+        ),
+        # guard: a gerund as a verb's object still names an act, not one done
+        ("Officials discussed reopening the MMCA channel.", set()),
+    ],
+)
+def test_dxh_a_possessive_before_a_gerund(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
