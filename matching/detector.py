@@ -1052,7 +1052,7 @@ def _cues(
         cues.append("purpose")  # "angling for a restart of", "terms for a resumption": an aim
     if (
         lx.BASE_FORM.match(trigger.word)
-        and re.fullmatch(r"[\W\d]*(?:(?:and|then|to)\s+)?", before, re.IGNORECASE)
+        and _IMPERATIVE_OPENING.fullmatch(before)
         # "has decided on the following countermeasures: cancel …" lists a decision
         and not (":" in text[:start] and lx.AGREED.search(text, 0, text.index(":")))
     ):
@@ -1492,6 +1492,13 @@ _LEAD_IN = re.compile(
     r"\b(?:ask|goal|aim|priority|recommendation|demand|hope|wish|proposal)\s*:\s*$", re.IGNORECASE
 )
 # An agreement of any kind, which none has reached yet: "any agreement", "any new decision".
+# What may stand before an imperative: "and", "then", or the ordinal of a numbered
+# recommendation ("First, reopen the MMCA channel. Second, resume …").
+_IMPERATIVE_OPENING = re.compile(
+    r"[\W\d]*(?:(?:first|second|third|fourth|fifth|next|finally|lastly|firstly|secondly"
+    r"|thirdly)\s*[,:]\s*)?(?:(?:and|then|to)\s+)?",
+    re.IGNORECASE,
+)
 _ANY_BEFORE = re.compile(r"\bany\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 # What an agreement may be to pursue rather than to do.
 _AIM = re.compile(

@@ -67,3 +67,22 @@ def test_dxh_a_possessive_before_a_gerund(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a base form after the ordinal of a numbered recommendation is an imperative
+        (
+            "The report ends with two asks. First, restore the climate talks. Finally, "
+            "revive the counternarcotics working group within a year.",
+            set(),
+        ),
+        # guard: a past tense after the ordinal still reports
+        ("First, Beijing restored the climate talks.", {("climate", "resumed")}),
+    ],
+)
+def test_dxh_an_imperative_after_an_ordinal(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
