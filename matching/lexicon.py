@@ -444,7 +444,7 @@ MULTILATERAL = words(
     r"|group\s+of\s+(?:20|twenty|7|seven)|general\s+assembly|unga|(?<!national\s)security\s+council|iaea|oecd|brics|boao|xiangshan"
     r"|world\s+(?:health|economic)\s+(?:assembly|organization|forum)|davos|npt|review\s+conference|conference\s+of\s+the\s+parties"
     r"|montreal\s+protocol|arctic\s+council|munich\s+security\s+conference|wassenaar|nuclear\s+suppliers\s+group|mtcr"
-    r"|unodc|commission\s+on\s+narcotic\s+drugs|incb"
+    r"|unodc|commission\s+on\s+narcotic\s+drugs|incb|interpol"
     # three parties or more: "among American, Chinese and Japanese scholars"
     r"|(?:among|between)\s+(?:the\s+)?[\w.-]+,\s+(?:[\w.-]+,\s+)*[\w.-]+,?\s+and"
 )

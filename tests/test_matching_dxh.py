@@ -86,3 +86,25 @@ def test_dxh_an_imperative_after_an_ordinal(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Interpol is a forum of many: its working group on a topic is no bilateral channel
+        (
+            "An Interpol working group on fentanyl trafficking was revived in Singapore after "
+            "two idle years.",
+            set(),
+        ),
+        # guard: the pair's own channel told beside it still reports
+        (
+            "Beijing and Washington revived their counternarcotics working group, Interpol said.",
+            {("counternarcotics", "resumed")},
+        ),
+    ],
+)
+def test_dxh_interpol_is_a_forum(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
