@@ -526,6 +526,15 @@ def _owned_by_another(text: str, mention: Mention) -> bool:
         (mention.how == "topic" and forum and not _is_bilateral(text))
         or (forum and _FORUM_BEFORE.search(text, 0, mention.start))
         or (forum and _FORUM_AFTER.match(text, mention.end))
+        or (
+            forum
+            and _AT_FORUM_BEFORE_VERB.match(text, mention.end)
+            # (not a change's object: "the unfreezing of the climate dialogue at COP27 owed …")
+            and not _OF_BEFORE.search(
+                text, _start_of_last_words(text, mention.start, 2), mention.start
+            )
+            and not _is_bilateral(text)
+        )
         or _of_many_parties(text)
         or (named_forum and _NAMED_FORUM_BEFORE.search(text, 0, mention.start))
         or (named_forum and _NAMED_FORUM_AFTER.match(text, mention.end))
@@ -1904,6 +1913,15 @@ _FORUM_AFTER = re.compile(
     r"\s+(?:among|under|of)\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}?(?:" + lx.MULTILATERAL.pattern + ")",
     re.IGNORECASE,
 )
+# … or the forum it sits at, before its verb: "Climate talks at COP28 resumed on Tuesday"
+# (the talks of the conference; after the verb, "resumed climate talks at COP27", the
+# forum is only where the pair met).
+_AT_FORUM_BEFORE_VERB = re.compile(
+    r"\s+at\s+(?:the\s+)?(?:" + lx.MULTILATERAL.pattern + r")(?:\s+in\s+[A-Z][\w-]*)?\s+"
+    r"(?:has|have|had|was|were|is|are|\w+ed)\b",
+    re.IGNORECASE,
+)
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
 # A forum's proper name right before a channel's, or after it: "Pacific Islands Forum
 # climate talks", "the working group of the Global Coalition to …".
 _NAMED_FORUM_BEFORE = re.compile(r"\b" + lx.FORUM_NAME + r"(?:'s|’s)?\s+$")

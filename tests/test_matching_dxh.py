@@ -108,3 +108,30 @@ def test_dxh_interpol_is_a_forum(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # talks "at" a conference, before their verb, are the conference's talks
+        (
+            "Climate talks at COP29 in Baku were suspended overnight as negotiators argued "
+            "over finance.",
+            set(),
+        ),
+        # guard: the object of a change told at the forum is still the pair's channel
+        (
+            "Diplomats said the thawing of the climate talks at COP29 owed much to Kerry.",
+            {("climate", "resumed")},
+        ),
+        # guard: the pair's channel restarted at the forum is still the pair's
+        (
+            "U.S. and Chinese envoys restarted their climate talks at COP29 in Baku.",
+            {("climate", "resumed")},
+        ),
+    ],
+)
+def test_dxh_talks_at_a_forum(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
