@@ -416,7 +416,9 @@ def _read(
         ):
             continue
         # "X — one of eight mechanisms China suspended — is running again": with no object,
-        # the trigger speaks of the channels named before it.
+        # the trigger speaks of the channels named before it …
+        if _has_own_subject(text, trigger, mentions):
+            continue  # … unless its clause has a subject of its own that is no channel
         for mention in [m for m in mentions if m.end <= trigger.start]:
             claimed.add(trigger)
             notes = (
@@ -515,6 +517,29 @@ def _read(
             del events[(channel, kind)]
     trace.events = list(events.values())
     return trace
+
+
+def _has_own_subject(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:
+    """Whether the trigger's clause opens on a subject of its own, before a passive, that
+    names no channel: "…, though a planned visit by the delegation was called off"."""
+    start, _ = _clause_bounds(text, trigger.start)
+    subject = _OWN_SUBJECT.fullmatch(text, start, trigger.start)
+    return bool(
+        subject
+        and not any(start <= m.start < trigger.start for m in mentions)
+        and not lx.found(lx.DIALOGUE_NOUNS, text, start, trigger.start)
+        # (the channel's sittings are the channel: "though the sessions were suspended")
+        and not _SITTINGS.search(text, start, trigger.start)
+    )
+
+
+_SITTINGS = re.compile(r"\b(?:sessions?|rounds?|sittings?)\b", re.IGNORECASE)
+# A clause's own subject up to its passive verb: "a planned visit by the delegation was".
+_OWN_SUBJECT = re.compile(
+    r"\W*(?:(?:though|although|while|whereas|but|yet|and)\s+)?(?:a|an|the|its|their|his|her)\s+"
+    r"(?:[\w'’.-]+\s+){0,7}?(?:was|were|is|are|(?:has|have|had)\s+been)\s+(?:\w+ly\s+)?",
+    re.IGNORECASE,
+)
 
 
 def _owned_by_another(text: str, mention: Mention) -> bool:

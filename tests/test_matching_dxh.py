@@ -135,3 +135,30 @@ def test_dxh_talks_at_a_forum(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a clause with a subject of its own that is no channel: its change is that thing's
+        (
+            "The two sides restarted the climate talks in Beijing, though a joint press "
+            "conference was cancelled at short notice.",
+            {("climate", "resumed")},
+        ),
+        # guard: a channel noun as that subject still takes the channel named before
+        (
+            "Kerry led the climate talks for years, but the talks were suspended in 2022.",
+            {("climate", "suspended")},
+        ),
+        # … and so do the channel's sittings
+        (
+            "The climate talks had made progress, though the sessions were suspended in August.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxh_a_clause_with_its_own_subject(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
