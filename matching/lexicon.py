@@ -194,6 +194,10 @@ ANAPHOR = words(
     # a channel called by its kind with a demonstrative: "That forum has since fallen …"
     r"|(?:this|that)\s+forum"
     r"|both(?=\s+(?:resum|restor|reviv|restart|re-?open|reconven|re-?establish|relaunch|suspend|froze|halt|cancel)\w*)"
+    # … or ending, as an object, a subject that a singular verb follows: "Beijing's decision
+    # to cut off both leaves dozens of cases in limbo" ("both" itself would take a plural)
+    r"|both(?=\s+(?:is|has|leaves|left|means|meant|marks|marked|hurts|costs|deprives|deprived"
+    r"|removes|removed|shows|showed|signals|signall?ed|drew|draws)\b)"
     r"|them|it|they"
 )
 FORMER = words(r"the\s+former|the\s+first(?=\s+(?:was|were|has|had|is|remains?|remained)\b)")

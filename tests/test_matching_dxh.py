@@ -162,3 +162,27 @@ def test_dxh_a_clause_with_its_own_subject(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "both" as the object that ends a subject before a singular verb stands for the
+        # two channels named before
+        (
+            "The climate talks and the MMCA meetings had survived the trade war. The "
+            "decision to suspend both drew protests on Friday.",
+            {("climate", "suspended"), ("mmca", "suspended")},
+        ),
+        # guard: "both" before a plural noun is no anaphor
+        (
+            "The climate talks and the MMCA meetings had survived the trade war. The "
+            "decision to suspend both countries' flights drew protests on Friday.",
+            set(),
+        ),
+    ],
+)
+def test_dxh_both_ending_a_subject(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
