@@ -1123,8 +1123,12 @@ def _cues(
     if adjunct:
         clause = _VENUE.sub(" ", text[start : adjunct.start()])
     # … nor one named in a later clause ("…, even as it kept up its own security dialogue
-    # with Japan") or in an aside renaming the change
-    if not _names_both_sides(text) and (
+    # with Japan") or in an aside renaming the change. The two sides count where the change
+    # is told: not in that aside (", a move that left its channels with Washington
+    # untouched") nor after a semicolon ("…; China has never joined such talks with
+    # Washington").
+    told = said[:semicolon] if (semicolon := said.find(";", trigger.end)) != -1 else said
+    if not _names_both_sides(told) and (
         lx.found(lx.OTHER_COUNTRY, clause)
         or _names_another_pair(said[: adjunct.start() if adjunct else end])
     ):

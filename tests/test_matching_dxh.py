@@ -186,3 +186,32 @@ def test_dxh_both_ending_a_subject(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the two sides named only in an aside renaming the change, or after a semicolon,
+        # do not make the other pair's change theirs
+        (
+            "Beijing suspended its military talks with Vietnam in May, a move that spared "
+            "its defense contacts with Washington.",
+            set(),
+        ),
+        (
+            "Britain and the United States halted their climate talks in 2021; China never "
+            "joined such talks with Washington.",
+            set(),
+        ),
+        # guard: both sides named where the change is told still make it theirs
+        (
+            "Washington and Beijing suspended the climate talks in 2022, a move that Japan "
+            "regretted.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxh_both_sides_where_the_change_is_told(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
