@@ -1228,8 +1228,9 @@ _A_MOVE = re.compile(
 )
 
 
-# … or one set off by a dash: "— a precedent some now cite", "-- a step that …".
-_RENAMING_NOUNS = ("move", "step", "decision", "measure", "gesture", "precedent")
+# … or one set off by a dash: "— a precedent some now cite", "-- a step that …" (or a
+# comma: ", a reminder that …").
+_RENAMING_NOUNS = ("move", "step", "decision", "measure", "gesture", "precedent", "reminder")
 _RENAMING_ASIDE = re.compile(
     r"(?:[,—–]|\s--?\s)\s*(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:"
     + "|".join(_RENAMING_NOUNS)

@@ -215,3 +215,26 @@ def test_dxh_both_sides_where_the_change_is_told(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ", a reminder that …" renames the change: the two sides named in it are no party
+        (
+            "Beijing and Seoul restarted their military dialogue after a long gap, a reminder that "
+            "Washington's military channel with China works by other rules.",
+            set(),
+        ),
+        # guard: the pair's own change before the aside still reports
+        (
+            "Washington and Beijing restarted their military dialogue last week, a reminder "
+            "that Seoul still waits.",
+            {("mil_mil", "resumed")},
+        ),
+    ],
+)
+def test_dxh_a_reminder_renames_the_change(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
