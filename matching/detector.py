@@ -670,6 +670,15 @@ def _of_another_thing(text: str, trigger: Trigger, mentions: list[Mention]) -> b
         # "took up the question of Xinjiang again", "taking up again their concerns about
         # subsidies": a topic taken up, not a channel
         return not _may_be_a_channel(text, up_again, mentions)
+    if (
+        not word.endswith(("ed", "ing"))
+        and not _several_words(word)
+        and _A_NOUN_BEFORE.search(text, max(0, trigger.start - 30), trigger.start)
+    ):
+        # "a separate freeze on chip exports", "a halt on new permits": what is stopped
+        thing = _ON_THING.match(text, trigger.end)
+        if thing is not None:
+            return not _may_be_a_channel(text, thing, mentions)
     if not trigger.nominal and word.endswith("ed") and not _several_words(word):
         return _has_own_object(text, trigger, mentions)
     if not trigger.nominal or _several_words(word):
@@ -724,6 +733,13 @@ _MODIFIED = re.compile(
 # The "of" phrase of a noun of change, to the next comma or clause.
 # ("of the China-U.S. talks": the stop inside an abbreviation ends nothing)
 _OF_THING = re.compile(r"\s+of\s+((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$))")
+# A noun's article, and at most one word after it: "a separate ", "the ".
+_A_NOUN_BEFORE = re.compile(r"\b(?:a|an|the|any|its|their)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+# … and its "on" phrase: "a freeze on chip exports" (not a day or a month: "a halt on Monday").
+_ON_THING = re.compile(
+    r"\s+on\s+(?!(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan|feb|mar|apr|may|jun|jul|aug"
+    r"|sep|oct|nov|dec|the\s+\d|\d))((?:[\w.'’-]+\s+){0,4}?[\w'’-]+)(?=\s*(?:[,;:]|\.(?![\w-])|$))"
+)
 # The object of a gerund: a noun phrase of up to four words right after it, to the end of
 # its clause ("halting deforestation", "resuming construction").
 _GERUND_THING = re.compile(

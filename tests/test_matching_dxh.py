@@ -238,3 +238,25 @@ def test_dxh_a_reminder_renames_the_change(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a noun of change with an "on" phrase that is no channel stops that thing
+        (
+            "The climate talks are chaired by two envoys; the envoys spoke mostly about a new "
+            "freeze on solar panel imports.",
+            set(),
+        ),
+        # guard: an "on" phrase that names a channel is still the channel
+        (
+            "Washington protested the sudden freeze on the climate talks.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxh_a_freeze_on_a_thing(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
