@@ -213,7 +213,7 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
         r"|(?:reject|dismiss)(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:idea|proposals?|calls?|requests?|offers?|reports|claims)"
         r"|in\s+no\s+way|hardly|no\s+one|nobody|none\s+of|refrain\w*|h[eo]ld\s+off|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"
-        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough|truth|basis)"
+        r"|nothing|at\s+no\s+(?:point|time|stage)|no\s+question\s+of|no\s+(?:interest|evidence|indication|intention|agreement|deal|consensus|decision|breakthrough|truth|basis)"
     ),
     "modal": words(
         r"could|might|would|will|shall|can|(?<!for\s)(?<!in\s)(?<!on\s)(?<!since\s)(?<!until\s)(?<!by\s)(?<!from\s)(?<!early\s)(?<!late\s)(?<!mid-)may(?!\s+(?:\d|of\b))|'ll|likely|unlikely|probably|possibly|perhaps|risk(?:s|ed|ing)?"

@@ -260,3 +260,20 @@ def test_dxh_a_freeze_on_a_thing(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "no question of" denies the change
+        ("An aide said there was no question of cutting off the climate talks.", set()),
+        ("There is no question of the MMCA talks being broken off, the ministry said.", set()),
+        # guard: "no question that" asserts it
+        (
+            "There is no question that Beijing cut off the climate talks in August.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxh_no_question_of(detector: Detector, text: str, expected: set[tuple[str, str]]) -> None:
+    assert found(detector, text) == expected
