@@ -315,6 +315,11 @@ PAST = words(
 )
 # A session of a running channel picking up again after a day or a break, or a regular
 # round of it: routine, not news.
+# A round of measures is no sitting: "a second round of tariffs", "a new round of sanctions".
+_NO_SITTING = (
+    r"(?!\s+of\s+(?:[\w-]+\s+)?(?:tariffs|sanctions|duties|levies|export\s+controls|controls|curbs"
+    r"|restrictions|drills|exercises|tests|strikes|arms\s+sales|layoffs|purges|cuts|hikes)\b)"
+)
 ROUTINE = words(
     r"(?:the|its|their)\s+(?:second|third|fourth|final|last|next)\s+(?:day|morning)|(?:first|second|opening)\s+day's"
     r"|after\s+(?:a\s+)?(?:lunch|recess|(?:morning|lunch|coffee|short)\s+break)"
@@ -333,12 +338,14 @@ ROUTINE = words(
     r"|(?:after|over|during)\s+(?:a\s+|the\s+)?(?:working\s+)?(?:lunch|dinner|breakfast)"
     r"|(?:second|third|final|last|next)\s+(?:afternoon|evening)"
     r"|(?:another|latest|new)\s+(?:round|session|plenary|meeting)"
+    + _NO_SITTING
     # (after an ordinal a word that says what kind of sitting may stand between: "its fourth
     # regular session"; not any word: "the third tariff round" is no sitting of a channel)
-    r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+"
+    + r"|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+"
     r"(?:(?:regular|plenary|annual|formal|ministerial|working|full|official|technical|high-level|expert-level)\s+)?"
     r"(?:round|session|plenary|meeting)"
-    r"|(?:spring|summer|fall|autumn|winter|year-end|mid-year)\s+(?:session|meeting|round|plenary)"
+    + _NO_SITTING
+    + r"|(?:spring|summer|fall|autumn|winter|year-end|mid-year)\s+(?:session|meeting|round|plenary)"
     # a sitting told as a custom: "as they do each spring", "as it has done every year"
     r"|as\s+(?:they|it)\s+(?:do|does|did|have\s+done|has\s+done)\s+(?:each|every)\s+"
     r"(?:year|spring|summer|fall|autumn|winter|quarter|month)"
@@ -354,7 +361,7 @@ ROUTINE = words(
     r"|(?:quarterly|monthly|weekly|annual|yearly|biennial|semiannual|twice-yearly)"
     r"(?!\s+(?:reports?|inventor(?:y|ies)|budgets?|surveys?|lists?|rankings?|index|assessments?|filings?)\b)"
     r"|on\s+schedule|usual"
-    r"|\d+(?:st|nd|rd|th)\s+(?:round|session|meeting|plenary)"
+    r"|\d+(?:st|nd|rd|th)\s+(?:round|session|meeting|plenary)" + _NO_SITTING
 )
 # A gap of months or years, a date the gap runs from, or a suspension named: a channel
 # coming back after that is news even if its meetings are regular.

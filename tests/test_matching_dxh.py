@@ -277,3 +277,22 @@ def test_dxh_a_freeze_on_a_thing(
 )
 def test_dxh_no_question_of(detector: Detector, text: str, expected: set[tuple[str, str]]) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a round of measures is no sitting of the channel
+        (
+            "Beijing suspended the climate talks on Friday in answer to a third round of "
+            "export controls.",
+            {("climate", "suspended")},
+        ),
+        # guard: a round of the talks still is
+        ("The climate talks resumed on Friday for a third round of talks.", set()),
+    ],
+)
+def test_dxh_a_round_of_measures(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
