@@ -176,6 +176,9 @@ ANAPHOR = words(
     r"(?:these|those|such|the|both|all|their|its|this|that)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:talks|dialogues?|channels?|mechanisms?|exchanges|consultations|contacts|communications"
     r"|co-?operation|working\s+groups?|groups?|calls|meetings|lines?|tracks?|programs|programmes|flights)"
+    # (discussions only with a demonstrative: "Those discussions have since fallen into
+    # abeyance"; "the discussions" may be any)
+    r"|(?:these|those|such)\s+(?:[\w-]+\s+){0,2}?(?:discussions|negotiations)"
     r"|(?:dialogues?|talks|channels?|co-?operation|working\s+groups?|consultations|contacts)\s+on\s+(?:these|those|both|the\s+two)\s+(?:issues|fronts|areas|topics|matters)"
     r"|(?:the\s+)?(?:pair|both|all|each|two)\s+of\s+them|the\s+former|the\s+latter|the\s+pair"
     # "the first", "the second" standing alone as a subject: the former and the latter

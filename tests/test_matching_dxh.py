@@ -296,3 +296,26 @@ def test_dxh_a_round_of_measures(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "those discussions" stand for the channel named before
+        (
+            "The two governments last held a climate dialogue in 2021. Those discussions "
+            "were frozen the following year.",
+            {("climate", "suspended")},
+        ),
+        # guard: "the discussions" may be any
+        (
+            "The two governments last held a climate dialogue in 2021. The discussions on "
+            "a trade truce were frozen the following year.",
+            set(),
+        ),
+    ],
+)
+def test_dxh_those_discussions(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
