@@ -1483,7 +1483,23 @@ def _without_asides(text: str) -> str:
         text = _READ_AS.sub(" ", text)
     if lx.holds_any(_RELATIVE_PRONOUNS, text):
         text = _RELATIVE_CLAUSE.sub(" ", text)
+    if lx.holds_any(("since",), text):
+        text = _COUNT_SINCE.sub(_count_of_another_act, text)
     return text
+
+
+# A count of what followed a change: "and Austin has since spoken with Adm. Dong several
+# times" is a record after the fact, no habit of the change.
+_COUNT_SINCE = re.compile(
+    r"\b(?:has|have|had)\s+since\s+[^,;]{0,80}?\b(?:two|three|four|five|six|several|many|\d+)\s+times\b",
+    re.IGNORECASE,
+)
+
+
+def _count_of_another_act(count: re.Match[str]) -> str:
+    """The count blanked, unless what it counts is a change ("has since suspended the talks
+    three times" is a habit of the change)."""
+    return count.group() if lx.ANY_TRIGGER.search(count.group().lower()) else " "
 
 
 def _several_words(word: str) -> bool:

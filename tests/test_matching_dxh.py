@@ -319,3 +319,23 @@ def test_dxh_those_discussions(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a count of what followed the change is no habit of the change
+        (
+            "In 2023 the two sides restored the MMCA talks, and their admirals have since met "
+            "three times.",
+            {("mmca", "resumed")},
+        ),
+        # guard: a count of the changes themselves is still a habit
+        ("Beijing has since suspended the MMCA talks three times.", set()),
+        ("The MMCA talks have been halted and revived four times since 2012.", set()),
+    ],
+)
+def test_dxh_a_count_since_the_change(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
