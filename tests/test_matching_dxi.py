@@ -1,0 +1,29 @@
+"""The dxi round: inevitability that is no habit, a change that fits a pattern, an
+anaphor object beside a channel added to it, and the people of both governments."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching import Detector
+from tests.test_matching import found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "was always going to" weighs a change made, it tells no habit
+        (
+            "“Cutting off the climate talks was always going to hurt Beijing,” an aide said.",
+            {("climate", "suspended")},
+        ),
+        ("Freezing the MMCA meetings was always bound to backfire.", {("mmca", "suspended")}),
+        # guard: "always" with a change still tells a habit
+        ("Beijing has always cut off the climate talks after a provocation.", set()),
+        ("Suspending the climate talks always hurts Beijing.", set()),
+    ],
+)
+def test_dxi_always_going_to_is_no_habit(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
