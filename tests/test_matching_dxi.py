@@ -27,3 +27,27 @@ def test_dxi_always_going_to_is_no_habit(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change that fits a pattern is one instance of it, a change made
+        (
+            "An aide said Beijing's decision to cancel the climate talks fit a pattern of "
+            "retaliation.",
+            {("climate", "suspended")},
+        ),
+        (
+            "Beijing's suspension of the MMCA meetings fits a pattern, analysts said.",
+            {("mmca", "suspended")},
+        ),
+        # guard: a pattern of changes, or a familiar one, is still a habit
+        ("There is a pattern of Beijing cancelling the climate talks after arms sales.", set()),
+        ("Beijing's decision to cancel the climate talks fits a familiar pattern.", set()),
+    ],
+)
+def test_dxi_a_change_that_fits_a_pattern(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
