@@ -62,6 +62,12 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
     """A noun trigger, a participle used as an adjective, or a gerund as the subject."""
     before = text[max(0, start - 12) : start]
     head = word.split()[0].lower()  # "Bringing the talks back": the phrase's first word
+    opening = text[max(0, start - 4) : start]
+    if start > 4 and opening.isspace():
+        # "was        suspended" (wide spaces, as tabs expanded leave them): the four
+        # characters before are no start of a clause; read from the last word instead
+        lead = text[:start].rstrip()
+        opening = f"{lead[-3:]} " if lead else ""
     return bool(
         lx.NOMINAL.search(word)
         or (head.endswith(("ing", "ed")) and _DETERMINER.search(before))
@@ -70,7 +76,7 @@ def _is_nominal(text: str, start: int, word: str) -> bool:
             and not head.endswith(("ing", "ed"))
             and _ARTICLE.search(before)
         )
-        or (head.endswith(("ing", "ed")) and _CLAUSE_START.search(text[max(0, start - 4) : start]))
+        or (head.endswith(("ing", "ed")) and _CLAUSE_START.search(opening))
         # "the talks, the first since 2021, are set for May": a noun phrase, with a predicate
         or bool(_FIRST_SINCE_NOUN.match(word))
         # … and so is "a first call in 18 months would signal …"

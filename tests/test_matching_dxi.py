@@ -51,3 +51,22 @@ def test_dxi_a_change_that_fits_a_pattern(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # wide spaces before a participle are no start of a clause: the verb stays a verb
+        (
+            "Officials said the climate talks were    suspended and that Washington should "
+            "reflect.",
+            {("climate", "suspended")},
+        ),
+        # guard: a participle that opens the text still names the change as a noun would
+        ("    Suspended climate talks should be revived.", set()),
+    ],
+)
+def test_dxi_wide_spaces_before_a_participle(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
