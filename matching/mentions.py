@@ -331,9 +331,10 @@ def _before_both_sides(tokens: list[Token], end: int) -> int:
         return end - len(after) - 1  # the people may be the topic's own: "climate envoys"
     if not words or words[-1] not in _BOTH_SIDES:
         return end
-    if words[-3:-1] == ["from", "both"]:
+    # (or "of": "Counternarcotics officials of the two governments met")
+    if words[-3:-1] in (["from", "both"], ["of", "both"]):
         end -= 3
-    elif words[-4:-1] == ["from", "the", "two"]:
+    elif words[-4:-1] in (["from", "the", "two"], ["of", "the", "two"]):
         end -= 4
     else:
         return end

@@ -70,3 +70,30 @@ def test_dxi_wide_spaces_before_a_participle(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "(people) of the two governments" names the two sides, as "from" does
+        (
+            "Fentanyl officials of the two governments met in Geneva on Monday for the first "
+            "time since 2021.",
+            {("counternarcotics", "resumed")},
+        ),
+        (
+            "Human rights experts of both countries held talks in Oslo for the first time "
+            "since 2018.",
+            {("human_rights", "resumed")},
+        ),
+        # guard: the people of a topic that names no channel still name none
+        (
+            "The trade officials of the two governments met for the first time since 2019.",
+            set(),
+        ),
+    ],
+)
+def test_dxi_people_of_both_governments(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
