@@ -444,7 +444,11 @@ def _read(
             events.setdefault((mention.channel, trigger.kind), event)
             positions[(mention.channel, trigger.kind)] = trigger.start
     for trigger in live:
-        if trigger in claimed or trigger in background:
+        if trigger in background or (
+            # "shelved them as well, along with the defense policy talks": a pronoun as the
+            # change's object still stands for the channels before, beside one named after
+            trigger in claimed and not _THEM_OBJECT.match(text, trigger.end)
+        ):
             continue
         _, end = _clause_bounds(text, trigger.start)
         # The subject may open an earlier clause: "It went dark … but was revived".
@@ -523,6 +527,9 @@ def _read(
             del events[(channel, kind)]
     trace.events = list(events.values())
     return trace
+
+
+_THEM_OBJECT = re.compile(r"\s+them\b", re.IGNORECASE)
 
 
 def _has_own_subject(text: str, trigger: Trigger, mentions: list[Mention]) -> bool:

@@ -97,3 +97,26 @@ def test_dxi_people_of_both_governments(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "them" as the change's object stands for the channels before, beside one added
+        (
+            "The climate talks and the MMCA meetings were meant to be shielded. Beijing "
+            "cancelled them anyway, along with the human rights dialogue.",
+            {("climate", "suspended"), ("mmca", "suspended"), ("human_rights", "suspended")},
+        ),
+        # guard: "them" that is no object of the change stands for nothing changed
+        (
+            "The MMCA meetings went ahead in May. Beijing cancelled the climate talks but "
+            "spared them.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxi_them_beside_a_channel_named_after(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
