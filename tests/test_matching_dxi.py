@@ -120,3 +120,22 @@ def test_dxi_them_beside_a_channel_named_after(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the return of Chinese nationals" is the repatriation channel's topic
+        (
+            "Officials restored cooperation on drug control and on the return of Chinese "
+            "nationals.",
+            {("counternarcotics", "resumed"), ("illegal_immigrant_repatriation", "resumed")},
+        ),
+        # guard: a topic with no channel noun is no channel
+        ("The return of Chinese nationals was halted in May.", set()),
+    ],
+)
+def test_dxi_the_return_of_nationals(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
