@@ -212,7 +212,7 @@ REPORTING = words(r"(?:says?|said|reported|confirm(?:s|ed)?|announced|told\s+[\w
 # Cues that make a trigger something other than a report of fact, by kind.
 BLOCKERS: dict[str, re.Pattern[str]] = {
     "negation": words(
-        r"not|never|no\s+longer|yet\s+to|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor|neither"
+        r"not|never|no\s+longer|yet\s+to(?!\s+(?:the|a|an|this|that|these|those|its|their|his|her|our)\b)|(?:fail|refus|declin)(?:ed|es|ing|e|s)?\s+to|without|nor|neither"
         r"|\w+n't|cannot|no\s+(?:sign|plans?|date|progress|timeline|move)s?|den(?:y|ies|ied|ying)"
         r"|(?:reject|dismiss)(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:idea|proposals?|calls?|requests?|offers?|reports|claims)"
         r"|in\s+no\s+way|hardly|no\s+one|nobody|none\s+of|refrain\w*|h[eo]ld\s+off|rather\s+than|instead\s+of|far\s+from|stopp(?:ed|ing)\s+short\s+of"

@@ -139,3 +139,22 @@ def test_dxi_the_return_of_nationals(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "yet to" before a noun phrase is "so far" and a preposition, no denial
+        (
+            "In its sharpest reply yet to the arms sale, Beijing suspended the climate talks.",
+            {("climate", "suspended")},
+        ),
+        # guard: "yet to" before a verb still denies
+        ("Beijing has yet to restore the climate talks.", set()),
+        ("The MMCA meetings are yet to resume.", set()),
+    ],
+)
+def test_dxi_yet_to_a_noun_is_no_denial(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
