@@ -1934,10 +1934,15 @@ _SET_APART_WORDS = (
     "rather",
     "instead",
     "unlike",
+    "unrelated",
+    "bearing",
 )
+# ("moves … described as unrelated to the economic working group", "a forum that had no
+# bearing on the U.S.-China MMCA process": a channel the change is said not to touch)
 _SET_APART = re.compile(
     r"\b(?:(?:separate|apart|distinct|aside)\s+from|independent\s+of|rather\s+than|instead\s+of"
-    r"|unlike)\s+(?:(?:the|its|their|a|an|[\w.-]+['’]s)\s+){0,2}$",
+    r"|unlike|unrelated\s+to|(?:no|little)\s+bearing\s+on)"
+    r"\s+(?:(?:the|its|their|a|an|[\w.-]+['’]s|(?:u\.s\.|us)-china)\s+){0,2}$",
     re.IGNORECASE,
 )
 # A relative clause right after a mention, to its end.

@@ -158,3 +158,31 @@ def test_dxi_yet_to_a_noun_is_no_denial(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a channel the change is said to be unrelated to, or to have no bearing on, is
+        # set apart from its object
+        (
+            "Beijing halted soybean purchases and suspended Boeing deliveries, moves that "
+            "officials described as unrelated to the climate talks.",
+            set(),
+        ),
+        (
+            "Beijing and Seoul restored their fisheries hotline, which officials said had no "
+            "bearing on the U.S.-China MMCA talks.",
+            set(),
+        ),
+        # guard: a channel that is itself the object still reports
+        (
+            "Beijing suspended the climate talks, in a step unrelated to the trade row.",
+            {("climate", "suspended")},
+        ),
+    ],
+)
+def test_dxi_a_channel_the_change_does_not_touch(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
