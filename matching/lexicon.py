@@ -257,6 +257,9 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
         r"|as\s+a\s+(?:[\w-]+\s+)?(?:tool|lever|weapon|card|signal|instrument|punishment|reward|cudgel|form|means|way|penalty)|predictabl\w*"
+        # … or as favours, a kind of thing: "treat channels like the MMCA as favors to be
+        # granted and withdrawn" (not one favour: "restored the talks as a favor to Biden")
+        r"|as\s+(?:[\w-]+\s+)?favou?rs"
         r"|in\s+cycles|(?:chinese|china's|beijing's)\s+practice|as\s+(?:[\w-]+\s+){1,4}?shows"
         r"|rarely|seldom|(?:off|on)\s+and\s+(?:on|off)|lives\s+and\s+dies|ebbs\s+and\s+flows|waxes\s+and\s+wanes"
         r"|in\s+(?:warm|cold|good|bad|lean|calm)\s+(?:spells|times|years|periods|seasons)|in\s+(?:a|any|every)\s+crisis|in\s+crises|in\s+others"

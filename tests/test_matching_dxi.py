@@ -186,3 +186,22 @@ def test_dxi_a_channel_the_change_does_not_touch(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # channels treated as favours are things granted and withdrawn: a habit
+        (
+            "Beijing treats the climate talks as political favors — cut off after spats, "
+            "revived after summits.",
+            set(),
+        ),
+        # guard: one favour is one act
+        ("Beijing restored the climate talks as a favor to Biden.", {("climate", "resumed")}),
+    ],
+)
+def test_dxi_channels_as_favors(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
