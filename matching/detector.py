@@ -1687,6 +1687,11 @@ def _routine_beyond(text: str, trigger: Trigger) -> bool:
     return bool(_CLAUSE_STOP.search(text, trigger.end))
 
 
+_WHICH_HAD = re.compile(
+    r",\s+(?:[\w-]+\s+){0,3}?which\s+had\s+(?:[\w'’.-]+\s+){0,8}$", re.IGNORECASE
+)
+
+
 def _is_background(
     text: str, trigger: Trigger, mentions: list[Mention], live: list[Trigger]
 ) -> bool:
@@ -1725,6 +1730,15 @@ def _is_background(
     # change, came first.
     after = _AFTER_CLAUSE.search(text, max(0, trigger.start - _AFTER_REACH), trigger.start)
     if after and any(t.end <= after.start() for t in others):
+        return True
+    # "restored law enforcement cooperation, …, all three of which had been caught up in
+    # the 2022 freeze": a change in a relative clause in the pluperfect, told after the
+    # other change, came before it
+    if (
+        lx.holds_any(("which",), text)
+        and any(t.end <= trigger.start for t in others)
+        and _WHICH_HAD.search(text, _start_of_last_words(text, trigger.start, 14), trigger.start)
+    ):
         return True
     # "the first meeting since the 2022 suspension": the change the gap is counted from.
     if any(

@@ -205,3 +205,26 @@ def test_dxi_channels_as_favors(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change in a pluperfect relative clause after the news came before it
+        (
+            "Officials restored the climate talks and the MMCA meetings, both of which had "
+            "been caught up in the 2022 freeze.",
+            {("climate", "resumed"), ("mmca", "resumed")},
+        ),
+        # guard: a change after the relative clause has closed is news of its own
+        (
+            "Officials restored the climate talks, which had been praised by both sides, but "
+            "Beijing suspended the MMCA meetings.",
+            {("climate", "resumed"), ("mmca", "suspended")},
+        ),
+    ],
+)
+def test_dxi_a_change_in_a_pluperfect_relative(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
