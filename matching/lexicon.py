@@ -248,11 +248,11 @@ BLOCKERS: dict[str, re.Pattern[str]] = {
     ),
     "generic": words(
         r"track\s+record|tend(?:s|ed)?\s+to|typically|usually|often|routinely|habitually|whenever"
-        r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|(?<!fit\sa\s)(?<!fits\sa\s)(?<!fitted\sa\s)(?<!fit\sinto\sa\s)(?<!fits\sinto\sa\s)pattern\s+of|habit\s+of"
+        r"|every\s+time|each\s+time|as\s+a\s+rule|history\s+of|pattern(?<!fit\sa\spattern)(?<!fits\sa\spattern)(?<!fitted\sa\spattern)(?<!fit\sinto\sa\spattern)(?<!fits\sinto\sa\spattern)\s+of|habit\s+of"
         r"|sporadically|at\s+the\s+slightest|invariably|periodically|repeatedly|again\s+and\s+again"
         r"|time\s+and\s+again|always(?!\s+(?:going|bound)\s+to\b)|episodic\w*|(?:grown|grow|gotten|get)\s+used\s+to|(?<!had\s)(?<!has\s)(?<!have\s)(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)used\s+to"
         r"|(?:nearly\s+|almost\s+)?every\s+(?:new\s+)?(?:crisis|downturn|dispute|flare-up|time|year|round|spat)"
-        r"|(?<!fit\sa\s)(?<!fits\sa\s)(?<!fitted\sa\s)(?<!fit\sinto\sa\s)(?<!fits\sinto\sa\s)pattern|playbook|reflex\w*|bargaining\s+chip|familiar(?!\s+with\s+(?:the|these|those)\s+(?:matter|matters|talks|discussions|decision|plans?|situation|deliberations|thinking|issue|negotiations|exchanges?|arrangements?))|the\s+usual|more\s+often\s+than\s+not"
+        r"|pattern(?<!fit\sa\spattern)(?<!fits\sa\spattern)(?<!fitted\sa\spattern)(?<!fit\sinto\sa\spattern)(?<!fits\sinto\sa\spattern)|playbook|reflex\w*|bargaining\s+chip|familiar(?!\s+with\s+(?:the|these|those)\s+(?:matter|matters|talks|discussions|decision|plans?|situation|deliberations|thinking|issue|negotiations|exchanges?|arrangements?))|the\s+usual|more\s+often\s+than\s+not"
         r"|time\s+after\s+time|more\s+than\s+once|(?:two|three|four|five|several|many|\d+)\s+times"
         r"|sooner\s+or\s+later|each\s+round|rises\s+and\s+falls|in\s+(?:good|bad)\s+(?:years|times)|truism|equivalent\s+of|lurch\w*"
         r"|at\s+the\s+first\s+(?:hint|sign)|most\s+years|at\s+least\s+once|frequently|accustomed"
