@@ -1154,9 +1154,12 @@ def _cues(
     # … nor one named in a later clause ("…, even as it kept up its own security dialogue
     # with Japan") or in an aside renaming the change. The two sides count where the change
     # is told: not in that aside (", a move that left its channels with Washington
-    # untouched") nor after a semicolon ("…; China has never joined such talks with
-    # Washington").
+    # untouched"), nor after a semicolon ("…; China has never joined such talks with
+    # Washington"), nor in a relative clause after the change ("Beijing and Seoul
+    # restored their maritime hotline, which had no bearing on the U.S.-China talks").
     told = said[:semicolon] if (semicolon := said.find(";", trigger.end)) != -1 else said
+    relative = lx.RELATIVE_START.search(told, trigger.end)
+    told = told[: relative.start()] if relative else told
     if not _names_both_sides(told) and (
         lx.found(lx.OTHER_COUNTRY, clause)
         or _names_another_pair(said[: adjunct.start() if adjunct else end])

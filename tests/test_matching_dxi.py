@@ -228,3 +228,26 @@ def test_dxi_a_change_in_a_pluperfect_relative(
     detector: Detector, text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert found(detector, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the two sides named only in a relative clause after another pair's change do
+        # not make it theirs (found by probing after the round)
+        (
+            "Beijing and Seoul restored their maritime hotline, which officials said had no "
+            "bearing on the U.S.-China MMCA talks.",
+            set(),
+        ),
+        # guard: the two named with the change still hold it, whoever the clause names
+        (
+            "China restored the military hotline with the United States, which Japan welcomed.",
+            {("mil_mil", "resumed")},
+        ),
+    ],
+)
+def test_the_two_sides_count_where_the_change_is_told(
+    detector: Detector, text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(detector, text) == expected
