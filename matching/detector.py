@@ -1254,15 +1254,16 @@ _NOTING_THAT = re.compile(
     re.IGNORECASE,
 )
 # An appositive that renames the clause before it: ", a move", ", a step".
+_MOVE_NOUNS = ("move", "step", "decision", "measure", "gesture")
 _A_MOVE = re.compile(
-    r",\s+(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:move|step|decision|measure|gesture)\b",
+    r",\s+(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:" + "|".join(_MOVE_NOUNS) + r")\b",
     re.IGNORECASE,
 )
 
 
 # … or one set off by a dash: "— a precedent some now cite", "-- a step that …" (or a
 # comma: ", a reminder that …").
-_RENAMING_NOUNS = ("move", "step", "decision", "measure", "gesture", "precedent", "reminder")
+_RENAMING_NOUNS = (*_MOVE_NOUNS, "precedent", "reminder")
 _RENAMING_ASIDE = re.compile(
     r"(?:[,—–]|\s--?\s)\s*(?:in\s+)?(?:a|an)\s+(?:[\w-]+\s+)?(?:"
     + "|".join(_RENAMING_NOUNS)
